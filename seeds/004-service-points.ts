@@ -1,0 +1,36 @@
+import type { EntityManager } from 'typeorm';
+import { defaultItemCodes } from '../src/service-item/delegation.rules';
+import type { ServicePointRepository } from '../src/service-point/service-point.repository';
+import type { SeedCatalogue, SeedDataset } from './dataset';
+
+const BATCH = 5000;
+
+/** Service points; items default to everything delegated to the point's level and below unless the record lists them. */
+export async function seedServicePoints(
+  manager: EntityManager,
+  repo: ServicePointRepository,
+  dataset: SeedDataset,
+  catalogue: SeedCatalogue,
+): Promise<number> {
+  for (let i = 0; i < dataset.servicePoints.length; i += BATCH) {
+    await repo.upsertMany(
+      manager,
+      dataset.servicePoints.slice(i, i + BATCH).map((p) => ({
+        id: p.id,
+        name: p.name,
+        kind: p.kind,
+        status: p.status,
+        longitude: p.location[0],
+        latitude: p.location[1],
+        areaCode: p.areaCode,
+        villageCode: p.villageCode,
+        address: p.address,
+        phone: p.phone,
+        openingHours: p.openingHours,
+        locationSynthetic: true,
+        itemCodes: p.itemCodes ?? defaultItemCodes(p.kind, catalogue.items),
+      })),
+    );
+  }
+  return dataset.servicePoints.length;
+}

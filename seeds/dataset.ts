@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import type { MultiPolygon } from 'geojson';
+import type { AreaLevel } from '../src/area/area-level.enum';
+import type { DelegationLevel } from '../src/service-item/delegation-level.enum';
+import type { ServicePointKind, ServicePointStatus } from '../src/service-point/service-point-kind.enum';
+
+/** Shape of seeds/data/<name>.json, written by scripts/build-seeds.mjs. */
+export interface SeedDataset {
+  name: string;
+  rootCode: string;
+  provenance: Record<string, string>;
+  areas: { code: string; name: string; level: AreaLevel; parentCode: string | null; boundary?: MultiPolygon | null; seat?: [number, number] | null }[];
+  villages: { code: string; name: string; townshipCode: string; countyCode: string; location: [number, number]; population: number }[];
+  servicePoints: {
+    id: string;
+    name: string;
+    kind: ServicePointKind;
+    status: ServicePointStatus;
+    areaCode: string;
+    villageCode: string | null;
+    location: [number, number];
+    address: string | null;
+    phone: string | null;
+    openingHours: string | null;
+    itemCodes: string[] | null;
+  }[];
+  villagesWithoutPoint?: string[];
+}
+
+export interface SeedCatalogue {
+  items: { code: string; name: string; nameZh: string; delegationLevel: DelegationLevel }[];
+}
+
+/** seeds/data of the project (found from the sources and from the compiled copy under dist/ alike). */
+export function seedDataDir(): string {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`seed data not found: no package.json above ${__dirname}`);
+    dir = parent;
+  }
+  return path.join(dir, 'seeds', 'data');
+}
+
+export function readSeedFile<T>(fileName: string): { data: T; checksum: string } {
+  const text = fs.readFileSync(path.join(seedDataDir(), fileName), 'utf8');
+  return { data: JSON.parse(text) as T, checksum: crypto.createHash('sha256').update(text).digest('hex') };
+}
+
+export function availableDatasets(): string[] {
+  return fs
+    .readdirSync(seedDataDir())
+    .filter((f) => f.endsWith('.json') && f !== 'service-items.json')
+    .map((f) => f.replace(/\.json$/, ''))
+    .sort();
+}

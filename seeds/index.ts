@@ -1,0 +1,67 @@
+import crypto from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { Logger } from '../src/common/logger';
+import { AreaRepository } from '../src/area/area.repository';
+import { ServiceItemRepository } from '../src/service-item/service-item.repository';
+import { ServicePointRepository } from '../src/service-point/service-point.repository';
+import { VillageRepository } from '../src/village/village.repository';
+import { SeedStateRepository } from '../src/db/seed-state.repository';
+import { availableDatasets, readSeedFile, type SeedCatalogue, type SeedDataset } from './dataset';
+import { seedServiceItems } from './001-service-items';
+import { seedAreas } from './002-areas';
+import { seedVillages } from './003-villages';
+import { seedServicePoints } from './004-service-points';
+
+export interface SeedResult {
+  dataset: string;
+  skipped: boolean;
+  counts?: { areas: number; villages: number; servicePoints: number };
+}
+
+/**
+ * Loads the catalogue and the named datasets, each in one transaction (all of it or none), through the
+ * same repositories the API uses. A dataset whose file is unchanged since it was last applied is skipped
+ * unless `force`; running it again is harmless (upserts by code).
+ */
+export async function runSeeds(
+  dataSource: DataSource,
+  options: { datasets: readonly string[]; logger: Logger; force?: boolean },
+): Promise<SeedResult[]> {
+  const { logger } = options;
+  const known = availableDatasets();
+  const unknown = options.datasets.filter((d) => !known.includes(d));
+  if (unknown.length) throw new Error(`Unknown seed dataset(s): ${unknown.join(', ')}. Available: ${known.join(', ')}`);
+
+  const repos = {
+    area: new AreaRepository(dataSource),
+    village: new VillageRepository(dataSource),
+    item: new ServiceItemRepository(dataSource),
+    point: new ServicePointRepository(dataSource),
+    state: new SeedStateRepository(dataSource),
+  };
+  const catalogue = readSeedFile<SeedCatalogue>('service-items.json');
+  const results: SeedResult[] = [];
+
+  for (const name of options.datasets) {
+    const file = readSeedFile<SeedDataset>(`${name}.json`);
+    const checksum = crypto.createHash('sha256').update(catalogue.checksum).update(file.checksum).digest('hex');
+    if (!options.force && (await repos.state.checksumOf(name)) === checksum) {
+      logger.info({ dataset: name }, 'seed dataset unchanged, skipped');
+      results.push({ dataset: name, skipped: true });
+      continue;
+    }
+    const started = Date.now();
+    logger.info({ dataset: name, villages: file.data.villages.length, servicePoints: file.data.servicePoints.length }, 'seeding');
+    const counts = await dataSource.transaction(async (manager) => {
+      await seedServiceItems(manager, repos.item, catalogue.data);
+      const areas = await seedAreas(manager, repos.area, file.data);
+      const villages = await seedVillages(manager, repos.village, file.data);
+      const servicePoints = await seedServicePoints(manager, repos.point, file.data, catalogue.data);
+      await repos.state.record(manager, name, checksum);
+      return { areas, villages, servicePoints };
+    });
+    logger.info({ dataset: name, ...counts, ms: Date.now() - started }, 'seeded');
+    results.push({ dataset: name, skipped: false, counts });
+  }
+  return results;
+}

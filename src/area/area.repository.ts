@@ -1,0 +1,71 @@
+import type { MultiPolygon, Point } from 'geojson';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { AreaLevel } from './area-level.enum';
+import type { Area } from './area.entity';
+import * as SQL from './area.sql';
+
+interface AreaRow {
+  code: string;
+  name: string;
+  level: AreaLevel;
+  parent_code: string | null;
+  seat: Point | null;
+}
+
+export interface AreaInput {
+  code: string;
+  name: string;
+  level: AreaLevel;
+  parentCode: string | null;
+  boundary: MultiPolygon | null;
+  seat: [number, number] | null;
+}
+
+export interface AreaVillageStats {
+  code: string;
+  villageCount: number;
+  population: number;
+}
+
+const toArea = (r: AreaRow): Area => ({ code: r.code, name: r.name, level: r.level, parentCode: r.parent_code, seat: r.seat });
+
+export class AreaRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async findByCodes(codes: readonly string[]): Promise<Area[]> {
+    return ((await this.db.query(SQL.AREAS_BY_CODES, [codes])) as AreaRow[]).map(toArea);
+  }
+
+  async findByParentCodes(codes: readonly string[]): Promise<Area[]> {
+    return ((await this.db.query(SQL.AREAS_BY_PARENTS, [codes])) as AreaRow[]).map(toArea);
+  }
+
+  async list(level: AreaLevel | null, parentCode: string | null): Promise<Area[]> {
+    return ((await this.db.query(SQL.AREAS_LIST, [level, parentCode])) as AreaRow[]).map(toArea);
+  }
+
+  async findBoundaries(codes: readonly string[]): Promise<{ code: string; boundary: MultiPolygon }[]> {
+    return this.db.query(SQL.AREA_BOUNDARIES_BY_CODES, [codes]);
+  }
+
+  async villageStats(codes: readonly string[]): Promise<AreaVillageStats[]> {
+    const rows: { code: string; village_count: number; population: string }[] = await this.db.query(SQL.AREA_VILLAGE_STATS, [codes]);
+    return rows.map((r) => ({ code: r.code, villageCount: r.village_count, population: Number(r.population) }));
+  }
+
+  async upsertMany(manager: EntityManager, areas: readonly AreaInput[]): Promise<void> {
+    await manager.query(SQL.UPSERT_AREAS, [
+      areas.map((a) => a.code),
+      areas.map((a) => a.name),
+      areas.map((a) => a.level),
+      areas.map((a) => a.parentCode),
+      areas.map((a) => (a.boundary ? JSON.stringify(a.boundary) : null)),
+      areas.map((a) => a.seat?.[0] ?? null),
+      areas.map((a) => a.seat?.[1] ?? null),
+    ]);
+  }
+
+  async deriveBoundaryFromChildren(manager: EntityManager, code: string): Promise<void> {
+    await manager.query(SQL.DERIVE_BOUNDARY_FROM_CHILDREN, [code]);
+  }
+}

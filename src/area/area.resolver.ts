@@ -1,0 +1,58 @@
+import { Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { AreaCodeArgs, DelegationLevelArgs } from '../common/code.args';
+import type { Context } from '../graphql/context';
+import { GeoJSONScalar } from '../graphql/scalars/geojson.scalar';
+import { ServiceItem } from '../service-item/service-item.entity';
+import { Area } from './area.entity';
+import type { AreaService } from './area.service';
+import { AreasArgs } from './areas.args';
+
+@Resolver(() => Area)
+export class AreaResolver {
+  constructor(private readonly service: AreaService) {}
+
+  @Query(() => Area, { nullable: true, description: 'One area by official code; null with a NOT_FOUND error for an unknown code.' })
+  area(@Args() { code }: AreaCodeArgs, @Ctx() { loaders }: Context) {
+    return this.service.getByCode(code, loaders);
+  }
+
+  @Query(() => [Area], { description: 'Areas by level and/or parent; with neither, the provinces.' })
+  areas(@Args() { level, parentCode }: AreasArgs, @Ctx() { loaders }: Context) {
+    return this.service.list(level, parentCode, loaders);
+  }
+
+  @FieldResolver(() => Area, { nullable: true })
+  parent(@Root() area: Area, @Ctx() { loaders }: Context) {
+    return area.parentCode ? loaders.areaByCode.load(area.parentCode) : null;
+  }
+
+  @FieldResolver(() => [Area], { description: 'Areas one level down (townships have none: see villages).' })
+  children(@Root() area: Area, @Ctx() { loaders }: Context) {
+    return loaders.areasByParent.load(area.code);
+  }
+
+  @FieldResolver(() => GeoJSONScalar, { nullable: true, description: 'Boundary as a GeoJSON MultiPolygon (WGS-84); null where none is loaded (townships).' })
+  boundary(@Root() area: Area, @Ctx() { loaders }: Context) {
+    return loaders.areaBoundary.load(area.code);
+  }
+
+  @FieldResolver(() => GeoJSONScalar, { nullable: true, description: 'Seat of government (synthetic in the seed data), GeoJSON Point.' })
+  seat(@Root() area: Area) {
+    return area.seat;
+  }
+
+  @FieldResolver(() => Int, { description: 'Villages in the area, at every level below it.' })
+  async villageCount(@Root() area: Area, @Ctx() { loaders }: Context) {
+    return (await loaders.areaVillageStats.load(area.code))?.villageCount ?? 0;
+  }
+
+  @FieldResolver(() => Int, { description: 'Total population of its villages (synthetic in the seed data).' })
+  async population(@Root() area: Area, @Ctx() { loaders }: Context) {
+    return (await loaders.areaVillageStats.load(area.code))?.population ?? 0;
+  }
+
+  @FieldResolver(() => [ServiceItem], { description: 'Items offered by at least one active point in the area, optionally only those delegated to `level`.' })
+  serviceItems(@Root() area: Area, @Args() { level }: DelegationLevelArgs, @Ctx() { loaders }: Context) {
+    return this.service.serviceItems(area, level, loaders);
+  }
+}

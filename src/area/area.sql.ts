@@ -1,0 +1,41 @@
+const COLUMNS = /* sql */ `a.code, a.name, a.level, a.parent_code, ST_AsGeoJSON(a.seat, 7)::json AS seat`;
+
+export const AREAS_BY_CODES = /* sql */ `SELECT ${COLUMNS} FROM area a WHERE a.code = ANY($1::text[])`;
+
+export const AREAS_BY_PARENTS = /* sql */ `
+  SELECT ${COLUMNS} FROM area a WHERE a.parent_code = ANY($1::text[]) ORDER BY a.code`;
+
+/** $1 level or NULL, $2 parent code or NULL; roots (provinces) when both are NULL would list everything, so the service requires one. */
+export const AREAS_LIST = /* sql */ `
+  SELECT ${COLUMNS} FROM area a
+  WHERE ($1::text IS NULL OR a.level = $1::text) AND ($2::text IS NULL OR a.parent_code = $2::text)
+  ORDER BY a.code`;
+
+/** Boundaries, optionally simplified by $2 metres (Douglas-Peucker in a metric projection would be exact; degrees ≈ metres / 111 km suffices for display). */
+export const AREA_BOUNDARIES_BY_CODES = /* sql */ `
+  SELECT a.code, ST_AsGeoJSON(a.boundary, 6)::json AS boundary FROM area a
+  WHERE a.code = ANY($1::text[]) AND a.boundary IS NOT NULL`;
+
+/** Village count and population of each area in $1 (the area and everything below it). */
+export const AREA_VILLAGE_STATS = /* sql */ `
+  SELECT a.code, count(v.code)::int AS village_count, coalesce(sum(v.population), 0)::bigint AS population
+  FROM unnest($1::text[]) AS a(code)
+  LEFT JOIN village v ON v.code >= a.code AND v.code < a.code || ':'
+  GROUP BY a.code`;
+
+export const UPSERT_AREAS = /* sql */ `
+  INSERT INTO area (code, name, level, parent_code, boundary, seat)
+  SELECT r.code, r.name, r.level, r.parent_code,
+         CASE WHEN r.boundary IS NULL THEN NULL ELSE ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(r.boundary), 4326)) END,
+         CASE WHEN r.seat_lon IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(r.seat_lon, r.seat_lat), 4326)::geography END
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[])
+       AS r(code, name, level, parent_code, boundary, seat_lon, seat_lat)
+  ORDER BY length(r.code), r.code
+  ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, level = EXCLUDED.level, parent_code = EXCLUDED.parent_code,
+    boundary = coalesce(EXCLUDED.boundary, area.boundary), seat = coalesce(EXCLUDED.seat, area.seat)`;
+
+/** Sets an area's boundary to the union of its children's (a city from its counties). */
+export const DERIVE_BOUNDARY_FROM_CHILDREN = /* sql */ `
+  UPDATE area SET boundary = (
+    SELECT ST_Multi(ST_MakeValid(ST_Union(c.boundary))) FROM area c WHERE c.parent_code = $1::text AND c.boundary IS NOT NULL)
+  WHERE code = $1::text`;

@@ -1,0 +1,69 @@
+import { DataSource } from 'typeorm';
+import { migrations } from '../../migrations';
+import type { Config } from '../config/config';
+import type { Logger } from '../common/logger';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
+import { entities } from './entities';
+import { TypeOrmLogger } from './typeorm-logger';
+
+export interface Database {
+  readonly dataSource: DataSource;
+  readonly ormLogger: TypeOrmLogger;
+  readonly kind: 'server' | 'embedded';
+  close(): Promise<void>;
+}
+
+/** The DataSource options both modes share; `url` and pool size are what differ. */
+export function createDataSource(url: string, poolSize: number, ormLogger: TypeOrmLogger): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities,
+    migrations,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    // The initial migration creates PostGIS; TypeORM must not try on its own.
+    installExtensions: false,
+    logging: ['query', 'error', 'warn', 'migration', 'schema'],
+    logger: ormLogger,
+    maxQueryExecutionTime: 2000,
+    applicationName: 'service-circle',
+    extra: { max: poolSize, connectionTimeoutMillis: 10_000 },
+  });
+}
+
+/**
+ * Connects to the configured database: a PostgreSQL + PostGIS server (`DATABASE_URL`), or the embedded
+ * PGlite + PostGIS started here. The embedded engine takes one connection, hence a pool of one.
+ */
+export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
+  const ormLogger = new TypeOrmLogger(logger.child({ component: 'typeorm' }));
+  let embedded: EmbeddedPostgres | null = null;
+  let url: string;
+  let poolSize: number;
+  if (config.database.kind === 'server') {
+    url = config.database.url;
+    poolSize = config.database.poolSize;
+  } else {
+    embedded = await startEmbeddedPostgres({ dataDir: config.database.dataDir, logger });
+    url = embedded.url;
+    poolSize = 1;
+  }
+  const dataSource = createDataSource(url, poolSize, ormLogger);
+  try {
+    await dataSource.initialize();
+  } catch (err) {
+    await embedded?.stop();
+    throw err;
+  }
+  return {
+    dataSource,
+    ormLogger,
+    kind: config.database.kind,
+    async close() {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await embedded?.stop();
+    },
+  };
+}

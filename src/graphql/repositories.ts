@@ -1,0 +1,16 @@
+import type { DataSource } from 'typeorm';
+import { AreaRepository } from '../area/area.repository';
+import { ServiceItemRepository } from '../service-item/service-item.repository';
+import { ServicePointRepository } from '../service-point/service-point.repository';
+import { VillageRepository } from '../village/village.repository';
+
+export type Repositories = ReturnType<typeof createRepositories>;
+
+export function createRepositories(db: DataSource) {
+  return {
+    area: new AreaRepository(db),
+    village: new VillageRepository(db),
+    serviceItem: new ServiceItemRepository(db),
+    servicePoint: new ServicePointRepository(db),
+  };
+}

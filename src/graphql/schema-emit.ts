@@ -1,0 +1,12 @@
+import type { Config } from '../config/config';
+import { loadConfig } from '../config/config';
+import { createContainer } from './container';
+import type { Repositories } from './repositories';
+import { buildAppSchema, printAppSchema } from './schema';
+
+/** The SDL of the code as it stands, without a database: resolvers are only instantiated, never run. */
+export async function currentSchemaSdl(): Promise<string> {
+  const config: Config = loadConfig({});
+  const schema = await buildAppSchema(createContainer({} as Repositories, config));
+  return printAppSchema(schema);
+}

@@ -1,0 +1,22 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema, type ContainerType } from 'type-graphql';
+import { AreaResolver } from '../area/area.resolver';
+import { ServiceItemResolver } from '../service-item/service-item.resolver';
+import { ServicePointResolver } from '../service-point/service-point.resolver';
+import { VillageResolver } from '../village/village.resolver';
+
+export const resolvers = [AreaResolver, VillageResolver, ServiceItemResolver, ServicePointResolver] as const;
+
+export function buildAppSchema(container: ContainerType): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers,
+    container,
+    // class-validator on every *.args.ts / *.input.ts; unknown (undecorated) values are not an error.
+    validate: { forbidUnknownValues: false, whitelist: false },
+  });
+}
+
+/** The SDL committed as schema/schema.graphql; sorted so that the file only changes when the API does. */
+export function printAppSchema(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

@@ -1,0 +1,148 @@
+import type { Point } from 'geojson';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { ServiceItem } from '../service-item/service-item.entity';
+import { toServiceItem, type ServiceItemRow } from '../service-item/service-item.repository';
+import type { ServicePointKind, ServicePointStatus } from './service-point-kind.enum';
+import type { ServicePoint } from './service-point.entity';
+import * as SQL from './service-point.sql';
+
+interface ServicePointRow {
+  id: string;
+  name: string;
+  kind: ServicePointKind;
+  status: ServicePointStatus;
+  location: Point;
+  area_code: string;
+  village_code: string | null;
+  address: string | null;
+  phone: string | null;
+  opening_hours: string | null;
+  location_synthetic: boolean;
+  distance_meters: number | null;
+}
+
+export interface ServicePointWithDistance {
+  point: ServicePoint;
+  distanceMeters: number | null;
+}
+
+export interface ServicePointQuery {
+  areaCode: string | null;
+  kinds: ServicePointKind[] | null;
+  statuses: ServicePointStatus[] | null;
+  itemCode: string | null;
+  near: { longitude: number; latitude: number; radiusMeters: number } | null;
+}
+
+export interface ServicePointInput {
+  id: string;
+  name: string;
+  kind: ServicePointKind;
+  status: ServicePointStatus;
+  longitude: number;
+  latitude: number;
+  areaCode: string;
+  villageCode: string | null;
+  address: string | null;
+  phone: string | null;
+  openingHours: string | null;
+  locationSynthetic: boolean;
+  itemCodes: string[];
+}
+
+function toServicePoint(row: ServicePointRow): ServicePointWithDistance {
+  return {
+    point: {
+      id: row.id,
+      name: row.name,
+      kind: row.kind,
+      status: row.status,
+      location: row.location,
+      areaCode: row.area_code,
+      villageCode: row.village_code,
+      address: row.address,
+      phone: row.phone,
+      openingHours: row.opening_hours,
+      locationSynthetic: row.location_synthetic,
+    },
+    distanceMeters: row.distance_meters,
+  };
+}
+
+export class ServicePointRepository {
+  constructor(private readonly db: DataSource) {}
+
+  private filterParams(q: ServicePointQuery): unknown[] {
+    return [q.areaCode, q.kinds, q.statuses, q.itemCode];
+  }
+
+  /** One page ordered by id, starting after `afterId`; fetches `limit` rows (ask for one extra to detect a next page). */
+  async page(q: ServicePointQuery, afterId: string | null, limit: number): Promise<ServicePointWithDistance[]> {
+    const rows: ServicePointRow[] = await this.db.query(SQL.SERVICE_POINTS_PAGE, [...this.filterParams(q), afterId, limit]);
+    return rows.map(toServicePoint);
+  }
+
+  /** One page ordered by distance from `q.near`, starting after (distance, id). */
+  async nearPage(
+    q: ServicePointQuery & { near: NonNullable<ServicePointQuery['near']> },
+    after: { distanceMeters: number; id: string } | null,
+    limit: number,
+  ): Promise<ServicePointWithDistance[]> {
+    const { longitude, latitude, radiusMeters } = q.near;
+    const rows: ServicePointRow[] = await this.db.query(SQL.SERVICE_POINTS_NEAR_PAGE, [
+      ...this.filterParams(q),
+      longitude,
+      latitude,
+      radiusMeters,
+      after?.distanceMeters ?? null,
+      after?.id ?? null,
+      limit,
+    ]);
+    return rows.map(toServicePoint);
+  }
+
+  async count(q: ServicePointQuery): Promise<number> {
+    const rows: { count: number }[] = q.near
+      ? await this.db.query(SQL.SERVICE_POINTS_NEAR_COUNT, [...this.filterParams(q), q.near.longitude, q.near.latitude, q.near.radiusMeters])
+      : await this.db.query(SQL.SERVICE_POINTS_COUNT, this.filterParams(q));
+    return rows[0].count;
+  }
+
+  async findByIds(ids: readonly string[]): Promise<ServicePoint[]> {
+    const rows: ServicePointRow[] = await this.db.query(SQL.SERVICE_POINTS_BY_IDS, [ids]);
+    return rows.map((r) => toServicePoint(r).point);
+  }
+
+  async findByVillageCodes(codes: readonly string[]): Promise<ServicePoint[]> {
+    const rows: ServicePointRow[] = await this.db.query(SQL.SERVICE_POINTS_BY_VILLAGES, [codes]);
+    return rows.map((r) => toServicePoint(r).point);
+  }
+
+  async findItemsByServicePointIds(ids: readonly string[]): Promise<{ servicePointId: string; item: ServiceItem }[]> {
+    const rows: (ServiceItemRow & { service_point_id: string })[] = await this.db.query(SQL.ITEMS_BY_SERVICE_POINTS, [ids]);
+    return rows.map((r) => ({ servicePointId: r.service_point_id, item: toServiceItem(r) }));
+  }
+
+  /** Inserts or updates points and replaces their item sets, inside the caller's transaction. */
+  async upsertMany(manager: EntityManager, points: readonly ServicePointInput[]): Promise<void> {
+    if (points.length === 0) return;
+    const col = <T>(f: (p: ServicePointInput) => T) => points.map(f);
+    await manager.query(SQL.UPSERT_SERVICE_POINTS, [
+      col((p) => p.id),
+      col((p) => p.name),
+      col((p) => p.kind),
+      col((p) => p.status),
+      col((p) => p.longitude),
+      col((p) => p.latitude),
+      col((p) => p.areaCode),
+      col((p) => p.villageCode),
+      col((p) => p.address),
+      col((p) => p.phone),
+      col((p) => p.openingHours),
+      col((p) => p.locationSynthetic),
+    ]);
+    await manager.query(SQL.DELETE_ITEMS_OF_SERVICE_POINTS, [col((p) => p.id)]);
+    const pairs = points.flatMap((p) => p.itemCodes.map((item) => [p.id, item] as const));
+    await manager.query(SQL.INSERT_SERVICE_POINT_ITEMS, [pairs.map((p) => p[0]), pairs.map((p) => p[1])]);
+  }
+}

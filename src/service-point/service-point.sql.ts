@@ -1,0 +1,83 @@
+/* PostGIS statements of the service-point directory: named, parameterised, never built from input. */
+
+const COLUMNS = /* sql */ `
+  sp.id, sp.name, sp.kind, sp.status, ST_AsGeoJSON(sp.location, 7)::json AS location,
+  sp.area_code, sp.village_code, sp.address, sp.phone, sp.opening_hours, sp.location_synthetic`;
+
+/**
+ * Filter shared by page and count statements.
+ * $1 area code (the area and everything below it: codes are hierarchical, so a byte range), $2 kinds,
+ * $3 statuses, $4 item code; NULL means "any".
+ */
+const FILTER = /* sql */ `
+  ($1::text IS NULL OR (sp.area_code >= $1::text AND sp.area_code < $1::text || ':'))
+  AND ($2::text[] IS NULL OR sp.kind = ANY($2::text[]))
+  AND ($3::text[] IS NULL OR sp.status = ANY($3::text[]))
+  AND ($4::text IS NULL OR EXISTS (
+        SELECT 1 FROM service_point_item spi WHERE spi.service_point_id = sp.id AND spi.item_code = $4::text))`;
+
+/** Page ordered by id. $5 after-id (exclusive), $6 limit. */
+export const SERVICE_POINTS_PAGE = /* sql */ `
+  SELECT ${COLUMNS}, NULL::float8 AS distance_meters
+  FROM service_point sp
+  WHERE ${FILTER}
+    AND ($5::text IS NULL OR sp.id > $5::text)
+  ORDER BY sp.id
+  LIMIT $6`;
+
+export const SERVICE_POINTS_COUNT = /* sql */ `
+  SELECT count(*)::int AS count FROM service_point sp WHERE ${FILTER}`;
+
+/**
+ * Page ordered by geodesic (spheroid) distance from ($5 lon, $6 lat) within $7 metres, ties by id.
+ * $8/$9 the last (distance, id) seen, $10 limit. ST_DWithin on geography uses the GiST index.
+ */
+export const SERVICE_POINTS_NEAR_PAGE = /* sql */ `
+  WITH origin AS (SELECT ST_SetSRID(ST_MakePoint($5::float8, $6::float8), 4326)::geography AS g)
+  SELECT * FROM (
+    SELECT ${COLUMNS}, ST_Distance(sp.location, origin.g) AS distance_meters
+    FROM service_point sp, origin
+    WHERE ${FILTER}
+      AND ST_DWithin(sp.location, origin.g, $7::float8)
+  ) page
+  WHERE $8::float8 IS NULL OR (page.distance_meters, page.id) > ($8::float8, $9::text)
+  ORDER BY page.distance_meters, page.id
+  LIMIT $10`;
+
+export const SERVICE_POINTS_NEAR_COUNT = /* sql */ `
+  WITH origin AS (SELECT ST_SetSRID(ST_MakePoint($5::float8, $6::float8), 4326)::geography AS g)
+  SELECT count(*)::int AS count FROM service_point sp, origin
+  WHERE ${FILTER} AND ST_DWithin(sp.location, origin.g, $7::float8)`;
+
+export const SERVICE_POINTS_BY_IDS = /* sql */ `
+  SELECT ${COLUMNS}, NULL::float8 AS distance_meters FROM service_point sp WHERE sp.id = ANY($1::text[])`;
+
+export const SERVICE_POINTS_BY_VILLAGES = /* sql */ `
+  SELECT ${COLUMNS}, NULL::float8 AS distance_meters FROM service_point sp
+  WHERE sp.village_code = ANY($1::text[]) ORDER BY sp.id`;
+
+/** Items each point offers, for a batch of point ids. */
+export const ITEMS_BY_SERVICE_POINTS = /* sql */ `
+  SELECT spi.service_point_id, si.code, si.name, si.name_zh, si.delegation_level, si.sort_order
+  FROM service_point_item spi JOIN service_item si ON si.code = spi.item_code
+  WHERE spi.service_point_id = ANY($1::text[])
+  ORDER BY si.sort_order, si.code`;
+
+/** Upsert of a batch of points from parallel arrays (one statement for the whole batch). */
+export const UPSERT_SERVICE_POINTS = /* sql */ `
+  INSERT INTO service_point (id, name, kind, status, location, area_code, village_code, address, phone, opening_hours, location_synthetic)
+  SELECT r.id, r.name, r.kind, r.status, ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326)::geography,
+         r.area_code, r.village_code, r.address, r.phone, r.opening_hours, r.synthetic
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::boolean[])
+       AS r(id, name, kind, status, lon, lat, area_code, village_code, address, phone, opening_hours, synthetic)
+  ON CONFLICT (id) DO UPDATE SET
+    name = EXCLUDED.name, kind = EXCLUDED.kind, status = EXCLUDED.status, location = EXCLUDED.location,
+    area_code = EXCLUDED.area_code, village_code = EXCLUDED.village_code, address = EXCLUDED.address,
+    phone = EXCLUDED.phone, opening_hours = EXCLUDED.opening_hours, location_synthetic = EXCLUDED.location_synthetic`;
+
+/** Replaces the item sets of the points in $1 with the (point, item) pairs in $2/$3. */
+export const DELETE_ITEMS_OF_SERVICE_POINTS = /* sql */ `
+  DELETE FROM service_point_item WHERE service_point_id = ANY($1::text[])`;
+export const INSERT_SERVICE_POINT_ITEMS = /* sql */ `
+  INSERT INTO service_point_item (service_point_id, item_code)
+  SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`;

@@ -1,0 +1,49 @@
+import { Args, Ctx, FieldResolver, Float, Query, Resolver, Root } from 'type-graphql';
+import { Area } from '../area/area.entity';
+import { VillageCodeArgs } from '../common/code.args';
+import type { Context } from '../graphql/context';
+import { ServicePoint } from '../service-point/service-point.entity';
+import { VillageConnection } from './village.connection';
+import { Village } from './village.entity';
+import type { VillageService } from './village.service';
+import { VillagesArgs } from './villages.args';
+
+@Resolver(() => Village)
+export class VillageResolver {
+  constructor(private readonly service: VillageService) {}
+
+  @Query(() => Village, { nullable: true, description: 'One village by its 12-digit code; null with a NOT_FOUND error for an unknown code.' })
+  village(@Args() { code }: VillageCodeArgs, @Ctx() { loaders }: Context) {
+    return this.service.getByCode(code, loaders);
+  }
+
+  @Query(() => VillageConnection, { description: 'Villages, ordered by code, paged with first/after.' })
+  villages(@Args() args: VillagesArgs, @Ctx() { loaders }: Context) {
+    return this.service.list(args, loaders);
+  }
+
+  @FieldResolver(() => Float, { description: 'WGS-84 longitude.' })
+  longitude(@Root() village: Village) {
+    return village.location.coordinates[0];
+  }
+
+  @FieldResolver(() => Float, { description: 'WGS-84 latitude.' })
+  latitude(@Root() village: Village) {
+    return village.location.coordinates[1];
+  }
+
+  @FieldResolver(() => Area)
+  township(@Root() village: Village, @Ctx() { loaders }: Context) {
+    return loaders.areaByCode.load(village.townshipCode);
+  }
+
+  @FieldResolver(() => Area)
+  county(@Root() village: Village, @Ctx() { loaders }: Context) {
+    return loaders.areaByCode.load(village.countyCode);
+  }
+
+  @FieldResolver(() => [ServicePoint], { description: "The village's own service points (village points), any status." })
+  servicePoints(@Root() village: Village, @Ctx() { loaders }: Context) {
+    return loaders.servicePointsByVillage.load(village.code);
+  }
+}
