@@ -13,6 +13,20 @@ export class InitialSchema1764100000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE EXTENSION IF NOT EXISTS postgis`);
 
+    // Casting to geography silently wraps out-of-range coordinates (latitude 91 becomes 89), so a CHECK on the
+    // stored value cannot catch them: every write builds its point through this function, which refuses them.
+    await q.query(`
+      CREATE FUNCTION sc_point(longitude float8, latitude float8) RETURNS geography
+      LANGUAGE plpgsql IMMUTABLE AS $$
+      BEGIN
+        IF longitude IS NULL OR latitude IS NULL OR longitude = 'NaN' OR latitude = 'NaN'
+           OR longitude < -180 OR longitude > 180 OR latitude < -90 OR latitude > 90 THEN
+          RAISE EXCEPTION 'coordinates out of range: longitude %, latitude % (WGS-84 needs -180..180, -90..90)', longitude, latitude
+            USING ERRCODE = '22003';
+        END IF;
+        RETURN ST_SetSRID(ST_MakePoint(longitude, latitude), 4326)::geography;
+      END $$`);
+
     await q.query(`
       CREATE TABLE area (
         code        text COLLATE "C" PRIMARY KEY,
@@ -100,5 +114,6 @@ export class InitialSchema1764100000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE seed_state, service_point_item, service_point, service_item, village, area`);
+    await q.query(`DROP FUNCTION sc_point(float8, float8)`);
   }
 }

@@ -27,7 +27,7 @@ export const UPSERT_AREAS = /* sql */ `
   INSERT INTO area (code, name, level, parent_code, boundary, seat)
   SELECT r.code, r.name, r.level, r.parent_code,
          CASE WHEN r.boundary IS NULL THEN NULL ELSE ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(r.boundary), 4326)) END,
-         CASE WHEN r.seat_lon IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(r.seat_lon, r.seat_lat), 4326)::geography END
+         CASE WHEN r.seat_lon IS NULL THEN NULL ELSE sc_point(r.seat_lon, r.seat_lat) END
   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[])
        AS r(code, name, level, parent_code, boundary, seat_lon, seat_lat)
   ORDER BY length(r.code), r.code

@@ -5,7 +5,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import type { Logger } from '../common/logger';
 
 export interface EmbeddedPostgres {
-  /** A postgres:// URL that `pg` (and so TypeORM) can connect to; one connection at a time. */
+  /** A postgres:// URL that `pg` (and so TypeORM) can connect to. */
   readonly url: string;
   stop(): Promise<void>;
 }
@@ -24,7 +24,10 @@ export async function startEmbeddedPostgres(options: { dataDir: string | null; l
   // PostGIS is loaded when the extension is created; migrations do that too, but doing it here makes
   // the slow unpack happen once, visibly, before any connection is made.
   await db.exec('CREATE EXTENSION IF NOT EXISTS postgis');
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
+  // PGlite runs one statement at a time and the socket's queue keeps a transaction's statements together, so
+  // several connections are safe; the app still uses one. The headroom matters because a closed connection is
+  // released a tick late, and a prompt reconnect (tests, CLI tools) would otherwise be refused.
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 8 });
   await server.start();
   const [host, port] = server.getServerConn().split(':');
   logger.info({ ms: Date.now() - started, host, port }, 'embedded PostgreSQL ready');

@@ -66,7 +66,7 @@ export const ITEMS_BY_SERVICE_POINTS = /* sql */ `
 /** Upsert of a batch of points from parallel arrays (one statement for the whole batch). */
 export const UPSERT_SERVICE_POINTS = /* sql */ `
   INSERT INTO service_point (id, name, kind, status, location, area_code, village_code, address, phone, opening_hours, location_synthetic)
-  SELECT r.id, r.name, r.kind, r.status, ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326)::geography,
+  SELECT r.id, r.name, r.kind, r.status, sc_point(r.lon, r.lat),
          r.area_code, r.village_code, r.address, r.phone, r.opening_hours, r.synthetic
   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::boolean[])
        AS r(id, name, kind, status, lon, lat, area_code, village_code, address, phone, opening_hours, synthetic)

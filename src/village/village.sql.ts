@@ -22,7 +22,7 @@ export const VILLAGES_BY_CODES = /* sql */ `SELECT ${COLUMNS} FROM village v WHE
 
 export const UPSERT_VILLAGES = /* sql */ `
   INSERT INTO village (code, name, township_code, county_code, location, population, location_synthetic)
-  SELECT r.code, r.name, r.township_code, r.county_code, ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326)::geography, r.population, r.synthetic
+  SELECT r.code, r.name, r.township_code, r.county_code, sc_point(r.lon, r.lat), r.population, r.synthetic
   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::int[], $8::boolean[])
        AS r(code, name, township_code, county_code, lon, lat, population, synthetic)
   ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, township_code = EXCLUDED.township_code,

@@ -7,7 +7,8 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embed
 import { prepareDatabase } from '../../src/db/prepare-database';
 import { TEST_DATABASE_KIND_VAR, TEST_DATABASE_URL_VAR } from './test-env';
 
-export const TEST_DATABASE_NAME = 'service_circle_test';
+/** Unique per run, so concurrent runs on one server (a developer's and CI's) do not drop each other's database. */
+export const TEST_DATABASE_NAME = `service_circle_test_${process.pid}`;
 
 declare global {
   // eslint-disable-next-line no-var
@@ -16,7 +17,7 @@ declare global {
 
 /**
  * One database per test run, migrated and seeded (Kaiyang + Sanming) once:
- * - DATABASE_URL set: a fresh database `service_circle_test` on that PostgreSQL + PostGIS server;
+ * - DATABASE_URL set: a fresh database `service_circle_test_<pid>` on that PostgreSQL + PostGIS server;
  * - otherwise: PGlite + PostGIS in memory (the ~20 s PostGIS unpack happens once per run).
  * Skipped when only the unit project is selected.
  */

@@ -1,4 +1,5 @@
 import type { Database } from '../../../src/db/data-source';
+import { VillageRepository } from '../../../src/village/village.repository';
 import { openTestDatabase } from '../../helpers/test-db';
 
 /** The schema keeps bad rows out even when the API's validation is bypassed. Each attempt runs in a rolled-back transaction. */
@@ -37,7 +38,16 @@ describe('database constraints', () => {
   it('rejects a malformed village code', () => rejects(village('52012110199', '520121101', 107.0, 27.0, 10)));
   it('rejects a village outside its township code', () => rejects(village('520121102999', '520121101', 107.0, 27.0, 10)));
   it('rejects an unknown township', () => rejects(village('520121199999', '520121199', 107.0, 27.0, 10)));
-  it('rejects a latitude out of range', () => rejects(village('520121101999', '520121101', 107.0, 91.0, 10)));
+  it.each([
+    [107.0, 91.0],
+    [181.0, 27.0],
+    [Number.NaN, 27.0],
+  ])('the write path refuses coordinates (%p, %p) that geography would silently wrap', async (lon, lat) => {
+    const repo = new VillageRepository(db.dataSource);
+    const bad = { code: '520121101999', name: 'Test', townshipCode: '520121101', countyCode: '520121', longitude: lon, latitude: lat, population: 1, locationSynthetic: true };
+    await expect(db.dataSource.transaction((m) => repo.upsertMany(m, [bad]))).rejects.toThrow(/coordinates out of range/);
+    expect(await db.dataSource.query(`SELECT 1 FROM village WHERE code = '520121101999'`)).toEqual([]);
+  });
   it('rejects an invalid (self-intersecting) boundary', () =>
     rejects(`INSERT INTO area (code, name, level, parent_code, boundary) VALUES ('520199', 'Bowtie', 'COUNTY', '5201',
       ST_Multi(ST_GeomFromText('POLYGON((0 0, 1 1, 1 0, 0 1, 0 0))', 4326)))`));
