@@ -1,0 +1,159 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { testDatabaseKind, testDatabaseUrl } from '../helpers/test-env';
+
+/**
+ * The real start path in miniature: compile with tsc (what `npm start` does in prestart), then run
+ * `node dist/src/main.js` as a child process against the run's seeded test database, query it over
+ * HTTP, and stop it with SIGTERM.
+ *
+ * The embedded test database (PGlite behind pglite-socket) accepts one connection at a time and is
+ * served by this very process; that works as long as this file opens no connection of its own and
+ * the child uses a pool of one.
+ */
+
+const ROOT = path.resolve(__dirname, '../..');
+const MAIN = path.join(ROOT, 'dist/src/main.js');
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+interface Started {
+  child: ChildProcess;
+  stdout: string[];
+  stderr: string[];
+  exited: Promise<Exit>;
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Started {
+  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  readline.createInterface({ input: child.stdout! }).on('line', (l) => stdout.push(l));
+  readline.createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));
+  const exited = new Promise<Exit>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolve({ code, signal }));
+  });
+  return { child, stdout, stderr, exited };
+}
+
+/** A child environment built from scratch: only what the server needs, never the test process's DATABASE_URL. */
+function serverEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATABASE_URL: testDatabaseUrl(),
+    DATABASE_POOL_SIZE: testDatabaseKind() === 'embedded' ? '1' : '2',
+    MIGRATE_ON_START: 'false',
+    SEED_ON_START: 'false',
+    LOG_LEVEL: 'info',
+    ...overrides,
+  };
+}
+
+interface LogLine {
+  level?: number;
+  msg?: string;
+  url?: string;
+  [k: string]: unknown;
+}
+
+function parseLogLines(lines: string[]): LogLine[] {
+  return lines.flatMap((l) => {
+    try {
+      return [JSON.parse(l) as LogLine];
+    } catch {
+      return [];
+    }
+  });
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined, exited: Promise<Exit>, timeoutMs: number, describeState: () => string): Promise<T> {
+  let done = false;
+  const early = exited.then((e) => {
+    if (!done) throw new Error(`the server exited (${JSON.stringify(e)}) before ${what}\n${describeState()}`);
+    return undefined as never;
+  });
+  const deadline = Date.now() + timeoutMs;
+  const poll = (async () => {
+    for (;;) {
+      const value = probe();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${describeState()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  try {
+    return await Promise.race([poll, early]);
+  } finally {
+    done = true;
+  }
+}
+
+describe('starting the compiled server (e2e)', () => {
+  const running: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    const started = Date.now();
+    const tsc = run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], { PATH: process.env.PATH, HOME: process.env.HOME });
+    const exit = await tsc.exited;
+    if (exit.code !== 0) throw new Error(`tsc -p tsconfig.json failed (${JSON.stringify(exit)}):\n${[...tsc.stdout, ...tsc.stderr].join('\n')}`);
+    expect(fs.statSync(MAIN).mtimeMs).toBeGreaterThanOrEqual(started - 1000);
+  }, 120_000);
+
+  afterAll(() => {
+    // Only the children this file started, by pid, if a failed test left one behind.
+    for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+
+  it('starts on the test database, answers a query, and exits 0 on SIGTERM', async () => {
+    const server = run(process.execPath, [MAIN], serverEnv({}));
+    running.push(server.child);
+    const state = () => `stdout:\n${server.stdout.join('\n')}\nstderr:\n${server.stderr.join('\n')}`;
+
+    const url = await waitFor(
+      '"Service Circle ready at …"',
+      () => parseLogLines(server.stdout).find((l) => l.msg?.startsWith('Service Circle ready at '))?.msg?.replace('Service Circle ready at ', ''),
+      server.exited,
+      30_000,
+      state,
+    );
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
+    expect(url).not.toMatch(/:0\//);
+
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ area(code: "520121") { name villageCount } }' }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ data: { area: { name: '开阳县', villageCount: 136 } } });
+    const ready = await fetch(new URL('/readyz', url));
+    expect(ready.status).toBe(200);
+
+    server.child.kill('SIGTERM');
+    const exit = await server.exited;
+    expect({ exit, stderr: server.stderr }).toEqual({ exit: { code: 0, signal: null }, stderr: [] });
+    const messages = parseLogLines(server.stdout).map((l) => l.msg ?? '');
+    expect(messages.some((m) => m.startsWith('shutting down'))).toBe(true);
+    expect(messages).toContain('stopped');
+    expect(parseLogLines(server.stdout).filter((l) => (l.level ?? 0) >= 50)).toEqual([]);
+  }, 60_000);
+
+  it('fails fast with exit code 78 and a message naming PORT on a bad configuration', async () => {
+    const server = run(process.execPath, [MAIN], serverEnv({ PORT: 'notaport' }));
+    running.push(server.child);
+    const exit = await server.exited;
+    expect(exit).toEqual({ code: 78, signal: null });
+    expect(server.stderr.join('\n')).toMatch(/PORT/);
+    expect(server.stdout.join('\n')).not.toMatch(/ready at/);
+  }, 30_000);
+});
