@@ -1,4 +1,5 @@
 import { InitialSchema1764100000000 } from './1764100000000-InitialSchema';
+import { DataVersion1764200000000 } from './1764200000000-DataVersion';
 
 /** Every migration in order; listed explicitly so the compiled server and the tests load the same set. */
-export const migrations = [InitialSchema1764100000000];
+export const migrations = [InitialSchema1764100000000, DataVersion1764200000000];

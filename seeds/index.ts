@@ -63,5 +63,6 @@ export async function runSeeds(
     logger.info({ dataset: name, ...counts, ms: Date.now() - started }, 'seeded');
     results.push({ dataset: name, skipped: false, counts });
   }
+  if (results.some((r) => !r.skipped)) await repos.state.analyze();
   return results;
 }

@@ -33,7 +33,7 @@ const HOME_PAGE = `<!doctype html><meta charset="utf-8"><title>Service Circle</t
 export async function createApp(deps: { config: Config; logger: Logger; dataSource: DataSource }): Promise<App> {
   const { config, logger, dataSource } = deps;
   const repositories = createRepositories(dataSource);
-  const schema = await buildAppSchema(createContainer(repositories, config));
+  const schema = await buildAppSchema(createContainer(repositories, config, logger));
 
   const app = express();
   app.disable('x-powered-by');
@@ -46,6 +46,8 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
     csrfPrevention: true,
     introspection: true,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    // main.ts owns shutdown (drain HTTP, then close the database); Apollo's own signal handler would race it.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
 
@@ -69,6 +71,22 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, { context: async ({ req }) => createContext(contextDeps, req.headers['x-request-id']) }),
   );
+
+  // Body-parser and other HTTP-level failures: a JSON answer with a code, never express's HTML page with a stack.
+  app.use((err: { status?: number; statusCode?: number; type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (res.headersSent) return next(err);
+    const status = err.status ?? err.statusCode ?? 500;
+    if (status >= 500) logger.error({ err }, 'unhandled HTTP error');
+    const message =
+      err.type === 'entity.parse.failed'
+        ? 'The request body is not valid JSON.'
+        : err.type === 'entity.too.large'
+          ? 'The request body is too large (limit 1 MB).'
+          : status >= 500
+            ? 'Internal server error'
+            : 'Bad request';
+    res.status(status).json({ errors: [{ message, extensions: { code: status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
+  });
 
   return {
     httpServer,

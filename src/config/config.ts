@@ -15,6 +15,17 @@ export interface Config {
   readonly seedDatasets: readonly string[];
   readonly logLevel: string;
   readonly pagination: { readonly defaultPageSize: number; readonly maxPageSize: number };
+  readonly travel: TravelConfig;
+  readonly coverageCacheEntries: number;
+}
+
+export type TravelModeName = 'WALK' | 'BICYCLE' | 'EBIKE' | 'CAR';
+
+export interface TravelConfig {
+  readonly speedsKmh: Readonly<Record<TravelModeName, number>>;
+  readonly detourFactor: number;
+  readonly defaultBudgetMinutes: number;
+  readonly defaultMode: TravelModeName;
 }
 
 export class ConfigError extends Error {
@@ -57,5 +68,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     ),
     logLevel: e.LOG_LEVEL,
     pagination: Object.freeze({ defaultPageSize: e.DEFAULT_PAGE_SIZE, maxPageSize: e.MAX_PAGE_SIZE }),
+    travel: Object.freeze({
+      speedsKmh: Object.freeze({
+        WALK: e.TRAVEL_SPEED_WALK_KMH,
+        BICYCLE: e.TRAVEL_SPEED_BICYCLE_KMH,
+        EBIKE: e.TRAVEL_SPEED_EBIKE_KMH,
+        CAR: e.TRAVEL_SPEED_CAR_KMH,
+      }),
+      detourFactor: e.DETOUR_FACTOR,
+      defaultBudgetMinutes: e.DEFAULT_BUDGET_MINUTES,
+      defaultMode: e.DEFAULT_TRAVEL_MODE,
+    }),
+    coverageCacheEntries: e.COVERAGE_CACHE_ENTRIES,
   });
 }

@@ -24,6 +24,16 @@ export const envSchema = z.object({
   /** Comma-separated dataset names from seeds/data (kaiyang, sanming). */
   SEED_DATASETS: z.string().default('kaiyang,sanming'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Travel model (domain.md): speeds in km/h, a detour factor turning geodesic into road distance, the budget. */
+  TRAVEL_SPEED_WALK_KMH: z.coerce.number().positive().max(50).default(5),
+  TRAVEL_SPEED_BICYCLE_KMH: z.coerce.number().positive().max(80).default(12),
+  TRAVEL_SPEED_EBIKE_KMH: z.coerce.number().positive().max(120).default(20),
+  TRAVEL_SPEED_CAR_KMH: z.coerce.number().positive().max(200).default(30),
+  DETOUR_FACTOR: z.coerce.number().min(1).max(5).default(1.3),
+  DEFAULT_BUDGET_MINUTES: z.coerce.number().min(1).max(120).default(15),
+  DEFAULT_TRAVEL_MODE: z.enum(['WALK', 'BICYCLE', 'EBIKE', 'CAR']).default('EBIKE'),
+  /** Coverage results kept per (area, item, mode, minutes) until the data changes. */
+  COVERAGE_CACHE_ENTRIES: z.coerce.number().int().min(0).max(100000).default(1000),
   DEFAULT_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(20),
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
 });

@@ -14,7 +14,7 @@ export interface Database {
 }
 
 /** The DataSource options both modes share; `url` and pool size are what differ. */
-export function createDataSource(url: string, poolSize: number, ormLogger: TypeOrmLogger): DataSource {
+export function createDataSource(url: string, poolSize: number, ormLogger: TypeOrmLogger, connectionTimeoutMillis = 10_000): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -29,7 +29,7 @@ export function createDataSource(url: string, poolSize: number, ormLogger: TypeO
     logger: ormLogger,
     maxQueryExecutionTime: 2000,
     applicationName: 'service-circle',
-    extra: { max: poolSize, connectionTimeoutMillis: 10_000 },
+    extra: { max: poolSize, connectionTimeoutMillis },
   });
 }
 
@@ -50,7 +50,8 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
     url = embedded.url;
     poolSize = 1;
   }
-  const dataSource = createDataSource(url, poolSize, ormLogger);
+  // With one embedded connection, waiting for it is queueing behind other statements, not a dead server.
+  const dataSource = createDataSource(url, poolSize, ormLogger, embedded ? 120_000 : 10_000);
   try {
     await dataSource.initialize();
   } catch (err) {

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { AreaRepository } from '../area/area.repository';
+import { CoverageRepository } from '../coverage/coverage.repository';
 import { ServiceItemRepository } from '../service-item/service-item.repository';
 import { ServicePointRepository } from '../service-point/service-point.repository';
 import { VillageRepository } from '../village/village.repository';
@@ -12,5 +13,6 @@ export function createRepositories(db: DataSource) {
     village: new VillageRepository(db),
     serviceItem: new ServiceItemRepository(db),
     servicePoint: new ServicePointRepository(db),
+    coverage: new CoverageRepository(db),
   };
 }

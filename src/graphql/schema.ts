@@ -1,11 +1,20 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type ContainerType } from 'type-graphql';
 import { AreaResolver } from '../area/area.resolver';
+import { CoverageResolver, HandlingOptionResolver, VillageCoverageResolver } from '../coverage/coverage.resolver';
 import { ServiceItemResolver } from '../service-item/service-item.resolver';
 import { ServicePointResolver } from '../service-point/service-point.resolver';
 import { VillageResolver } from '../village/village.resolver';
 
-export const resolvers = [AreaResolver, VillageResolver, ServiceItemResolver, ServicePointResolver] as const;
+export const resolvers = [
+  AreaResolver,
+  VillageResolver,
+  ServiceItemResolver,
+  ServicePointResolver,
+  CoverageResolver,
+  VillageCoverageResolver,
+  HandlingOptionResolver,
+] as const;
 
 export function buildAppSchema(container: ContainerType): Promise<GraphQLSchema> {
   return buildSchema({

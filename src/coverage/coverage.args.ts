@@ -1,0 +1,93 @@
+import { IsEnum, IsOptional, Matches, Max, Min } from 'class-validator';
+import { ArgsType, Field, Float, ID, Int } from 'type-graphql';
+import { AREA_CODE_PATTERN, ITEM_CODE_PATTERN, SERVICE_POINT_ID_PATTERN, VILLAGE_CODE_PATTERN } from '../common/codes';
+import { CoverageMethod, TravelMode } from './travel-mode.enum';
+
+export const MIN_BUDGET_MINUTES = 1;
+export const MAX_BUDGET_MINUTES = 120;
+
+@ArgsType()
+export class TravelArgs {
+  @Field(() => TravelMode, { nullable: true, description: 'Default: DEFAULT_TRAVEL_MODE (EBIKE).' })
+  @IsOptional()
+  @IsEnum(TravelMode)
+  mode?: TravelMode;
+
+  @Field(() => Float, { nullable: true, description: 'Time budget in minutes, 1 to 120. Default: 15.' })
+  @IsOptional()
+  @Min(MIN_BUDGET_MINUTES, { message: 'minutes must be between 1 and 120' })
+  @Max(MAX_BUDGET_MINUTES, { message: 'minutes must be between 1 and 120' })
+  minutes?: number;
+}
+
+@ArgsType()
+export class CoverageArgs extends TravelArgs {
+  @Field(() => ID, { description: 'Area code (2, 4, 6 or 9 digits).' })
+  @Matches(AREA_CODE_PATTERN, { message: 'areaCode must be an official area code of 2, 4, 6 or 9 digits' })
+  areaCode: string;
+
+  @Field(() => ID, { nullable: true, description: 'Count only points offering this item; without it any active point counts.' })
+  @IsOptional()
+  @Matches(ITEM_CODE_PATTERN, { message: 'itemCode must be an item code such as RESIDENT_ENROLMENT' })
+  itemCode?: string;
+
+  @Field(() => CoverageMethod, { nullable: true, description: 'INDEX (default) or POSTGIS, the reference.' })
+  @IsOptional()
+  @IsEnum(CoverageMethod)
+  method?: CoverageMethod;
+}
+
+@ArgsType()
+export class CoverageGapsArgs extends CoverageArgs {
+  @Field(() => Int, { nullable: true, description: 'How many villages (default 20, at most MAX_PAGE_SIZE).' })
+  @IsOptional()
+  @Min(0)
+  first?: number;
+}
+
+@ArgsType()
+export class WhereToHandleArgs extends TravelArgs {
+  @Field(() => ID)
+  @Matches(VILLAGE_CODE_PATTERN, { message: 'villageCode must be a 12-digit village code' })
+  villageCode: string;
+
+  @Field(() => ID)
+  @Matches(ITEM_CODE_PATTERN, { message: 'itemCode must be an item code such as RESIDENT_ENROLMENT' })
+  itemCode: string;
+
+  @Field(() => Int, { nullable: true, description: 'How many options (default 5, at most 50).' })
+  @IsOptional()
+  @Min(1)
+  @Max(50)
+  first?: number;
+}
+
+@ArgsType()
+export class DelegationMatrixArgs extends TravelArgs {
+  @Field(() => ID)
+  @Matches(AREA_CODE_PATTERN, { message: 'areaCode must be an official area code of 2, 4, 6 or 9 digits' })
+  areaCode: string;
+}
+
+@ArgsType()
+export class IsochroneArgs extends TravelArgs {
+  @Field(() => ID)
+  @Matches(SERVICE_POINT_ID_PATTERN, { message: 'servicePointId must be a service-point id such as TS-520121101' })
+  servicePointId: string;
+}
+
+@ArgsType()
+export class VillageCoverageArgs {
+  @Field({ nullable: true, description: 'Only covered (true) or uncovered (false) villages.' })
+  @IsOptional()
+  covered?: boolean;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @Min(0)
+  first?: number;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  after?: string;
+}

@@ -1,0 +1,78 @@
+import { Args, Ctx, FieldResolver, Float, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../graphql/context';
+import { GeoJSONScalar } from '../graphql/scalars/geojson.scalar';
+import { ServicePoint } from '../service-point/service-point.entity';
+import { Village } from '../village/village.entity';
+import { CoverageArgs, CoverageGapsArgs, DelegationMatrixArgs, IsochroneArgs, VillageCoverageArgs, WhereToHandleArgs } from './coverage.args';
+import type { CoverageService, CoverageView } from './coverage.service';
+import { Coverage, CoverageGaps, DelegationMatrix, HandlingOption, Isochrone, VillageCoverage, VillageCoverageConnection, WhereToHandle } from './coverage.type';
+
+@Resolver(() => Coverage)
+export class CoverageResolver {
+  constructor(private readonly service: CoverageService) {}
+
+  @Query(() => Coverage, {
+    description: 'Which villages (and how many people) reach an active point offering the item within the budget; the circle as a polygon.',
+  })
+  coverage(@Args() args: CoverageArgs, @Ctx() { loaders }: Context) {
+    return this.service.coverageOf(args, loaders);
+  }
+
+  @Query(() => CoverageGaps, { description: 'Uncovered villages of an area, most people first, each with its nearest point offering the item.' })
+  coverageGaps(@Args() args: CoverageGapsArgs, @Ctx() { loaders }: Context) {
+    return this.service.gaps(args, loaders);
+  }
+
+  @Query(() => WhereToHandle, { description: 'Where a village can handle an item: nearest points, minutes, and whether the delegation rule holds.' })
+  whereToHandle(@Args() args: WhereToHandleArgs, @Ctx() { loaders }: Context) {
+    return this.service.whereToHandle(args, loaders);
+  }
+
+  @Query(() => DelegationMatrix, { description: 'For each item: its level, how many points of each kind offer it in the area, and its coverage.' })
+  delegationMatrix(@Args() args: DelegationMatrixArgs, @Ctx() { loaders }: Context) {
+    return this.service.delegationMatrix(args, loaders);
+  }
+
+  @Query(() => Isochrone, { description: "One point's reachable area (any status, so planned points can be assessed)." })
+  isochrone(@Args() args: IsochroneArgs, @Ctx() { loaders }: Context) {
+    return this.service.isochrone(args, loaders);
+  }
+
+  @FieldResolver(() => VillageCoverageConnection, { description: 'The villages with their nearest point, ordered by code.' })
+  villages(@Root() view: CoverageView, @Args() args: VillageCoverageArgs) {
+    return this.service.villages(view, args);
+  }
+
+  @FieldResolver(() => GeoJSONScalar, {
+    description: 'Union of the geodesic circles (radius = provenance.radiusMeters) around the counted points, clipped to the area: an RFC 7946 MultiPolygon.',
+  })
+  polygon(@Root() view: CoverageView) {
+    return view.polygon();
+  }
+
+  @FieldResolver(() => Float, { description: 'Ellipsoidal (WGS-84) area of the polygon in km².' })
+  polygonAreaKm2(@Root() view: CoverageView) {
+    return this.service.polygonAreaKm2(view);
+  }
+}
+
+@Resolver(() => VillageCoverage)
+export class VillageCoverageResolver {
+  @FieldResolver(() => Village)
+  village(@Root() row: VillageCoverage, @Ctx() { loaders }: Context) {
+    return loaders.villageByCode.load(row.villageCode);
+  }
+
+  @FieldResolver(() => ServicePoint, { nullable: true })
+  nearestServicePoint(@Root() row: VillageCoverage, @Ctx() { loaders }: Context) {
+    return row.nearestPointId ? loaders.servicePointById.load(row.nearestPointId) : null;
+  }
+}
+
+@Resolver(() => HandlingOption)
+export class HandlingOptionResolver {
+  @FieldResolver(() => ServicePoint)
+  servicePoint(@Root() option: HandlingOption, @Ctx() { loaders }: Context) {
+    return loaders.servicePointById.load(option.servicePointId);
+  }
+}

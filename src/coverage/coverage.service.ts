@@ -1,0 +1,396 @@
+import type { MultiPolygon, Polygon } from 'geojson';
+import CheapRuler from 'cheap-ruler';
+import type { Area } from '../area/area.entity';
+import { NotFoundError } from '../common/errors';
+import type { Logger } from '../common/logger';
+import type { Config } from '../config/config';
+import { coveragePolygon, geodesicAreaKm2, geodesicCircle, travelMinutes, travelRadiusMeters } from '../geo';
+import { toPage, type Page } from '../graphql/connection/connection.type';
+import { decodeCursor, encodeCursor } from '../graphql/connection/cursor';
+import { pageSize } from '../graphql/connection/page-size';
+import type { Loaders } from '../graphql/loaders';
+import { DelegationLevel } from '../service-item/delegation-level.enum';
+import type { ServiceItem } from '../service-item/service-item.entity';
+import type { ServiceItemRepository } from '../service-item/service-item.repository';
+import { ServicePointKind } from '../service-point/service-point-kind.enum';
+import type { Village } from '../village/village.entity';
+import type { CoverageArgs, CoverageGapsArgs, DelegationMatrixArgs, IsochroneArgs, TravelArgs, VillageCoverageArgs, WhereToHandleArgs } from './coverage.args';
+import { CoverageEngine, type AreaComputation, type EnginePoint } from './coverage.engine';
+import type { CoverageRepository } from './coverage.repository';
+import type {
+  Coverage,
+  CoverageGaps,
+  CoverageProvenance,
+  DelegationMatrix,
+  Isochrone,
+  TownshipCoverage,
+  VillageCoverage,
+  VillageCoverageEdge,
+  WhereToHandle,
+} from './coverage.type';
+import { CoverageMethod, TravelMode } from './travel-mode.enum';
+
+export interface Travel {
+  mode: TravelMode;
+  minutes: number;
+  speedKmh: number;
+  detourFactor: number;
+  radiusMeters: number;
+}
+
+/** A computed coverage with what the on-demand fields (villages, polygon) need. */
+export interface CoverageView extends Coverage {
+  readonly computation: AreaComputation;
+  readonly travel: Travel;
+  readonly itemCode: string | null;
+  readonly polygon: () => Promise<MultiPolygon>;
+}
+
+interface CachedCoverage {
+  computation: AreaComputation;
+  provenance: CoverageProvenance;
+  polygon?: Promise<MultiPolygon>;
+}
+
+export class CoverageService {
+  private engine: CoverageEngine | null = null;
+  private engineLoading: Promise<CoverageEngine> | null = null;
+  private syntheticData = true;
+  private readonly cache = new Map<string, CachedCoverage>();
+  private cacheVersion = '';
+  readonly stats = { hits: 0, misses: 0, engineLoads: 0 };
+
+  constructor(
+    private readonly coverage: CoverageRepository,
+    private readonly items: ServiceItemRepository,
+    private readonly config: Config,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The engine for the current data version: loaded on first use and reloaded when the data changed. */
+  async currentEngine(): Promise<CoverageEngine> {
+    const version = await this.coverage.dataVersion();
+    if (this.engine?.dataVersion === version) return this.engine;
+    if (!this.engineLoading) {
+      this.engineLoading = (async () => {
+        const started = Date.now();
+        const snapshot = await this.coverage.loadSnapshot();
+        const engine = new CoverageEngine(snapshot.dataVersion, snapshot.villages, snapshot.points);
+        this.syntheticData = snapshot.syntheticData;
+        this.stats.engineLoads++;
+        this.logger.info(
+          { dataVersion: engine.dataVersion, villages: snapshot.villages.length, points: snapshot.points.length, ms: Date.now() - started },
+          'coverage engine loaded',
+        );
+        return engine;
+      })().finally(() => {
+        this.engineLoading = null;
+      });
+    }
+    this.engine = await this.engineLoading;
+    return this.engine;
+  }
+
+  travel(args: TravelArgs): Travel {
+    const t = this.config.travel;
+    const mode = args.mode ?? (t.defaultMode as TravelMode);
+    const minutes = args.minutes ?? t.defaultBudgetMinutes;
+    const speedKmh = t.speedsKmh[mode];
+    return { mode, minutes, speedKmh, detourFactor: t.detourFactor, radiusMeters: travelRadiusMeters(speedKmh, minutes, t.detourFactor) };
+  }
+
+  async coverageOf(args: CoverageArgs, loaders: Loaders): Promise<CoverageView> {
+    const travel = this.travel(args);
+    const method = args.method ?? CoverageMethod.INDEX;
+    const [area, item] = await Promise.all([this.area(args.areaCode, loaders), this.item(args.itemCode ?? null, loaders)]);
+    const engine = await this.currentEngine();
+    const { computation, provenance, entry } = await this.computed(engine, method, area.code, item?.code ?? null, travel);
+
+    let population = 0;
+    let coveredPopulation = 0;
+    let coveredVillageCount = 0;
+    for (let k = 0; k < computation.codes.length; k++) {
+      population += computation.population[k];
+      if (computation.covered[k]) {
+        coveredVillageCount++;
+        coveredPopulation += computation.population[k];
+      }
+    }
+    const byTownship = await this.byTownship(computation, loaders);
+    return {
+      area,
+      item,
+      itemCode: item?.code ?? null,
+      villageCount: computation.codes.length,
+      coveredVillageCount,
+      population,
+      coveredPopulation,
+      coveredPopulationRatio: population > 0 ? coveredPopulation / population : 0,
+      coveredVillageRatio: computation.codes.length > 0 ? coveredVillageCount / computation.codes.length : 0,
+      byTownship,
+      provenance,
+      computation,
+      travel,
+      polygon: () => (entry.polygon ??= this.polygonOf(engine, area, item?.code ?? null, travel, loaders)),
+    };
+  }
+
+  /** Villages of a coverage result as a connection ordered by code, optionally only (un)covered ones. */
+  villages(view: CoverageView, args: VillageCoverageArgs): Page<VillageCoverageEdge> {
+    const limit = pageSize(args.first, this.config.pagination);
+    const scope = `coverage:${args.covered ?? 'all'}`;
+    const after = args.after ? String(decodeCursor(args.after, scope, 1)[0]) : null;
+    const c = view.computation;
+    const rows: VillageCoverage[] = [];
+    for (let k = 0; k < c.codes.length && rows.length <= limit; k++) {
+      if (after !== null && c.codes[k] <= after) continue;
+      if (args.covered !== undefined && args.covered !== null && Boolean(c.covered[k]) !== args.covered) continue;
+      rows.push(this.villageCoverage(c, k, view.travel));
+    }
+    const total = () => {
+      if (args.covered === undefined || args.covered === null) return Promise.resolve(c.codes.length);
+      return Promise.resolve(c.covered.reduce((n, x) => n + (Boolean(x) === args.covered ? 1 : 0), 0));
+    };
+    return toPage(rows, limit, (node) => ({ node, cursor: encodeCursor(scope, [node.villageCode]) }), total);
+  }
+
+  async polygonAreaKm2(view: CoverageView): Promise<number> {
+    return geodesicAreaKm2(await view.polygon());
+  }
+
+  async gaps(args: CoverageGapsArgs, loaders: Loaders): Promise<CoverageGaps> {
+    const limit = pageSize(args.first, this.config.pagination);
+    const view = await this.coverageOf(args, loaders);
+    const c = view.computation;
+    const uncovered: number[] = [];
+    for (let k = 0; k < c.codes.length; k++) if (!c.covered[k]) uncovered.push(k);
+    uncovered.sort((a, b) => c.population[b] - c.population[a] || (c.codes[a] < c.codes[b] ? -1 : 1));
+    return {
+      area: view.area,
+      uncoveredVillageCount: uncovered.length,
+      uncoveredPopulation: view.population - view.coveredPopulation,
+      villages: uncovered.slice(0, limit).map((k) => this.villageCoverage(c, k, view.travel)),
+      provenance: view.provenance,
+    };
+  }
+
+  async whereToHandle(args: WhereToHandleArgs, loaders: Loaders): Promise<WhereToHandle> {
+    const travel = this.travel(args);
+    const [village, item] = await Promise.all([
+      loaders.villageByCode.load(args.villageCode).then((v) => v ?? Promise.reject(new NotFoundError('Village', args.villageCode))),
+      this.item(args.itemCode, loaders) as Promise<ServiceItem>,
+    ]);
+    const engine = await this.currentEngine();
+    const [lon, lat] = village.location.coordinates;
+    const inScope = scopeTest(village, item.delegationLevel);
+    const nearest = engine.nearestPoints(lon, lat, item.code, args.first ?? 5);
+    const inRule = engine.pointsOffering(item.code).filter(inScope);
+    const options = nearest.map(({ point, distanceMeters }) => ({
+      servicePointId: point.id,
+      distanceMeters,
+      travelMinutes: travelMinutes(distanceMeters, travel.speedKmh, travel.detourFactor),
+      withinBudget: distanceMeters <= travel.radiusMeters,
+      withinRuleScope: inScope(point),
+    })) as WhereToHandle['options'];
+    return {
+      village,
+      item,
+      delegationLevel: item.delegationLevel,
+      withinRule: inRule.length > 0,
+      ruleExplanation: explainRule(village, item, inRule.length, options[0], travel),
+      options,
+      provenance: this.provenance(engine.dataVersion, CoverageMethod.INDEX, travel, new Date()),
+    };
+  }
+
+  async delegationMatrix(args: DelegationMatrixArgs, loaders: Loaders): Promise<DelegationMatrix> {
+    const travel = this.travel(args);
+    const area = await this.area(args.areaCode, loaders);
+    const [engine, catalogue] = await Promise.all([this.currentEngine(), this.items.findAll(null)]);
+    const inArea = (p: EnginePoint) => (p.villageCode ?? p.areaCode).startsWith(area.code);
+    const computedAt = new Date();
+    const rows = [];
+    for (const item of catalogue) {
+      const { computation } = await this.computed(engine, CoverageMethod.INDEX, area.code, item.code, travel);
+      let population = 0;
+      let covered = 0;
+      let coveredVillageCount = 0;
+      computation.population.forEach((p, k) => {
+        population += p;
+        if (computation.covered[k]) {
+          covered += p;
+          coveredVillageCount++;
+        }
+      });
+      const offering = engine.pointsOffering(item.code).filter(inArea);
+      const count = (kind: ServicePointKind) => offering.filter((p) => p.kind === kind).length;
+      rows.push({
+        item,
+        delegationLevel: item.delegationLevel,
+        villagePoints: count(ServicePointKind.VILLAGE_POINT),
+        townshipStations: count(ServicePointKind.TOWNSHIP_STATION),
+        countyHalls: count(ServicePointKind.COUNTY_HALL),
+        hospitalStations: count(ServicePointKind.HOSPITAL_STATION),
+        coveredVillageCount,
+        coveredPopulationRatio: population > 0 ? covered / population : 0,
+      });
+    }
+    return { area, rows, provenance: this.provenance(engine.dataVersion, CoverageMethod.INDEX, travel, computedAt) };
+  }
+
+  async isochrone(args: IsochroneArgs, loaders: Loaders): Promise<Isochrone> {
+    const travel = this.travel(args);
+    const point = await loaders.servicePointById.load(args.servicePointId);
+    if (!point) throw new NotFoundError('ServicePoint', args.servicePointId);
+    const version = await this.coverage.dataVersion();
+    const polygon: Polygon = geodesicCircle(point.location.coordinates as [number, number], travel.radiusMeters, 128);
+    return {
+      servicePoint: point,
+      polygon,
+      polygonAreaKm2: geodesicAreaKm2(polygon),
+      provenance: this.provenance(version, CoverageMethod.INDEX, travel, new Date()),
+    };
+  }
+
+  private async computed(engine: CoverageEngine, method: CoverageMethod, areaCode: string, itemCode: string | null, travel: Travel) {
+    if (this.cacheVersion !== engine.dataVersion) {
+      this.cache.clear();
+      this.cacheVersion = engine.dataVersion;
+    }
+    const key = [method, areaCode, itemCode ?? '*', travel.mode, travel.minutes].join('|');
+    let entry = this.cache.get(key);
+    if (entry) {
+      this.stats.hits++;
+      this.cache.delete(key); // re-insert: Map order is the LRU order
+      this.cache.set(key, entry);
+    } else {
+      this.stats.misses++;
+      const computation =
+        method === CoverageMethod.POSTGIS
+          ? await this.coverage.computeArea(areaCode, itemCode, travel.radiusMeters)
+          : engine.computeArea(areaCode, itemCode, travel.radiusMeters);
+      entry = { computation, provenance: this.provenance(engine.dataVersion, method, travel, new Date()) };
+      if (this.config.coverageCacheEntries > 0) {
+        this.cache.set(key, entry);
+        while (this.cache.size > this.config.coverageCacheEntries) this.cache.delete(this.cache.keys().next().value!);
+      }
+    }
+    return { computation: entry.computation, provenance: entry.provenance, entry };
+  }
+
+  private async polygonOf(engine: CoverageEngine, area: Area, itemCode: string | null, travel: Travel, loaders: Loaders): Promise<MultiPolygon> {
+    // Clip to the area's boundary, or the nearest ancestor's when the area has none (townships).
+    let clip: MultiPolygon | null = null;
+    for (let code: string | null = area.code; code && !clip; ) {
+      clip = await loaders.areaBoundary.load(code);
+      if (!clip) code = (await loaders.areaByCode.load(code))?.parentCode ?? null;
+    }
+    const box = clip ? bbox(clip.coordinates.flat(2) as [number, number][]) : engine.villageBox(area.code);
+    if (!box) return { type: 'MultiPolygon', coordinates: [] };
+    const [minX, minY, maxX, maxY] = box;
+    const ruler = new CheapRuler((minY + maxY) / 2, 'meters');
+    const [bx0, by0, bx1, by1] = ruler.bufferBBox([minX, minY, maxX, maxY], travel.radiusMeters * 1.01);
+    const centers = engine.pointsInBox(itemCode, bx0, by0, bx1, by1).map((p) => [p.longitude, p.latitude] as [number, number]);
+    return coveragePolygon(centers, travel.radiusMeters, clip);
+  }
+
+  private villageCoverage(c: AreaComputation, k: number, travel: Travel): VillageCoverage {
+    const distance = c.distanceMeters[k];
+    const known = Number.isFinite(distance);
+    return {
+      villageCode: c.codes[k],
+      nearestPointId: c.nearestPointIds[k],
+      covered: c.covered[k] === 1,
+      distanceMeters: known ? distance : null,
+      travelMinutes: known ? travelMinutes(distance, travel.speedKmh, travel.detourFactor) : null,
+    } as VillageCoverage;
+  }
+
+  private async byTownship(c: AreaComputation, loaders: Loaders): Promise<TownshipCoverage[]> {
+    const groups = new Map<string, Omit<TownshipCoverage, 'township' | 'coveredPopulationRatio'>>();
+    for (let k = 0; k < c.codes.length; k++) {
+      const g = groups.get(c.townshipCodes[k]) ?? { villageCount: 0, coveredVillageCount: 0, population: 0, coveredPopulation: 0 };
+      g.villageCount++;
+      g.population += c.population[k];
+      if (c.covered[k]) {
+        g.coveredVillageCount++;
+        g.coveredPopulation += c.population[k];
+      }
+      groups.set(c.townshipCodes[k], g);
+    }
+    const townships = await loaders.areaByCode.loadMany([...groups.keys()]);
+    return [...groups.values()].map((g, i) => ({
+      ...g,
+      township: townships[i] as Area,
+      coveredPopulationRatio: g.population > 0 ? g.coveredPopulation / g.population : 0,
+    }));
+  }
+
+  private provenance(dataVersion: string, method: CoverageMethod, travel: Travel, computedAt: Date): CoverageProvenance {
+    const how = method === CoverageMethod.POSTGIS ? 'one PostGIS ST_DWithin query on geography' : 'the in-memory spatial index (KDBush + WGS-84 distances)';
+    return {
+      model: 'STRAIGHT_LINE_RADIUS',
+      method,
+      mode: travel.mode,
+      speedKmh: travel.speedKmh,
+      detourFactor: travel.detourFactor,
+      minutes: travel.minutes,
+      radiusMeters: travel.radiusMeters,
+      dataVersion,
+      computedAt: computedAt.toISOString(),
+      syntheticData: this.syntheticData,
+      description:
+        `Covered = a counted point within ${Math.round(travel.radiusMeters)} m geodesic (WGS-84), i.e. ` +
+        `${travel.minutes} min by ${travel.mode.toLowerCase()} at ${travel.speedKmh} km/h with road distance ≈ ${travel.detourFactor} × straight line; ` +
+        `computed by ${how} from data version ${dataVersion}.${this.syntheticData ? ' Village locations and populations are synthetic.' : ''}`,
+    };
+  }
+
+  private async area(code: string, loaders: Loaders): Promise<Area> {
+    const area = await loaders.areaByCode.load(code);
+    if (!area) throw new NotFoundError('Area', code);
+    return area;
+  }
+
+  private async item(code: string | null, loaders: Loaders): Promise<ServiceItem | null> {
+    if (code === null) return null;
+    const item = await loaders.serviceItemByCode.load(code);
+    if (!item) throw new NotFoundError('ServiceItem', code);
+    return item;
+  }
+}
+
+function bbox(coordinates: readonly [number, number][]): [number, number, number, number] {
+  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const [x, y] of coordinates) {
+    minX = Math.min(minX, x);
+    minY = Math.min(minY, y);
+    maxX = Math.max(maxX, x);
+    maxY = Math.max(maxY, y);
+  }
+  return [minX, minY, maxX, maxY];
+}
+
+/** Whether a point lies in the scope the delegation rule asks for: the village, its township or its county. */
+function scopeTest(village: Village, level: DelegationLevel): (p: EnginePoint) => boolean {
+  switch (level) {
+    case DelegationLevel.VILLAGE:
+      return (p) => p.villageCode === village.code;
+    case DelegationLevel.TOWNSHIP:
+      return (p) => (p.villageCode ?? p.areaCode).startsWith(village.townshipCode);
+    case DelegationLevel.COUNTY:
+      return (p) => (p.villageCode ?? p.areaCode).startsWith(village.countyCode);
+  }
+}
+
+function explainRule(village: Village, item: ServiceItem, inScope: number, nearest: { distanceMeters: number; travelMinutes: number } | undefined, travel: Travel): string {
+  const where = { VILLAGE: 'the village itself', TOWNSHIP: 'its township', COUNTY: 'its county' }[item.delegationLevel];
+  const verdict =
+    inScope > 0
+      ? `${inScope} active point(s) in ${where} offer it, so the rule holds.`
+      : `No active point in ${where} offers it, so the rule does not hold.`;
+  const reach = nearest
+    ? ` The nearest point offering it is ${(nearest.distanceMeters / 1000).toFixed(1)} km away, about ${Math.round(nearest.travelMinutes)} min by ${travel.mode.toLowerCase()}${nearest.distanceMeters <= travel.radiusMeters ? ', within' : ', beyond'} the ${travel.minutes}-minute budget.`
+    : ' No point offers it within 300 km.';
+  return `${item.code} is delegated to the ${item.delegationLevel.toLowerCase()} level: it should be handled in ${where} (${village.name}). ${verdict}${reach}`;
+}

@@ -1,0 +1,53 @@
+/* Coverage statements: snapshot loading for the in-memory engine, and the PostGIS reference computation. */
+
+export const DATA_VERSION = /* sql */ `SELECT version::text AS version, changed_at FROM data_version`;
+
+/** Every village, sorted by code (the engine relies on it: an area's villages are one contiguous run). */
+export const ENGINE_VILLAGES = /* sql */ `
+  SELECT v.code, v.township_code, ST_X(v.location::geometry) AS longitude, ST_Y(v.location::geometry) AS latitude, v.population, v.location_synthetic
+  FROM village v ORDER BY v.code`;
+
+/** Every ACTIVE point with its item codes. */
+export const ENGINE_POINTS = /* sql */ `
+  SELECT sp.id, sp.kind, sp.area_code, sp.village_code,
+         ST_X(sp.location::geometry) AS longitude, ST_Y(sp.location::geometry) AS latitude,
+         coalesce(array_agg(spi.item_code ORDER BY spi.item_code) FILTER (WHERE spi.item_code IS NOT NULL), '{}') AS item_codes
+  FROM service_point sp LEFT JOIN service_point_item spi ON spi.service_point_id = sp.id
+  WHERE sp.status = 'ACTIVE'
+  GROUP BY sp.id
+  ORDER BY sp.id`;
+
+/**
+ * The reference: for each village of area $1, the nearest ACTIVE point offering item $2 (any when NULL) within
+ * $3 metres on the WGS-84 spheroid. One statement; ST_DWithin on geography uses the GiST index per village.
+ */
+export const POSTGIS_COVERAGE = /* sql */ `
+  SELECT v.code, v.township_code, v.population, n.id AS nearest_point_id, n.distance_meters
+  FROM village v
+  LEFT JOIN LATERAL (
+    SELECT sp.id, ST_Distance(sp.location, v.location) AS distance_meters
+    FROM service_point sp
+    WHERE sp.status = 'ACTIVE'
+      AND ST_DWithin(sp.location, v.location, $3::float8)
+      AND ($2::text IS NULL OR EXISTS (
+            SELECT 1 FROM service_point_item spi WHERE spi.service_point_id = sp.id AND spi.item_code = $2::text))
+    ORDER BY distance_meters, sp.id
+    LIMIT 1
+  ) n ON true
+  WHERE v.code >= $1::text AND v.code < $1::text || ':'
+  ORDER BY v.code`;
+
+/** For villages $1 (uncovered ones): the nearest ACTIVE point offering $2 at any distance (KNN on the GiST index). */
+export const POSTGIS_NEAREST_ANY_DISTANCE = /* sql */ `
+  SELECT v.code, n.id AS nearest_point_id, n.distance_meters
+  FROM village v
+  CROSS JOIN LATERAL (
+    SELECT sp.id, ST_Distance(sp.location, v.location) AS distance_meters
+    FROM service_point sp
+    WHERE sp.status = 'ACTIVE'
+      AND ($2::text IS NULL OR EXISTS (
+            SELECT 1 FROM service_point_item spi WHERE spi.service_point_id = sp.id AND spi.item_code = $2::text))
+    ORDER BY sp.location <-> v.location, sp.id
+    LIMIT 1
+  ) n
+  WHERE v.code = ANY($1::text[])`;

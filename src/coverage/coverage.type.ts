@@ -1,0 +1,253 @@
+import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { Area } from '../area/area.entity';
+import { Connection } from '../graphql/connection/connection.type';
+import { GeoJSONScalar } from '../graphql/scalars/geojson.scalar';
+import { DelegationLevel } from '../service-item/delegation-level.enum';
+import { ServiceItem } from '../service-item/service-item.entity';
+import { ServicePoint } from '../service-point/service-point.entity';
+import { Village } from '../village/village.entity';
+import { CoverageMethod, TravelMode } from './travel-mode.enum';
+
+@ObjectType({ description: 'How a coverage figure was computed, so a dashboard can label it.' })
+export class CoverageProvenance {
+  @Field({ description: 'STRAIGHT_LINE_RADIUS: geodesic (WGS-84) distance × detour factor ÷ speed ≤ minutes.' })
+  model: string;
+
+  @Field(() => CoverageMethod)
+  method: CoverageMethod;
+
+  @Field(() => TravelMode)
+  mode: TravelMode;
+
+  @Field(() => Float)
+  speedKmh: number;
+
+  @Field(() => Float, { description: 'Road distance ≈ geodesic distance × this factor.' })
+  detourFactor: number;
+
+  @Field(() => Float)
+  minutes: number;
+
+  @Field(() => Float, { description: 'Geodesic radius reachable within the budget: speed × minutes ÷ detour.' })
+  radiusMeters: number;
+
+  @Field({ description: 'Data version the result reflects; it changes whenever villages, points or their items change.' })
+  dataVersion: string;
+
+  @Field({ description: 'When the figures were computed (ISO 8601); cached results keep their original time.' })
+  computedAt: string;
+
+  @Field({ description: 'The same in words.' })
+  description: string;
+
+  @Field({ description: 'True: village locations and populations in this data are synthetic.' })
+  syntheticData: boolean;
+}
+
+@ObjectType({ description: 'Coverage figures of one township.' })
+export class TownshipCoverage {
+  @Field(() => Area)
+  township: Area;
+
+  @Field(() => Int)
+  villageCount: number;
+
+  @Field(() => Int)
+  coveredVillageCount: number;
+
+  @Field(() => Int)
+  population: number;
+
+  @Field(() => Int)
+  coveredPopulation: number;
+
+  @Field(() => Float, { description: 'coveredPopulation ÷ population (0 when the population is 0).' })
+  coveredPopulationRatio: number;
+}
+
+@ObjectType({ description: 'One village in a coverage result.' })
+export class VillageCoverage {
+  @Field(() => Village)
+  village: Village;
+
+  @Field({ description: 'A counted point is reachable within the budget.' })
+  covered: boolean;
+
+  @Field(() => ServicePoint, { nullable: true, description: 'Nearest counted point (within 300 km), covered or not.' })
+  nearestServicePoint: ServicePoint | null;
+
+  @Field(() => Float, { nullable: true, description: 'Geodesic metres to the nearest counted point.' })
+  distanceMeters: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Estimated travel minutes to it (distance × detour ÷ speed).' })
+  travelMinutes: number | null;
+
+  villageCode: string;
+  nearestPointId: string | null;
+}
+
+@ObjectType()
+export class VillageCoverageEdge {
+  @Field()
+  cursor: string;
+
+  @Field(() => VillageCoverage)
+  node: VillageCoverage;
+}
+
+@ObjectType()
+export class VillageCoverageConnection extends Connection(VillageCoverageEdge) {}
+
+@ObjectType({ description: 'Coverage of an area for an item, travel mode and time budget.' })
+export class Coverage {
+  @Field(() => Area)
+  area: Area;
+
+  @Field(() => ServiceItem, { nullable: true, description: 'The item counted; null: any active point counts.' })
+  item: ServiceItem | null;
+
+  @Field(() => Int)
+  villageCount: number;
+
+  @Field(() => Int)
+  coveredVillageCount: number;
+
+  @Field(() => Int)
+  population: number;
+
+  @Field(() => Int)
+  coveredPopulation: number;
+
+  @Field(() => Float, { description: 'coveredPopulation ÷ population (0 when the population is 0).' })
+  coveredPopulationRatio: number;
+
+  @Field(() => Float, { description: 'coveredVillageCount ÷ villageCount (0 when there are no villages).' })
+  coveredVillageRatio: number;
+
+  @Field(() => [TownshipCoverage])
+  byTownship: TownshipCoverage[];
+
+  @Field(() => CoverageProvenance)
+  provenance: CoverageProvenance;
+
+  // villages, polygon and polygonAreaKm2 are field resolvers (computed on demand).
+}
+
+@ObjectType({ description: 'Uncovered villages, most people first.' })
+export class CoverageGaps {
+  @Field(() => Area)
+  area: Area;
+
+  @Field(() => Int)
+  uncoveredVillageCount: number;
+
+  @Field(() => Int)
+  uncoveredPopulation: number;
+
+  @Field(() => [VillageCoverage], { description: 'The first `first` uncovered villages by population (descending), then code.' })
+  villages: VillageCoverage[];
+
+  @Field(() => CoverageProvenance)
+  provenance: CoverageProvenance;
+}
+
+@ObjectType({ description: 'A point where the village can handle the item.' })
+export class HandlingOption {
+  @Field(() => ServicePoint)
+  servicePoint: ServicePoint;
+
+  @Field(() => Float)
+  distanceMeters: number;
+
+  @Field(() => Float)
+  travelMinutes: number;
+
+  @Field({ description: 'Reachable within the time budget.' })
+  withinBudget: boolean;
+
+  @Field({ description: 'Inside the scope the delegation rule asks for (the village, its township, or its county).' })
+  withinRuleScope: boolean;
+
+  servicePointId: string;
+}
+
+@ObjectType({ description: 'Where a village can handle an item, and whether the delegation rule holds.' })
+export class WhereToHandle {
+  @Field(() => Village)
+  village: Village;
+
+  @Field(() => ServiceItem)
+  item: ServiceItem;
+
+  @Field(() => DelegationLevel)
+  delegationLevel: DelegationLevel;
+
+  @Field({
+    description:
+      '"Minor matters within the village, major within the town, challenging within the county": true when an active point offering the item lies in the village (VILLAGE items), its township (TOWNSHIP) or its county (COUNTY).',
+  })
+  withinRule: boolean;
+
+  @Field({ description: 'The rule and its verdict in words.' })
+  ruleExplanation: string;
+
+  @Field(() => [HandlingOption], { description: 'Nearest active points offering the item, nearest first.' })
+  options: HandlingOption[];
+
+  @Field(() => CoverageProvenance)
+  provenance: CoverageProvenance;
+}
+
+@ObjectType({ description: 'One item of the delegation matrix of an area.' })
+export class DelegationMatrixRow {
+  @Field(() => ServiceItem)
+  item: ServiceItem;
+
+  @Field(() => DelegationLevel)
+  delegationLevel: DelegationLevel;
+
+  @Field(() => Int, { description: 'Active village points in the area offering the item.' })
+  villagePoints: number;
+
+  @Field(() => Int)
+  townshipStations: number;
+
+  @Field(() => Int)
+  countyHalls: number;
+
+  @Field(() => Int)
+  hospitalStations: number;
+
+  @Field(() => Int)
+  coveredVillageCount: number;
+
+  @Field(() => Float)
+  coveredPopulationRatio: number;
+}
+
+@ObjectType({ description: 'The delegation matrix: each item, who offers it, and its coverage under the default mode and budget.' })
+export class DelegationMatrix {
+  @Field(() => Area)
+  area: Area;
+
+  @Field(() => [DelegationMatrixRow])
+  rows: DelegationMatrixRow[];
+
+  @Field(() => CoverageProvenance, { description: 'Mode and budget used for the coverage columns (method, data version).' })
+  provenance: CoverageProvenance;
+}
+
+@ObjectType({ description: "One point's reachable area: a geodesic circle of the travel radius." })
+export class Isochrone {
+  @Field(() => ServicePoint)
+  servicePoint: ServicePoint;
+
+  @Field(() => GeoJSONScalar, { description: 'GeoJSON Polygon (WGS-84).' })
+  polygon: unknown;
+
+  @Field(() => Float)
+  polygonAreaKm2: number;
+
+  @Field(() => CoverageProvenance)
+  provenance: CoverageProvenance;
+}
