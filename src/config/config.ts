@@ -17,6 +17,7 @@ export interface Config {
   readonly pagination: { readonly defaultPageSize: number; readonly maxPageSize: number };
   readonly travel: TravelConfig;
   readonly coverageCacheEntries: number;
+  readonly maxPolygonPoints: number;
 }
 
 export type TravelModeName = 'WALK' | 'BICYCLE' | 'EBIKE' | 'CAR';
@@ -80,5 +81,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       defaultMode: e.DEFAULT_TRAVEL_MODE,
     }),
     coverageCacheEntries: e.COVERAGE_CACHE_ENTRIES,
+    maxPolygonPoints: e.MAX_POLYGON_POINTS,
   });
 }

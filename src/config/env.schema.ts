@@ -34,6 +34,8 @@ export const envSchema = z.object({
   DEFAULT_TRAVEL_MODE: z.enum(['WALK', 'BICYCLE', 'EBIKE', 'CAR']).default('EBIKE'),
   /** Coverage results kept per (area, item, mode, minutes) until the data changes. */
   COVERAGE_CACHE_ENTRIES: z.coerce.number().int().min(0).max(100000).default(1000),
+  /** Largest number of circles one coverage polygon may union (a province would be hundreds of thousands). */
+  MAX_POLYGON_POINTS: z.coerce.number().int().min(1).max(1_000_000).default(20000),
   DEFAULT_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(20),
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
 });

@@ -44,13 +44,14 @@ export class CoverageResolver {
   }
 
   @FieldResolver(() => GeoJSONScalar, {
-    description: 'Union of the geodesic circles (radius = provenance.radiusMeters) around the counted points, clipped to the area: an RFC 7946 MultiPolygon.',
+    nullable: true,
+    description: 'Null with LIMIT_EXCEEDED when it would union more than MAX_POLYGON_POINTS circles. Union of the geodesic circles (radius = provenance.radiusMeters) around the counted points, clipped to the area: an RFC 7946 MultiPolygon.',
   })
   polygon(@Root() view: CoverageView) {
     return view.polygon();
   }
 
-  @FieldResolver(() => Float, { description: 'Ellipsoidal (WGS-84) area of the polygon in km².' })
+  @FieldResolver(() => Float, { nullable: true, description: 'Ellipsoidal (WGS-84) area of the polygon in km².' })
   polygonAreaKm2(@Root() view: CoverageView) {
     return this.service.polygonAreaKm2(view);
   }

@@ -1,7 +1,7 @@
 import type { MultiPolygon, Polygon } from 'geojson';
 import CheapRuler from 'cheap-ruler';
 import type { Area } from '../area/area.entity';
-import { NotFoundError } from '../common/errors';
+import { LimitExceededError, NotFoundError } from '../common/errors';
 import type { Logger } from '../common/logger';
 import type { Config } from '../config/config';
 import { coveragePolygon, geodesicAreaKm2, geodesicCircle, travelMinutes, travelRadiusMeters } from '../geo';
@@ -291,6 +291,12 @@ export class CoverageService {
     const ruler = new CheapRuler((minY + maxY) / 2, 'meters');
     const [bx0, by0, bx1, by1] = ruler.bufferBBox([minX, minY, maxX, maxY], travel.radiusMeters * 1.01);
     const centers = engine.pointsInBox(itemCode, bx0, by0, bx1, by1).map((p) => [p.longitude, p.latitude] as [number, number]);
+    if (centers.length > this.config.maxPolygonPoints) {
+      throw new LimitExceededError(
+        `The coverage polygon of ${area.name} (${area.code}) would union ${centers.length} circles, more than the limit of ${this.config.maxPolygonPoints} (MAX_POLYGON_POINTS). Ask for a smaller area (a city or county), or use the figures and village lists, which have no such limit.`,
+        { circles: centers.length, limit: this.config.maxPolygonPoints },
+      );
+    }
     return coveragePolygon(centers, travel.radiusMeters, clip);
   }
 
@@ -392,5 +398,5 @@ function explainRule(village: Village, item: ServiceItem, inScope: number, neare
   const reach = nearest
     ? ` The nearest point offering it is ${(nearest.distanceMeters / 1000).toFixed(1)} km away, about ${Math.round(nearest.travelMinutes)} min by ${travel.mode.toLowerCase()}${nearest.distanceMeters <= travel.radiusMeters ? ', within' : ', beyond'} the ${travel.minutes}-minute budget.`
     : ' No point offers it within 300 km.';
-  return `${item.code} is delegated to the ${item.delegationLevel.toLowerCase()} level: it should be handled in ${where} (${village.name}). ${verdict}${reach}`;
+  return `For ${village.name} (${village.code}), ${item.code} is delegated to the ${item.delegationLevel.toLowerCase()} level, so it should be handled within ${where}. ${verdict}${reach}`;
 }

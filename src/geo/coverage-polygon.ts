@@ -577,7 +577,7 @@ function buildArrangement(
       return insideSomeDisk(x, y, null, hint);
     };
     if (incs.length === 0) {
-      const [x, y] = pointAt(isCircle ? 0.5 : 0);
+      const [x, y] = pointAt(0.5);
       if (!onBoundary(x, y)) continue;
       if (isCircle) {
         const { ll } = circleVertices(curve);
@@ -597,7 +597,11 @@ function buildArrangement(
       const a = incParam[from];
       let b = incParam[to];
       if (b <= a) b += period;
-      const [x, y] = pointAt((a + b) / 2 >= period ? (a + b) / 2 - period : (a + b) / 2);
+      // Test point: the middle of the piece; on a clip ring, the middle of a whole edge when the piece
+      // spans one, since clip vertices are where a clip most often touches a circle (an inscribed polygon).
+      let mid = (a + b) / 2;
+      if (!isCircle && Math.floor(a) + 2 <= b) mid = Math.floor(a) + 1.5;
+      const [x, y] = pointAt(mid >= period ? mid - period : mid);
       if (!onBoundary(x, y)) continue;
       const evFrom = incEvent[from];
       const evTo = incEvent[to];

@@ -29,13 +29,14 @@ interface CoverageData {
 }
 
 const COVERAGE = /* GraphQL */ `
-  query ($areaCode: ID!, $itemCode: ID, $mode: TravelMode, $minutes: Float, $method: CoverageMethod) {
+  fragment Shape on Coverage { polygon polygonAreaKm2 }
+  query ($areaCode: ID!, $itemCode: ID, $mode: TravelMode, $minutes: Float, $method: CoverageMethod, $withPolygon: Boolean = false) {
     coverage(areaCode: $areaCode, itemCode: $itemCode, mode: $mode, minutes: $minutes, method: $method) {
       villageCount coveredVillageCount population coveredPopulation coveredPopulationRatio
       byTownship { township { code } villageCount coveredVillageCount population coveredPopulation }
       villages(first: 500) { totalCount edges { node { covered distanceMeters travelMinutes
         village { code population longitude latitude } nearestServicePoint { id longitude latitude } } } }
-      polygon polygonAreaKm2
+      ...Shape @include(if: $withPolygon)
       provenance { method radiusMeters speedKmh detourFactor dataVersion computedAt syntheticData }
     }
   }`;
@@ -95,7 +96,7 @@ describe('coverage', () => {
   });
 
   it('the polygon is a valid MultiPolygon that holds the covered villages and not the uncovered ones', async () => {
-    const c = await coverage({ areaCode: '520121', itemCode: 'CHRONIC_DISEASE_CERT', mode: 'EBIKE' });
+    const c = await coverage({ areaCode: '520121', itemCode: 'CHRONIC_DISEASE_CERT', mode: 'EBIKE', withPolygon: true });
     expect(c.polygon.type).toBe('MultiPolygon');
     expect(c.polygon.coordinates.length).toBeGreaterThan(0);
     for (const polygon of c.polygon.coordinates) {
@@ -262,5 +263,21 @@ describe('coverage', () => {
     const r = await t.execute(query);
     expect(r.errors?.[0].extensions?.code).toBe(code);
     expect(r.errors?.[0].message).toMatch(message);
+  });
+});
+
+describe('coverage polygon limit', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ MAX_POLYGON_POINTS: '100' });
+  });
+  afterAll(() => t.close());
+
+  it('refuses a polygon over MAX_POLYGON_POINTS circles with LIMIT_EXCEEDED, and still answers the figures', async () => {
+    const r = await t.execute<{ coverage: { villageCount: number; polygon: unknown } }>('{ coverage(areaCode: "3504", mode: WALK) { villageCount polygon } }');
+    expect(r.errors?.[0].extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 100 });
+    expect(r.errors?.[0].message).toMatch(/smaller area/);
+    // polygon is nullable, so the rest of the answer stands.
+    expect(r.data?.coverage.villageCount).toBe(1964);
   });
 });
