@@ -15,21 +15,23 @@ export interface CoveragePolygonOptions {
  * holes clockwise, closed rings, coordinates rounded to 6 decimals ≈ 0.1 m; `coordinates: []` when empty).
  *
  * Method (fast path, radius ≤ 50 km and centres within 70° of the equator): an arrangement of circle arcs.
- * On the ellipsoidal Mercator projection (conformal) a geodesic circle of radius r maps to a planar circle
- * within ~1 mm for r = 6 km (error grows as r³: ~0.5 m at 50 km), so each circle is modelled as the planar
- * circle through its exact northern and southern geodesic points. The boundary of (∪ circles) ∩ clip is made
- * of circle pieces outside every other circle and inside the clip, and clip-edge pieces inside some circle;
- * they are found between consecutive intersection points and chained into rings, O(n·k) for n centres with k
- * overlapping neighbours (a uniform grid finds them). Output vertices are the exact geodesic circle vertices
- * of `geodesicCircle` on the exposed arcs, the clip's own vertices, and the arc/arc and arc/edge intersection
- * points. Clip edges are treated as straight on the Mercator plane (rhumb lines) between vertices no more
- * than 0.01° of latitude apart (longer edges are subdivided along their straight lon/lat line), which
- * matches the straight lon/lat edge within ~2 cm. Circles overlapping by under 1 mm count as touching.
+ * On the ellipsoidal Mercator projection (conformal) a small geodesic circle maps to a planar circle, to
+ * ~1 mm for r = 6 km (the error grows as r³: 0.6 m at r = 50 km and 26°N, 4 m at 50 km and 70°N), so each
+ * circle is modelled as the planar circle through its exact northern and southern geodesic points. The
+ * boundary of (∪ circles) ∩ clip is made of circle pieces outside every other circle and inside the clip, and
+ * clip-edge pieces inside some circle; they are cut at intersection points that no third circle covers and
+ * chained into rings, O(n·k) for n centres with k overlapping neighbours each (a uniform grid finds them).
+ * Output vertices are the exact vertices of `geodesicCircle` on the exposed arcs, the clip's own vertices,
+ * and the arc/arc and arc/edge intersection points, which lie on the true circles: up to r·(1 − cos(π/steps))
+ * (0.12 % of r) outside the chords of the polygon union, so the area is within ~0.1 % of that union's and a
+ * little closer to the true circles'. Clip edges count as straight on the Mercator plane (rhumb lines); edges
+ * spanning more than 0.01° of latitude are first subdivided along their straight lon/lat line, so this
+ * matches the straight lon/lat edge to a few centimetres. Circles overlapping by under 1 mm count as touching.
  *
- * Otherwise (larger radii, high latitudes, or a degenerate configuration the arc arrangement cannot chain
- * consistently, e.g. three circles through one point) it falls back to the polygon union of the
- * `geodesicCircle` polygons and an intersection with the clip (polyclip-ts via Turf), which is exact on
- * the polygons but ~100× slower.
+ * Otherwise (larger radii, high latitudes, or a degenerate configuration the arrangement cannot chain
+ * consistently, e.g. several circles through one point to within rounding) it falls back to the polygon
+ * union of the `geodesicCircle` polygons intersected with the clip (polyclip-ts via Turf): exact on the
+ * polygons, but hundreds of times slower (~45 s instead of ~0.1 s for 2,100 circles).
  *
  * The input is not mutated.
  *
@@ -277,9 +279,6 @@ class Grid {
   get(ix: number, iy: number): number[] | undefined {
     return this.cells.get(this.key(ix, iy));
   }
-  get cellCount(): number {
-    return this.cells.size;
-  }
 }
 
 interface ClipRing {
@@ -351,10 +350,10 @@ function buildArrangement(
   const evX: number[] = [];
   const evY: number[] = [];
   const evLL: (Position | undefined)[] = [];
-  // Incidences of events on curves: curve → list of incidence ids; incidence → param and event.
-  const curveCount = n; // clip rings are appended after the circles
+  // Incidences of events on curves (circles 0..n-1, then the clip rings): curve → incidence ids;
+  // incidence → parameter along the curve (angle on a circle, edge index + t on a ring) and event.
   const curveInc: number[][] = [];
-  for (let i = 0; i < curveCount; i++) curveInc.push([]);
+  for (let i = 0; i < n; i++) curveInc.push([]);
   const incParam: number[] = [];
   const incEvent: number[] = [];
   const addIncidence = (curve: number, param: number, ev: number) => {
