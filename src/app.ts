@@ -7,7 +7,8 @@ import express from 'express';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config/config';
 import type { Logger } from './common/logger';
-import { createContainer } from './graphql/container';
+import { createContainer, createServices, type Services } from './graphql/container';
+import { createMapRouter } from './map/map.routes';
 import { createContext, type Context } from './graphql/context';
 import { createFormatError } from './graphql/format-error';
 import { createRepositories } from './graphql/repositories';
@@ -16,6 +17,7 @@ import { buildAppSchema } from './graphql/schema';
 export interface App {
   readonly httpServer: http.Server;
   readonly apollo: ApolloServer<Context>;
+  readonly services: Services;
   /** Context for in-process operations (integration tests use it with apollo.executeOperation). */
   createContext(): Context;
   listen(port: number, host: string): Promise<{ url: string }>;
@@ -33,7 +35,8 @@ const HOME_PAGE = `<!doctype html><meta charset="utf-8"><title>Service Circle</t
 export async function createApp(deps: { config: Config; logger: Logger; dataSource: DataSource }): Promise<App> {
   const { config, logger, dataSource } = deps;
   const repositories = createRepositories(dataSource);
-  const schema = await buildAppSchema(createContainer(repositories, config, logger));
+  const services = createServices(repositories, config, logger);
+  const schema = await buildAppSchema(createContainer(services));
 
   const app = express();
   app.disable('x-powered-by');
@@ -66,6 +69,8 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
       res.status(503).json({ status: 'unavailable', reason: 'database unreachable' });
     }
   });
+  // Tiles, TileJSON, the /map page and the offline explorer (GET /graphql from a browser).
+  app.use(createMapRouter({ config, logger, repositories, services, createContext: () => createContext(contextDeps) }));
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
@@ -91,6 +96,7 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
   return {
     httpServer,
     apollo,
+    services,
     createContext: () => createContext(contextDeps),
     listen(port, host) {
       return new Promise((resolve, reject) => {

@@ -1,9 +1,8 @@
 import type { ContainerType, ResolverData } from 'type-graphql';
 import { AreaResolver } from '../area/area.resolver';
 import { AreaService } from '../area/area.service';
-import type { Config } from '../config/config';
 import type { Logger } from '../common/logger';
-import { CoverageRepository } from '../coverage/coverage.repository';
+import type { Config } from '../config/config';
 import { CoverageResolver, HandlingOptionResolver, VillageCoverageResolver } from '../coverage/coverage.resolver';
 import { CoverageService } from '../coverage/coverage.service';
 import { ServiceItemResolver } from '../service-item/service-item.resolver';
@@ -14,15 +13,27 @@ import { VillageResolver } from '../village/village.resolver';
 import { VillageService } from '../village/village.service';
 import type { Repositories } from './repositories';
 
-/** Composition root: every resolver with its service, built once. type-graphql asks it for resolver instances. */
-export function createContainer(repos: Repositories, config: Config, logger: Logger): ContainerType {
-  const coverage = new CoverageService(repos.coverage, repos.serviceItem, config, logger);
+export type Services = ReturnType<typeof createServices>;
+
+/** Every service, built once; shared by the GraphQL resolvers and the HTTP routes (tiles, map page). */
+export function createServices(repos: Repositories, config: Config, logger: Logger) {
+  return {
+    area: new AreaService(repos.area),
+    village: new VillageService(repos.village, config),
+    serviceItem: new ServiceItemService(repos.serviceItem),
+    servicePoint: new ServicePointService(repos.servicePoint, config),
+    coverage: new CoverageService(repos.coverage, repos.serviceItem, config, logger),
+  };
+}
+
+/** Composition root for type-graphql: each resolver with its service. */
+export function createContainer(services: Services): ContainerType {
   const instances = new Map<unknown, unknown>([
-    [AreaResolver, new AreaResolver(new AreaService(repos.area))],
-    [VillageResolver, new VillageResolver(new VillageService(repos.village, config))],
-    [ServiceItemResolver, new ServiceItemResolver(new ServiceItemService(repos.serviceItem))],
-    [ServicePointResolver, new ServicePointResolver(new ServicePointService(repos.servicePoint, config))],
-    [CoverageResolver, new CoverageResolver(coverage)],
+    [AreaResolver, new AreaResolver(services.area)],
+    [VillageResolver, new VillageResolver(services.village)],
+    [ServiceItemResolver, new ServiceItemResolver(services.serviceItem)],
+    [ServicePointResolver, new ServicePointResolver(services.servicePoint)],
+    [CoverageResolver, new CoverageResolver(services.coverage)],
     [VillageCoverageResolver, new VillageCoverageResolver()],
     [HandlingOptionResolver, new HandlingOptionResolver()],
   ]);
