@@ -135,6 +135,45 @@ export class CoverageService {
     };
   }
 
+  /**
+   * Coverage of every village (all areas) for an item and travel, cached like any coverage result; for map
+   * layers and tiles, which cut across areas. Returns the computation and the travel model used.
+   */
+  async allVillages(itemCode: string | null, travelArgs: TravelArgs, loaders: Loaders): Promise<{ computation: AreaComputation; travel: Travel; provenance: CoverageProvenance }> {
+    const travel = this.travel(travelArgs);
+    await this.item(itemCode, loaders);
+    const engine = await this.currentEngine();
+    const { computation, provenance } = await this.computed(engine, CoverageMethod.INDEX, '', itemCode, travel);
+    return { computation, travel, provenance };
+  }
+
+  /**
+   * The coverage polygon inside a bounding box [minX, minY, maxX, maxY] (a map tile, slightly buffered): the
+   * circles of the counted points that can reach the box, clipped to it.
+   */
+  async polygonInBox(itemCode: string | null, travelArgs: TravelArgs, box: [number, number, number, number], loaders: Loaders): Promise<{ polygon: MultiPolygon; travel: Travel; dataVersion: string }> {
+    const travel = this.travel(travelArgs);
+    await this.item(itemCode, loaders);
+    const engine = await this.currentEngine();
+    const [minX, minY, maxX, maxY] = box;
+    const ruler = new CheapRuler((minY + maxY) / 2, 'meters');
+    const [bx0, by0, bx1, by1] = ruler.bufferBBox(box, travel.radiusMeters * 1.01);
+    const centers = engine.pointsInBox(itemCode, bx0, by0, bx1, by1).map((p) => [p.longitude, p.latitude] as [number, number]);
+    if (centers.length > this.config.maxPolygonPoints) {
+      throw new LimitExceededError(`This view holds ${centers.length} service points, more than MAX_POLYGON_POINTS (${this.config.maxPolygonPoints}); zoom in.`, {
+        circles: centers.length,
+        limit: this.config.maxPolygonPoints,
+      });
+    }
+    const clip: Polygon = { type: 'Polygon', coordinates: [[[minX, minY], [maxX, minY], [maxX, maxY], [minX, maxY], [minX, minY]]] };
+    return { polygon: coveragePolygon(centers, travel.radiusMeters, clip), travel, dataVersion: engine.dataVersion };
+  }
+
+  /** Current data version (cheap): for HTTP caching (ETag) of map outputs. */
+  dataVersion(): Promise<string> {
+    return this.coverage.dataVersion();
+  }
+
   /** Villages of a coverage result as a connection ordered by code, optionally only (un)covered ones. */
   villages(view: CoverageView, args: VillageCoverageArgs): Page<VillageCoverageEdge> {
     const limit = pageSize(args.first, this.config.pagination);
