@@ -44,14 +44,16 @@ export function seedDataDir(): string {
   return path.join(dir, 'seeds', 'data');
 }
 
-export function readSeedFile<T>(fileName: string): { data: T; checksum: string } {
-  const text = fs.readFileSync(path.join(seedDataDir(), fileName), 'utf8');
+/** Reads a seed file from `dataDir` (default: the project's seeds/data). */
+export function readSeedFile<T>(fileName: string, dataDir: string = seedDataDir()): { data: T; checksum: string } {
+  const text = fs.readFileSync(path.join(dataDir, fileName), 'utf8');
   return { data: JSON.parse(text) as T, checksum: crypto.createHash('sha256').update(text).digest('hex') };
 }
 
-export function availableDatasets(): string[] {
+/** Dataset names (file names without .json, the catalogue excepted) in `dataDir` (default: the project's seeds/data). */
+export function availableDatasets(dataDir: string = seedDataDir()): string[] {
   return fs
-    .readdirSync(seedDataDir())
+    .readdirSync(dataDir)
     .filter((f) => f.endsWith('.json') && f !== 'service-items.json')
     .map((f) => f.replace(/\.json$/, ''))
     .sort();

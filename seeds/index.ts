@@ -21,14 +21,16 @@ export interface SeedResult {
 /**
  * Loads the catalogue and the named datasets, each in one transaction (all of it or none), through the
  * same repositories the API uses. A dataset whose file is unchanged since it was last applied is skipped
- * unless `force`; running it again is harmless (upserts by code).
+ * unless `force`; running it again is harmless (upserts by code). Datasets are read from `dataDir`
+ * (default: seeds/data; e.g. .cache/national for the national benchmark set); the service-item catalogue
+ * always comes from seeds/data.
  */
 export async function runSeeds(
   dataSource: DataSource,
-  options: { datasets: readonly string[]; logger: Logger; force?: boolean },
+  options: { datasets: readonly string[]; logger: Logger; force?: boolean; dataDir?: string },
 ): Promise<SeedResult[]> {
-  const { logger } = options;
-  const known = availableDatasets();
+  const { logger, dataDir } = options;
+  const known = availableDatasets(dataDir);
   const unknown = options.datasets.filter((d) => !known.includes(d));
   if (unknown.length) throw new Error(`Unknown seed dataset(s): ${unknown.join(', ')}. Available: ${known.join(', ')}`);
 
@@ -43,7 +45,7 @@ export async function runSeeds(
   const results: SeedResult[] = [];
 
   for (const name of options.datasets) {
-    const file = readSeedFile<SeedDataset>(`${name}.json`);
+    const file = readSeedFile<SeedDataset>(`${name}.json`, dataDir);
     const checksum = crypto.createHash('sha256').update(catalogue.checksum).update(file.checksum).digest('hex');
     if (!options.force && (await repos.state.checksumOf(name)) === checksum) {
       logger.info({ dataset: name }, 'seed dataset unchanged, skipped');

@@ -1,6 +1,8 @@
 import { Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { AreaCodeArgs, DelegationLevelArgs } from '../common/code.args';
+import { convertGeometry } from '../geo/convert-geometry';
 import type { Context } from '../graphql/context';
+import { CrsArgs } from '../graphql/scalars/crs.args';
 import { GeoJSONScalar } from '../graphql/scalars/geojson.scalar';
 import { ServiceItem } from '../service-item/service-item.entity';
 import { Area } from './area.entity';
@@ -32,13 +34,22 @@ export class AreaResolver {
   }
 
   @FieldResolver(() => GeoJSONScalar, { nullable: true, description: 'Boundary as a GeoJSON MultiPolygon (WGS-84); null where none is loaded (townships).' })
-  boundary(@Root() area: Area, @Ctx() { loaders }: Context) {
-    return loaders.areaBoundary.load(area.code);
+  async boundary(@Root() area: Area, @Args() { crs }: CrsArgs, @Ctx() { loaders }: Context) {
+    const boundary = await loaders.areaBoundary.load(area.code);
+    return boundary && convertGeometry(boundary, 'WGS84', crs);
+  }
+
+  @FieldResolver(() => GeoJSONScalar, {
+    description:
+      'The area and its children as a GeoJSON FeatureCollection of boundaries (properties code, name, level, villageCount, population); children without a boundary (townships) are left out.',
+  })
+  boundaryFeatureCollection(@Root() area: Area, @Args() { crs }: CrsArgs, @Ctx() { loaders }: Context) {
+    return this.service.boundaryFeatureCollection(area, crs, loaders);
   }
 
   @FieldResolver(() => GeoJSONScalar, { nullable: true, description: 'Seat of government (synthetic in the seed data), GeoJSON Point.' })
-  seat(@Root() area: Area) {
-    return area.seat;
+  seat(@Root() area: Area, @Args() { crs }: CrsArgs) {
+    return area.seat && convertGeometry(area.seat, 'WGS84', crs);
   }
 
   @FieldResolver(() => Int, { description: 'Villages in the area, at every level below it.' })

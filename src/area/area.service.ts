@@ -1,10 +1,12 @@
+import type { Feature, FeatureCollection, MultiPolygon } from 'geojson';
 import { NotFoundError } from '../common/errors';
+import { convertGeometry, type Crs } from '../geo/convert-geometry';
 import type { Loaders } from '../graphql/loaders';
 import type { DelegationLevel } from '../service-item/delegation-level.enum';
 import type { ServiceItem } from '../service-item/service-item.entity';
 import { AreaLevel } from './area-level.enum';
 import type { Area } from './area.entity';
-import type { AreaRepository } from './area.repository';
+import type { AreaRepository, AreaVillageStats } from './area.repository';
 
 export class AreaService {
   constructor(private readonly areas: AreaRepository) {}
@@ -20,6 +22,28 @@ export class AreaService {
     if (parentCode) await this.getByCode(parentCode, loaders);
     if (!level && !parentCode) return this.areas.list(AreaLevel.PROVINCE, null);
     return this.areas.list(level ?? null, parentCode ?? null);
+  }
+
+  /** The area and its children with boundaries, as a FeatureCollection for map layers. */
+  async boundaryFeatureCollection(area: Area, crs: Crs, loaders: Loaders): Promise<FeatureCollection<MultiPolygon>> {
+    const areas = [area, ...(await loaders.areasByParent.load(area.code))];
+    const [boundaries, stats] = await Promise.all([
+      loaders.areaBoundary.loadMany(areas.map((a) => a.code)),
+      loaders.areaVillageStats.loadMany(areas.map((a) => a.code)),
+    ]);
+    const features: Feature<MultiPolygon>[] = [];
+    areas.forEach((a, i) => {
+      const boundary = boundaries[i];
+      if (!boundary || boundary instanceof Error) return;
+      const s = stats[i] instanceof Error ? null : (stats[i] as AreaVillageStats | null);
+      features.push({
+        type: 'Feature',
+        id: a.code,
+        geometry: convertGeometry(boundary, 'WGS84', crs),
+        properties: { code: a.code, name: a.name, level: a.level, parentCode: a.parentCode, villageCount: s?.villageCount ?? 0, population: s?.population ?? 0 },
+      });
+    });
+    return { type: 'FeatureCollection', features };
   }
 
   /** Items that at least one active point in the area offers, optionally only those delegated to `level`. */

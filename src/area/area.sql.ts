@@ -11,9 +11,9 @@ export const AREAS_LIST = /* sql */ `
   WHERE ($1::text IS NULL OR a.level = $1::text) AND ($2::text IS NULL OR a.parent_code = $2::text)
   ORDER BY a.code`;
 
-/** Boundaries, optionally simplified by $2 metres (Douglas-Peucker in a metric projection would be exact; degrees ≈ metres / 111 km suffices for display). */
+/** Boundaries as RFC 7946 wants them: exterior rings counter-clockwise, holes clockwise (PostGIS keeps whatever was stored). */
 export const AREA_BOUNDARIES_BY_CODES = /* sql */ `
-  SELECT a.code, ST_AsGeoJSON(a.boundary, 6)::json AS boundary FROM area a
+  SELECT a.code, ST_AsGeoJSON(ST_ForcePolygonCCW(a.boundary), 6)::json AS boundary FROM area a
   WHERE a.code = ANY($1::text[]) AND a.boundary IS NOT NULL`;
 
 /** Village count and population of each area in $1 (the area and everything below it). */
@@ -34,8 +34,18 @@ export const UPSERT_AREAS = /* sql */ `
   ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, level = EXCLUDED.level, parent_code = EXCLUDED.parent_code,
     boundary = coalesce(EXCLUDED.boundary, area.boundary), seat = coalesce(EXCLUDED.seat, area.seat)`;
 
-/** Sets an area's boundary to the union of its children's (a city from its counties). */
+/**
+ * Sets an area's boundary to the union of its children's (a city from its counties). Interior rings under
+ * 1 ha are dropped: they are slivers between neighbouring source polygons, not real enclaves.
+ */
 export const DERIVE_BOUNDARY_FROM_CHILDREN = /* sql */ `
   UPDATE area SET boundary = (
-    SELECT ST_Multi(ST_MakeValid(ST_Union(c.boundary))) FROM area c WHERE c.parent_code = $1::text AND c.boundary IS NOT NULL)
+    SELECT ST_Multi(ST_Collect(ST_MakePolygon(ST_ExteriorRing(part.geom), ARRAY(
+             SELECT ST_InteriorRingN(part.geom, n)
+             FROM generate_series(1, ST_NumInteriorRings(part.geom)) AS n
+             WHERE ST_Area(ST_MakePolygon(ST_InteriorRingN(part.geom, n))::geography) >= 10000))))
+    FROM ST_Dump((
+      SELECT ST_MakeValid(ST_Union(c.boundary)) FROM area c WHERE c.parent_code = $1::text AND c.boundary IS NOT NULL
+    )) AS part
+    WHERE ST_GeometryType(part.geom) = 'ST_Polygon')
   WHERE code = $1::text`;

@@ -1,4 +1,7 @@
-import { Args, Ctx, FieldResolver, Float, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Float, Query, Resolver, Root } from 'type-graphql';
+import { convertGeometry } from '../geo/convert-geometry';
+import { CrsArgs } from '../graphql/scalars/crs.args';
+import type { Polygon } from 'geojson';
 import type { Context } from '../graphql/context';
 import { GeoJSONScalar } from '../graphql/scalars/geojson.scalar';
 import { ServicePoint } from '../service-point/service-point.entity';
@@ -47,8 +50,24 @@ export class CoverageResolver {
     nullable: true,
     description: 'Null with LIMIT_EXCEEDED when it would union more than MAX_POLYGON_POINTS circles. Union of the geodesic circles (radius = provenance.radiusMeters) around the counted points, clipped to the area: an RFC 7946 MultiPolygon.',
   })
-  polygon(@Root() view: CoverageView) {
-    return view.polygon();
+  async polygon(@Root() view: CoverageView, @Args() { crs }: CrsArgs) {
+    return convertGeometry(await view.polygon(), 'WGS84', crs);
+  }
+
+  @FieldResolver(() => GeoJSONScalar, {
+    nullable: true,
+    description: 'The polygon as a GeoJSON Feature with the figures as properties (for MapLibre/Leaflet/ECharts).',
+  })
+  async polygonFeature(@Root() view: CoverageView, @Args() { crs }: CrsArgs) {
+    return this.service.polygonFeature(view, crs);
+  }
+
+  @FieldResolver(() => GeoJSONScalar, {
+    description:
+      'Every village as a GeoJSON FeatureCollection of Points with properties code, name, population, covered, travelMinutes, distanceMeters, nearestServicePointId (optionally only covered or uncovered ones).',
+  })
+  villagesFeatureCollection(@Root() view: CoverageView, @Args() { crs }: CrsArgs, @Arg('covered', () => Boolean, { nullable: true, description: 'Only covered (true) or uncovered (false) villages.' }) covered: boolean | undefined, @Ctx() { loaders }: Context) {
+    return this.service.villagesFeatureCollection(view, crs, covered ?? null, loaders);
   }
 
   @FieldResolver(() => Float, { nullable: true, description: 'Ellipsoidal (WGS-84) area of the polygon in km².' })
@@ -75,5 +94,13 @@ export class HandlingOptionResolver {
   @FieldResolver(() => ServicePoint)
   servicePoint(@Root() option: HandlingOption, @Ctx() { loaders }: Context) {
     return loaders.servicePointById.load(option.servicePointId);
+  }
+}
+
+@Resolver(() => Isochrone)
+export class IsochroneResolver {
+  @FieldResolver(() => GeoJSONScalar, { description: 'GeoJSON Polygon in the chosen coordinate system (default WGS-84).' })
+  polygon(@Root() isochrone: Isochrone, @Args() { crs }: CrsArgs) {
+    return convertGeometry(isochrone.polygon as Polygon, 'WGS84', crs);
   }
 }

@@ -1,10 +1,11 @@
-import type { MultiPolygon, Polygon } from 'geojson';
+import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon } from 'geojson';
 import CheapRuler from 'cheap-ruler';
 import type { Area } from '../area/area.entity';
 import { LimitExceededError, NotFoundError } from '../common/errors';
+import { MAX_FEATURES } from '../common/limits';
 import type { Logger } from '../common/logger';
 import type { Config } from '../config/config';
-import { coveragePolygon, geodesicAreaKm2, geodesicCircle, travelMinutes, travelRadiusMeters } from '../geo';
+import { convertGeometry, coveragePolygon, geodesicAreaKm2, geodesicCircle, travelMinutes, travelRadiusMeters, type Crs } from '../geo';
 import { toPage, type Page } from '../graphql/connection/connection.type';
 import { decodeCursor, encodeCursor } from '../graphql/connection/cursor';
 import { pageSize } from '../graphql/connection/page-size';
@@ -191,6 +192,60 @@ export class CoverageService {
       return Promise.resolve(c.covered.reduce((n, x) => n + (Boolean(x) === args.covered ? 1 : 0), 0));
     };
     return toPage(rows, limit, (node) => ({ node, cursor: encodeCursor(scope, [node.villageCode]) }), total);
+  }
+
+  /** The coverage polygon as a Feature whose properties carry the figures and the method. */
+  async polygonFeature(view: CoverageView, crs: Crs): Promise<Feature<MultiPolygon>> {
+    const polygon = await view.polygon();
+    return {
+      type: 'Feature',
+      geometry: convertGeometry(polygon, 'WGS84', crs),
+      properties: {
+        areaCode: view.area.code,
+        areaName: view.area.name,
+        itemCode: view.itemCode,
+        mode: view.travel.mode,
+        minutes: view.travel.minutes,
+        radiusMeters: view.travel.radiusMeters,
+        areaKm2: geodesicAreaKm2(polygon),
+        coveredPopulationRatio: view.coveredPopulationRatio,
+        dataVersion: view.provenance.dataVersion,
+        crs,
+      },
+    };
+  }
+
+  /** Villages of a coverage result as a FeatureCollection of Points, ready for MapLibre, Leaflet or ECharts. */
+  async villagesFeatureCollection(view: CoverageView, crs: Crs, covered: boolean | null, loaders: Loaders): Promise<FeatureCollection<Point>> {
+    const c = view.computation;
+    const picked: number[] = [];
+    for (let k = 0; k < c.codes.length; k++) if (covered === null || Boolean(c.covered[k]) === covered) picked.push(k);
+    if (picked.length > MAX_FEATURES) {
+      throw new LimitExceededError(`${picked.length} villages are more than the ${MAX_FEATURES} one collection may hold; ask for a smaller area or use the vector tiles (/tiles/villages).`, {
+        features: picked.length,
+        limit: MAX_FEATURES,
+      });
+    }
+    const villages = await loaders.villageByCode.loadMany(picked.map((k) => c.codes[k]));
+    const features = picked.map((k, i) => {
+      const village = villages[i] as Village;
+      const row = this.villageCoverage(c, k, view.travel);
+      return {
+        type: 'Feature' as const,
+        id: village.code,
+        geometry: convertGeometry(village.location, 'WGS84', crs),
+        properties: {
+          code: village.code,
+          name: village.name,
+          population: village.population,
+          covered: row.covered,
+          travelMinutes: row.travelMinutes,
+          distanceMeters: row.distanceMeters,
+          nearestServicePointId: row.nearestPointId,
+        },
+      };
+    });
+    return { type: 'FeatureCollection', features };
   }
 
   async polygonAreaKm2(view: CoverageView): Promise<number> {

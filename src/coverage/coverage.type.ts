@@ -1,7 +1,6 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { Area } from '../area/area.entity';
 import { Connection } from '../graphql/connection/connection.type';
-import { GeoJSONScalar } from '../graphql/scalars/geojson.scalar';
 import { DelegationLevel } from '../service-item/delegation-level.enum';
 import { ServiceItem } from '../service-item/service-item.entity';
 import { ServicePoint } from '../service-point/service-point.entity';
@@ -242,7 +241,7 @@ export class Isochrone {
   @Field(() => ServicePoint)
   servicePoint: ServicePoint;
 
-  @Field(() => GeoJSONScalar, { description: 'GeoJSON Polygon (WGS-84).' })
+  /** WGS-84 GeoJSON Polygon; exposed through a resolver that takes `crs`. */
   polygon: unknown;
 
   @Field(() => Float)

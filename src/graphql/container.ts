@@ -3,7 +3,7 @@ import { AreaResolver } from '../area/area.resolver';
 import { AreaService } from '../area/area.service';
 import type { Logger } from '../common/logger';
 import type { Config } from '../config/config';
-import { CoverageResolver, HandlingOptionResolver, VillageCoverageResolver } from '../coverage/coverage.resolver';
+import { CoverageResolver, HandlingOptionResolver, IsochroneResolver, VillageCoverageResolver } from '../coverage/coverage.resolver';
 import { CoverageService } from '../coverage/coverage.service';
 import { ServiceItemResolver } from '../service-item/service-item.resolver';
 import { ServiceItemService } from '../service-item/service-item.service';
@@ -36,6 +36,7 @@ export function createContainer(services: Services): ContainerType {
     [CoverageResolver, new CoverageResolver(services.coverage)],
     [VillageCoverageResolver, new VillageCoverageResolver()],
     [HandlingOptionResolver, new HandlingOptionResolver()],
+    [IsochroneResolver, new IsochroneResolver()],
   ]);
   return {
     get(someClass: unknown, _data: ResolverData<object>) {

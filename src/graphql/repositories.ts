@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { AreaRepository } from '../area/area.repository';
 import { CoverageRepository } from '../coverage/coverage.repository';
+import { TilesRepository } from '../map/tiles.repository';
 import { ServiceItemRepository } from '../service-item/service-item.repository';
 import { ServicePointRepository } from '../service-point/service-point.repository';
 import { VillageRepository } from '../village/village.repository';
@@ -14,5 +15,6 @@ export function createRepositories(db: DataSource) {
     serviceItem: new ServiceItemRepository(db),
     servicePoint: new ServicePointRepository(db),
     coverage: new CoverageRepository(db),
+    tiles: new TilesRepository(db),
   };
 }

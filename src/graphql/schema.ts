@@ -1,7 +1,7 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type ContainerType } from 'type-graphql';
 import { AreaResolver } from '../area/area.resolver';
-import { CoverageResolver, HandlingOptionResolver, VillageCoverageResolver } from '../coverage/coverage.resolver';
+import { CoverageResolver, HandlingOptionResolver, IsochroneResolver, VillageCoverageResolver } from '../coverage/coverage.resolver';
 import { ServiceItemResolver } from '../service-item/service-item.resolver';
 import { ServicePointResolver } from '../service-point/service-point.resolver';
 import { VillageResolver } from '../village/village.resolver';
@@ -14,6 +14,7 @@ export const resolvers = [
   CoverageResolver,
   VillageCoverageResolver,
   HandlingOptionResolver,
+  IsochroneResolver,
 ] as const;
 
 export function buildAppSchema(container: ContainerType): Promise<GraphQLSchema> {

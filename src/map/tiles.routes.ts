@@ -1,7 +1,109 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
+import type { DataSource } from 'typeorm';
+import { AppError } from '../common/errors';
 import type { MapDeps } from './map.deps';
+import { TilesRepository, type Queryable } from './tiles.repository';
+import { TileRequestError, TilesService } from './tiles.service';
 
-/** GET /tiles/{layer}/{z}/{x}/{y}.mvt and /tiles/{layer}.json (to be written). */
-export function createTilesRouter(_deps: MapDeps): Router {
-  return Router();
+const MVT_CONTENT_TYPE = 'application/vnd.mapbox-vector-tile';
+const CACHE_CONTROL = 'public, max-age=60';
+const HTTP_STATUS: Partial<Record<string, number>> = { BAD_USER_INPUT: 400, LIMIT_EXCEEDED: 400, NOT_FOUND: 404, SERVICE_UNAVAILABLE: 503 };
+
+function tilesRepository(deps: MapDeps): TilesRepository {
+  return deps.repositories.tiles;
+}
+
+/** Whether If-None-Match (a list of entity tags, or *) matches `etag` (weak comparison, as for GET). */
+function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  const bare = etag.replace(/^W\//, '');
+  return header.split(',').some((t) => {
+    const tag = t.trim();
+    return tag === '*' || tag.replace(/^W\//, '') === bare;
+  });
+}
+
+/** scheme://host of the request, for absolute tile URLs; falls back to the configured address for odd Host headers. */
+function originOf(req: Request, fallback: string): string {
+  const host = req.get('host');
+  return host && /^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? `${req.protocol}://${host}` : fallback;
+}
+
+/**
+ * GET /tiles/{layer}/{z}/{x}/{y}.mvt: Mapbox Vector Tiles of the layers villages, service-points, coverage, areas
+ * (layer name in the tile = layer id), with query parameters item, mode, minutes (villages, coverage), item
+ * (service-points: only points offering it) and crs=WGS84|GCJ02|BD09 (all). 200 with the tile, or an empty body
+ * for a tile with no features; ETag from the data version and the request, 304 on If-None-Match;
+ * Cache-Control: public, max-age=60. Point and coverage layers are refused (400) below zoom 6.
+ * GET /tiles/{layer}.json: TileJSON 3.0.0. Errors: 400 BAD_USER_INPUT, 404 NOT_FOUND, as GraphQL-style JSON.
+ */
+export function createTilesRouter(deps: MapDeps): Router {
+  const router = Router();
+  const tiles = new TilesService(tilesRepository(deps), deps.services.coverage, deps.config, deps.logger.child({ component: 'tiles' }));
+  const fallbackOrigin = `http://${deps.config.host.includes(':') ? `[${deps.config.host}]` : deps.config.host}:${deps.config.port}`;
+
+  const fail = (res: Response, err: unknown) => {
+    res.setHeader('Cache-Control', 'no-store');
+    if (err instanceof AppError) {
+      const status = HTTP_STATUS[err.code] ?? 500;
+      res.status(status).json({ errors: [{ message: err.message, extensions: err.extensions }] });
+      return;
+    }
+    deps.logger.error({ err }, 'tile request failed');
+    res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+  };
+
+  const allowCors = (res: Response) => {
+    // Tiles and TileJSON are public, read-only data for map dashboards on other origins.
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Expose-Headers', 'ETag');
+  };
+
+  router.get('/tiles/:layer/:z/:x/:file', async (req, res) => {
+    allowCors(res);
+    try {
+      const file = /^(.*)\.(mvt|pbf)$/.exec(req.params.file);
+      if (!file) {
+        throw new TileRequestError(`Tiles are at /tiles/{layer}/{z}/{x}/{y}.mvt; "${req.params.file.slice(0, 40)}" does not end in .mvt.`, 'NOT_FOUND');
+      }
+      const loaders = deps.createContext().loaders;
+      const request = await tiles.request(req.params.layer, req.params.z, req.params.x, file[1], req.query as Record<string, unknown>, loaders);
+      const etag = await tiles.etag(request);
+      res.setHeader('ETag', etag);
+      res.setHeader('Cache-Control', CACHE_CONTROL);
+      if (matchesIfNoneMatch(req.get('if-none-match'), etag)) {
+        res.status(304).end();
+        return;
+      }
+      const tile = await tiles.cachedRender(request, etag, loaders);
+      res.setHeader('Content-Type', MVT_CONTENT_TYPE);
+      res.setHeader('Server-Timing', tile.cached ? 'cache;desc=hit' : `db;dur=${tile.ms.query}, encode;dur=${tile.ms.encode}`);
+      res.setHeader('X-Tile-Features', String(tile.features));
+      res.setHeader('Content-Length', String(tile.body.length));
+      res.status(200).end(tile.body);
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+
+  router.get('/tiles/:file', async (req, res) => {
+    allowCors(res);
+    try {
+      const file = /^(.*)\.json$/.exec(req.params.file);
+      if (!file) throw new TileRequestError(`TileJSON is at /tiles/{layer}.json, tiles at /tiles/{layer}/{z}/{x}/{y}.mvt.`, 'NOT_FOUND');
+      const body = await tiles.tileJson(file[1], req.query as Record<string, unknown>, originOf(req, fallbackOrigin), deps.createContext().loaders);
+      res.setHeader('Cache-Control', CACHE_CONTROL);
+      res.status(200).json(body);
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+
+  // Anything else under /tiles: a JSON 404 saying where things are, not express's HTML page.
+  router.use('/tiles', (_req, res) => {
+    allowCors(res);
+    fail(res, new TileRequestError('Not found. Tiles are at /tiles/{layer}/{z}/{x}/{y}.mvt, TileJSON at /tiles/{layer}.json; layers: villages, service-points, coverage, areas.', 'NOT_FOUND'));
+  });
+
+  return router;
 }

@@ -1,4 +1,5 @@
-import { IsLatitude, IsLongitude, Max, Min } from 'class-validator';
+import { IsEnum, IsLatitude, IsLongitude, Max, Min } from 'class-validator';
+import { CoordinateSystem } from '../graphql/scalars/coordinate-system.enum';
 import { Field, Float, InputType } from 'type-graphql';
 
 export const MAX_NEAR_RADIUS_METERS = 200_000;
@@ -17,4 +18,8 @@ export class NearInput {
   @Min(1)
   @Max(MAX_NEAR_RADIUS_METERS)
   radiusMeters: number;
+
+  @Field(() => CoordinateSystem, { defaultValue: CoordinateSystem.WGS84, description: 'System of longitude/latitude: GCJ02 for a spot picked on AMap/Tencent, BD09 on Baidu.' })
+  @IsEnum(CoordinateSystem)
+  crs: CoordinateSystem;
 }

@@ -1,7 +1,6 @@
 import type { Point } from 'geojson';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { GeoJSONScalar } from '../graphql/scalars/geojson.scalar';
 import { ServicePointKind, ServicePointStatus } from './service-point-kind.enum';
 
 @ObjectType({ description: 'A place where medical-insurance business can be handled.' })
@@ -23,7 +22,7 @@ export class ServicePoint {
   @Column('text')
   status: ServicePointStatus;
 
-  @Field(() => GeoJSONScalar, { description: 'GeoJSON Point, WGS-84.' })
+  /** GeoJSON Point, WGS-84; exposed through a resolver that takes `crs`. */
   @Column('geography', { spatialFeatureType: 'Point', srid: 4326 })
   location: Point;
 

@@ -1,13 +1,16 @@
 import { Args, Ctx, FieldResolver, Float, Query, Resolver, Root } from 'type-graphql';
 import { Area } from '../area/area.entity';
 import { ServicePointIdArgs } from '../common/code.args';
+import { convertGeometry } from '../geo/convert-geometry';
 import type { Context } from '../graphql/context';
+import { CrsArgs } from '../graphql/scalars/crs.args';
+import { GeoJSONScalar } from '../graphql/scalars/geojson.scalar';
 import { ServiceItem } from '../service-item/service-item.entity';
 import { Village } from '../village/village.entity';
 import { ServicePointConnection } from './service-point.connection';
 import { ServicePoint } from './service-point.entity';
 import type { ServicePointService } from './service-point.service';
-import { ServicePointsArgs } from './service-points.args';
+import { ServicePointsArgs, ServicePointsFilterArgs } from './service-points.args';
 
 @Resolver(() => ServicePoint)
 export class ServicePointResolver {
@@ -18,19 +21,31 @@ export class ServicePointResolver {
     return this.service.list(args, loaders);
   }
 
+  @Query(() => GeoJSONScalar, {
+    description: 'The points matching the filter as a GeoJSON FeatureCollection (properties: id, name, kind, status, itemCodes; distanceMeters with near). At most 50,000.',
+  })
+  servicePointsFeatureCollection(@Args() { filter }: ServicePointsFilterArgs, @Args() { crs }: CrsArgs, @Ctx() { loaders }: Context) {
+    return this.service.featureCollection(filter, crs, loaders);
+  }
+
   @Query(() => ServicePoint, { nullable: true, description: 'One service point; null with a NOT_FOUND error for an unknown id.' })
   servicePoint(@Args() { id }: ServicePointIdArgs, @Ctx() { loaders }: Context) {
     return this.service.getById(id, loaders);
   }
 
-  @FieldResolver(() => Float, { description: 'WGS-84 longitude.' })
-  longitude(@Root() point: ServicePoint) {
-    return point.location.coordinates[0];
+  @FieldResolver(() => GeoJSONScalar, { description: 'GeoJSON Point in the chosen coordinate system (default WGS-84).' })
+  location(@Root() point: ServicePoint, @Args() { crs }: CrsArgs) {
+    return convertGeometry(point.location, 'WGS84', crs);
   }
 
-  @FieldResolver(() => Float, { description: 'WGS-84 latitude.' })
-  latitude(@Root() point: ServicePoint) {
-    return point.location.coordinates[1];
+  @FieldResolver(() => Float, { description: 'Longitude in the chosen coordinate system (default WGS-84).' })
+  longitude(@Root() point: ServicePoint, @Args() { crs }: CrsArgs) {
+    return convertGeometry(point.location, 'WGS84', crs).coordinates[0];
+  }
+
+  @FieldResolver(() => Float, { description: 'Latitude in the chosen coordinate system (default WGS-84).' })
+  latitude(@Root() point: ServicePoint, @Args() { crs }: CrsArgs) {
+    return convertGeometry(point.location, 'WGS84', crs).coordinates[1];
   }
 
   @FieldResolver(() => Area, { description: 'The township or county the point belongs to.' })

@@ -1,5 +1,10 @@
 import type { Config } from '../config/config';
-import { NotFoundError } from '../common/errors';
+import type { FeatureCollection, Point } from 'geojson';
+import { LimitExceededError, NotFoundError } from '../common/errors';
+import { MAX_FEATURES } from '../common/limits';
+import type { Crs } from '../geo/convert-geometry';
+import type { ServiceItem } from '../service-item/service-item.entity';
+import type { ServicePointFilter } from './service-point.filter.input';
 import { decodeCursor, encodeCursor } from '../graphql/connection/cursor';
 import { toPage, type Page } from '../graphql/connection/connection.type';
 import { pageSize } from '../graphql/connection/page-size';
@@ -8,6 +13,8 @@ import type { ServicePointEdge } from './service-point.connection';
 import type { ServicePoint } from './service-point.entity';
 import type { ServicePointQuery, ServicePointRepository, ServicePointWithDistance } from './service-point.repository';
 import type { ServicePointsArgs } from './service-points.args';
+import type { NearInput } from './near.input';
+import { convertGeometry } from '../geo/convert-geometry';
 
 export class ServicePointService {
   constructor(
@@ -24,18 +31,7 @@ export class ServicePointService {
   /** The directory: filtered, keyset-paged by id, or by distance when `near` is given. */
   async list(args: ServicePointsArgs, loaders: Loaders): Promise<Page<ServicePointEdge>> {
     const limit = pageSize(args.first, this.config.pagination);
-    const f = args.filter ?? {};
-    await Promise.all([
-      f.areaCode ? loaders.areaByCode.load(f.areaCode).then((a) => a ?? Promise.reject(new NotFoundError('Area', f.areaCode!))) : null,
-      f.itemCode ? loaders.serviceItemByCode.load(f.itemCode).then((i) => i ?? Promise.reject(new NotFoundError('ServiceItem', f.itemCode!))) : null,
-    ]);
-    const query: ServicePointQuery = {
-      areaCode: f.areaCode ?? null,
-      kinds: f.kinds?.length ? f.kinds : null,
-      statuses: f.status?.length ? f.status : null,
-      itemCode: f.itemCode ?? null,
-      near: f.near ? { longitude: f.near.longitude, latitude: f.near.latitude, radiusMeters: f.near.radiusMeters } : null,
-    };
+    const query = await this.queryOf(args.filter, loaders);
     const count = () => this.points.count(query);
     const toEdge = (scope: string) => (r: ServicePointWithDistance): ServicePointEdge => ({
       node: r.point,
@@ -57,4 +53,57 @@ export class ServicePointService {
     const after = args.after ? String(decodeCursor(args.after, 'id', 1)[0]) : null;
     return toPage(await this.points.page(query, after, limit + 1), limit, toEdge('id'), count);
   }
+
+  /** Validates the filter's codes (NOT_FOUND) and turns it into a repository query in WGS-84. */
+  private async queryOf(filter: ServicePointFilter | undefined, loaders: Loaders): Promise<ServicePointQuery> {
+    const f = filter ?? {};
+    await Promise.all([
+      f.areaCode ? loaders.areaByCode.load(f.areaCode).then((a) => a ?? Promise.reject(new NotFoundError('Area', f.areaCode!))) : null,
+      f.itemCode ? loaders.serviceItemByCode.load(f.itemCode).then((i) => i ?? Promise.reject(new NotFoundError('ServiceItem', f.itemCode!))) : null,
+    ]);
+    return {
+      areaCode: f.areaCode ?? null,
+      kinds: f.kinds?.length ? f.kinds : null,
+      statuses: f.status?.length ? f.status : null,
+      itemCode: f.itemCode ?? null,
+      near: f.near ? nearInWgs84(f.near) : null,
+    };
+  }
+
+  /** The points matching the filter as a GeoJSON FeatureCollection (kind, status, item codes as properties). */
+  async featureCollection(filter: ServicePointFilter | undefined, crs: Crs, loaders: Loaders): Promise<FeatureCollection<Point>> {
+    const query = await this.queryOf(filter, loaders);
+    const rows = query.near ? await this.points.nearPage({ ...query, near: query.near }, null, MAX_FEATURES + 1) : await this.points.page(query, null, MAX_FEATURES + 1);
+    if (rows.length > MAX_FEATURES) {
+      throw new LimitExceededError(`More than ${MAX_FEATURES} service points match; narrow the filter (areaCode, kinds, near) or use the vector tiles (/tiles/service-points).`, {
+        limit: MAX_FEATURES,
+      });
+    }
+    const items = await loaders.itemsByServicePoint.loadMany(rows.map((r) => r.point.id));
+    return {
+      type: 'FeatureCollection',
+      features: rows.map(({ point, distanceMeters }, i) => ({
+        type: 'Feature',
+        id: point.id,
+        geometry: convertGeometry(point.location, 'WGS84', crs),
+        properties: {
+          id: point.id,
+          name: point.name,
+          kind: point.kind,
+          status: point.status,
+          areaCode: point.areaCode,
+          villageCode: point.villageCode,
+          itemCodes: (items[i] as ServiceItem[]).map((item) => item.code),
+          ...(distanceMeters === null ? {} : { distanceMeters }),
+        },
+      })),
+    };
+  }
+
+}
+
+/** Storage is WGS-84: a `near` given in GCJ-02 or BD-09 is converted at the edge. */
+function nearInWgs84(near: NearInput): { longitude: number; latitude: number; radiusMeters: number } {
+  const [longitude, latitude] = convertGeometry([near.longitude, near.latitude] as [number, number], near.crs ?? 'WGS84', 'WGS84');
+  return { longitude, latitude, radiusMeters: near.radiusMeters };
 }

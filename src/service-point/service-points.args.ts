@@ -10,3 +10,11 @@ export class ServicePointsArgs extends ConnectionArgs {
   @ValidateNested()
   filter?: ServicePointFilter;
 }
+
+@ArgsType()
+export class ServicePointsFilterArgs {
+  @Field(() => ServicePointFilter, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  filter?: ServicePointFilter;
+}

@@ -1,7 +1,6 @@
 import type { Point } from 'geojson';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { GeoJSONScalar } from '../graphql/scalars/geojson.scalar';
 
 @ObjectType({ description: 'A village or residential community (village committee / community), by its 12-digit code.' })
 @Entity('village')
@@ -20,7 +19,7 @@ export class Village {
   @Column('text', { name: 'county_code' })
   countyCode: string;
 
-  @Field(() => GeoJSONScalar, { description: 'GeoJSON Point, WGS-84.' })
+  /** GeoJSON Point, WGS-84; exposed through a resolver that takes `crs`. */
   @Column('geography', { spatialFeatureType: 'Point', srid: 4326 })
   location: Point;
 

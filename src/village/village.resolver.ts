@@ -1,7 +1,10 @@
 import { Args, Ctx, FieldResolver, Float, Query, Resolver, Root } from 'type-graphql';
 import { Area } from '../area/area.entity';
 import { VillageCodeArgs } from '../common/code.args';
+import { convertGeometry } from '../geo/convert-geometry';
 import type { Context } from '../graphql/context';
+import { CrsArgs } from '../graphql/scalars/crs.args';
+import { GeoJSONScalar } from '../graphql/scalars/geojson.scalar';
 import { ServicePoint } from '../service-point/service-point.entity';
 import { VillageConnection } from './village.connection';
 import { Village } from './village.entity';
@@ -22,14 +25,19 @@ export class VillageResolver {
     return this.service.list(args, loaders);
   }
 
-  @FieldResolver(() => Float, { description: 'WGS-84 longitude.' })
-  longitude(@Root() village: Village) {
-    return village.location.coordinates[0];
+  @FieldResolver(() => GeoJSONScalar, { description: 'GeoJSON Point in the chosen coordinate system (default WGS-84).' })
+  location(@Root() village: Village, @Args() { crs }: CrsArgs) {
+    return convertGeometry(village.location, 'WGS84', crs);
   }
 
-  @FieldResolver(() => Float, { description: 'WGS-84 latitude.' })
-  latitude(@Root() village: Village) {
-    return village.location.coordinates[1];
+  @FieldResolver(() => Float, { description: 'Longitude in the chosen coordinate system (default WGS-84).' })
+  longitude(@Root() village: Village, @Args() { crs }: CrsArgs) {
+    return convertGeometry(village.location, 'WGS84', crs).coordinates[0];
+  }
+
+  @FieldResolver(() => Float, { description: 'Latitude in the chosen coordinate system (default WGS-84).' })
+  latitude(@Root() village: Village, @Args() { crs }: CrsArgs) {
+    return convertGeometry(village.location, 'WGS84', crs).coordinates[1];
   }
 
   @FieldResolver(() => Area)

