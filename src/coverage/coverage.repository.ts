@@ -45,13 +45,16 @@ export class CoverageRepository {
     });
   }
 
-  /** The PostGIS reference computation, in the engine's result shape. */
-  async computeArea(areaCode: string, itemCode: string | null, radiusMeters: number): Promise<AreaComputation> {
+  /**
+   * The PostGIS reference computation, in the engine's result shape. `nearestBeyond: false` skips the second
+   * statement (nearest point at any distance for uncovered villages), which the coverage figures do not need.
+   */
+  async computeArea(areaCode: string, itemCode: string | null, radiusMeters: number, options: { nearestBeyond?: boolean } = {}): Promise<AreaComputation> {
     const rows: { code: string; township_code: string; population: number; nearest_point_id: string | null; distance_meters: number | null }[] =
       await this.db.query(SQL.POSTGIS_COVERAGE, [areaCode, itemCode, radiusMeters]);
     const uncovered = rows.filter((r) => r.nearest_point_id === null).map((r) => r.code);
     const beyond = new Map<string, { id: string; distance: number }>();
-    if (uncovered.length) {
+    if (uncovered.length && options.nearestBeyond !== false) {
       const far: { code: string; nearest_point_id: string; distance_meters: number }[] = await this.db.query(SQL.POSTGIS_NEAREST_ANY_DISTANCE, [
         uncovered,
         itemCode,
