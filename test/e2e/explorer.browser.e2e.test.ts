@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { isLocal } from '../helpers/browser';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /**
@@ -15,34 +16,12 @@ const ROOT = path.resolve(__dirname, '../..');
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
 const AREA_QUERY = '{ area(code: "520121") { name } }';
 
-/** See server.e2e.test.ts: pglite-socket may refuse a connection made right after the previous one closed. */
-async function createTestAppRetrying(attempts = 5): Promise<TestApp> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await createTestApp();
-    } catch (err) {
-      if (attempt >= attempts || !/Connection terminated unexpectedly/.test(String((err as Error)?.message))) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
-function isLocal(url: string): boolean {
-  if (url.startsWith('data:') || url.startsWith('blob:') || url === 'about:blank') return true;
-  try {
-    const u = new URL(url);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && ['127.0.0.1', 'localhost'].includes(u.hostname);
-  } catch {
-    return false;
-  }
-}
-
 describe('offline GraphQL explorer and page routes (e2e)', () => {
   let t: TestApp;
   let baseUrl: string;
 
   beforeAll(async () => {
-    t = await createTestAppRetrying();
+    t = await createTestApp();
     ({ url: baseUrl } = await t.app.listen(0, '127.0.0.1'));
   });
   afterAll(async () => {

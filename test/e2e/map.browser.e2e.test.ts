@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { isLocal } from '../helpers/browser';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /**
@@ -34,28 +35,6 @@ interface CoverageFigures {
   population: number;
   coveredPopulation: number;
   coveredPopulationRatio: number;
-}
-
-/** See server.e2e.test.ts: pglite-socket may refuse a connection made right after the previous one closed. */
-async function createTestAppRetrying(attempts = 5): Promise<TestApp> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await createTestApp();
-    } catch (err) {
-      if (attempt >= attempts || !/Connection terminated unexpectedly/.test(String((err as Error)?.message))) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
-function isLocal(url: string): boolean {
-  if (url.startsWith('data:') || url.startsWith('blob:') || url === 'about:blank') return true;
-  try {
-    const u = new URL(url);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && ['127.0.0.1', 'localhost'].includes(u.hostname);
-  } catch {
-    return false;
-  }
 }
 
 describe('coverage map page in Chromium (e2e)', () => {
@@ -99,7 +78,7 @@ describe('coverage map page in Chromium (e2e)', () => {
     });
 
   beforeAll(async () => {
-    t = await createTestAppRetrying();
+    t = await createTestApp();
     ({ url: baseUrl } = await t.app.listen(0, '127.0.0.1'));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
     context = await browser.newContext({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 });

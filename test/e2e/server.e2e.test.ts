@@ -34,23 +34,6 @@ function hasStackLine(body: string): boolean {
   return /(^|\n)\s*at\s+[^\n]*(:\d+:\d+\)?|\(<anonymous>\)|\(node:)/.test(text);
 }
 
-/**
- * pglite-socket (maxConnections 1) rejects a connection made within a millisecond or so of the previous
- * one closing, before it has noticed the close ("Too many connections", seen by pg as "Connection
- * terminated unexpectedly"); global-setup's connection closes just before this file opens its own.
- * Retry that one error briefly; anything else fails at once.
- */
-async function createTestAppRetrying(attempts = 5): Promise<TestApp> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await createTestApp();
-    } catch (err) {
-      if (attempt >= attempts || !/Connection terminated unexpectedly/.test(String((err as Error)?.message))) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
 describe('HTTP server (e2e)', () => {
   let t: TestApp;
   let baseUrl: string;
@@ -78,7 +61,7 @@ describe('HTTP server (e2e)', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestAppRetrying();
+    t = await createTestApp();
     ({ url: baseUrl } = await t.app.listen(0, '127.0.0.1'));
   });
   afterAll(async () => {

@@ -50,21 +50,6 @@ const MVT = 'application/vnd.mapbox-vector-tile';
 /** geojson-vt's buffer: 64 of 4096 units each side. */
 const BUFFER_FRACTION = 64 / 4096;
 
-/**
- * pglite-socket (maxConnections 1) can refuse a connection made right after the previous one closed
- * ("Connection terminated unexpectedly"); retry that one error briefly (as server.e2e.test.ts does).
- */
-async function createTestAppRetrying(attempts = 5): Promise<TestApp> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await createTestApp();
-    } catch (err) {
-      if (attempt >= attempts || !/Connection terminated unexpectedly/.test(String((err as Error)?.message))) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
 const tilePath = (layer: string, t: TileAddress, query = '') => `/tiles/${layer}/${t.z}/${t.x}/${t.y}.mvt${query}`;
 
 function inBox([lon, lat]: number[], [w, s, e, n]: BBox, marginLon = 0, marginLat = 0): boolean {
@@ -115,7 +100,7 @@ describe('vector tiles and TileJSON (e2e)', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestAppRetrying();
+    t = await createTestApp();
     ({ url: baseUrl } = await t.app.listen(0, '127.0.0.1'));
     const rows: { code: string; name: string; population: number; lon: number; lat: number }[] = await t.db.dataSource.query(
       `SELECT code, name, population, ST_X(location::geometry) AS lon, ST_Y(location::geometry) AS lat FROM village`,
