@@ -9,7 +9,7 @@ import { testDatabaseKind, testDatabaseUrl } from '../helpers/test-env';
  * `node dist/src/main.js` as a child process against the run's seeded test database, query it over
  * HTTP, and stop it with SIGTERM.
  *
- * The embedded test database (PGlite behind pglite-socket) accepts one connection at a time and is
+ * The embedded test database (PGlite behind pglite-socket) runs one statement at a time and is
  * served by this very process; that works as long as this file opens no connection of its own and
  * the child uses a pool of one.
  */
