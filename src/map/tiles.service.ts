@@ -9,7 +9,7 @@ import { MAX_BUDGET_MINUTES, MIN_BUDGET_MINUTES } from '../coverage/coverage.arg
 import type { CoverageService } from '../coverage/coverage.service';
 import { TravelMode } from '../coverage/travel-mode.enum';
 import { travelMinutes } from '../geo/travel-minutes';
-import { CRS_NAMES, positionToCrs, toCrs, type CrsName } from '../geo/to-crs';
+import { CRS_NAMES, convertGeometry, convertPosition, type Crs as CrsName } from '../geo/convert-geometry';
 import type { Loaders } from '../graphql/loaders';
 import {
   bufferedTileBounds,
@@ -404,8 +404,8 @@ export class TilesService {
     if (spec.params.includes('item')) await this.checkItem(q.item, loaders);
     const crs = q.crs ?? 'WGS84';
     const extent = (await this.extent(spec.extent)) ?? WORLD;
-    const sw = positionToCrs([extent[0], extent[1]], crs);
-    const ne = positionToCrs([extent[2], extent[3]], crs);
+    const sw = convertPosition([extent[0], extent[1]], 'WGS84', crs);
+    const ne = convertPosition([extent[2], extent[3]], 'WGS84', crs);
     const round = (v: number) => roundTo(v, 6);
     const bounds: BBox = [round(sw[0]), round(sw[1]), round(ne[0]), round(ne[1])];
     const zoom = Math.min(spec.maxzoom, Math.max(spec.minzoom, zoomToFit(bounds)));
@@ -448,7 +448,7 @@ export class TilesService {
   private async features(r: TileRequest, loaders: Loaders): Promise<Feature[]> {
     let box = bufferedTileBounds(r.tile, QUERY_BUFFER_PIXELS);
     if (r.crs !== 'WGS84') box = expandBBox(box, CRS_QUERY_MARGIN_DEGREES);
-    const shift = <G extends Geometry>(g: G): G => (r.crs === 'WGS84' ? g : toCrs(g, r.crs));
+    const shift = <G extends Geometry>(g: G): G => (r.crs === 'WGS84' ? g : convertGeometry(g, 'WGS84', r.crs));
     const travelArgs = { mode: r.mode, minutes: r.minutes };
 
     switch (r.layer) {
