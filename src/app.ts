@@ -2,24 +2,37 @@ import http from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import express from 'express';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config/config';
 import type { Logger } from './common/logger';
 import { createContainer, createServices, type Services } from './graphql/container';
 import { createMapRouter } from './map/map.routes';
+import { createImportRouter } from './partner/import.routes';
 import { createContext, type Context } from './graphql/context';
-import { createFormatError } from './graphql/format-error';
+import { asServiceUnavailable, createFormatError } from './graphql/format-error';
 import { createRepositories } from './graphql/repositories';
 import { buildAppSchema } from './graphql/schema';
+import { batchLimit } from './graphql/http-limits';
+import { bodyTooLarge, formatLimitErrors } from './graphql/plugins/limit-errors';
+import { armorProtection, createLimitsPlugin } from './graphql/plugins/limits.plugin';
+import { createMetricsPlugin } from './graphql/plugins/metrics.plugin';
+import { DEFAULT_LIST_SIZE } from './graphql/plugins/query-cost';
+import { createRateLimitPlugin, exposeClientAddress } from './graphql/plugins/rate-limit.plugin';
+import { createRequestLoggingPlugin } from './graphql/plugins/request-logging.plugin';
+import { Metrics, type PoolStats } from './ops/metrics';
+import { createRequestLogger } from './ops/request-logger';
+import { secretFromHeaders } from './partner/api-key.service';
+import type { Role } from './partner/role.enum';
+import { anonymousViewer, type Viewer } from './partner/viewer';
 
 export interface App {
   readonly httpServer: http.Server;
   readonly apollo: ApolloServer<Context>;
   readonly services: Services;
   /** Context for in-process operations (integration tests use it with apollo.executeOperation). */
-  createContext(): Context;
+  createContext(viewer?: Viewer): Context;
   listen(port: number, host: string): Promise<{ url: string }>;
   stop(): Promise<void>;
 }
@@ -40,15 +53,44 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
 
   const app = express();
   app.disable('x-powered-by');
+  if (config.trustProxy !== false) app.set('trust proxy', config.trustProxy);
+  // First of all: the request id (x-request-id) and one log line per request; then HTTP metrics and GET /metrics.
+  app.use(createRequestLogger(logger));
+  const metrics = config.metricsEnabled
+    ? new Metrics({ pool: () => (dataSource.driver as unknown as { master?: PoolStats }).master ?? null, coverageCache: () => services.coverage.stats })
+    : null;
+  if (metrics) {
+    app.use(metrics.httpMiddleware());
+    app.get('/metrics', metrics.handler());
+  }
+
   const httpServer = http.createServer(app);
+  const { limits } = config;
+  const armor = armorProtection(limits, { hideSuggestions: !config.introspection });
+  const rateLimit = createRateLimitPlugin(config.rateLimit, logger);
   const apollo = new ApolloServer<Context>({
     schema,
     logger,
-    formatError: createFormatError(logger),
+    formatError: formatLimitErrors(createFormatError(logger)),
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
-    introspection: true,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    introspection: config.introspection,
+    // Batches of up to MAX_BATCH_SIZE operations (batchLimit below); each is limited and charged on its own.
+    allowBatchedHttpRequests: limits.maxBatchSize > 1,
+    parseOptions: { maxTokens: limits.maxTokens },
+    validationRules: armor.validationRules,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      // Apollo's default cache-control plugin wraps every field resolver (willResolveField); we set no cache hints.
+      ApolloServerPluginCacheControlDisabled(),
+      ...armor.plugins,
+      // Cost before the rate limit: the limiter charges the cost computed here.
+      createLimitsPlugin(limits, { ...config.pagination, listSize: DEFAULT_LIST_SIZE }),
+      ...(rateLimit ? [rateLimit] : []),
+      ...(metrics ? [createMetricsPlugin(metrics)] : []),
+      createRequestLoggingPlugin(logger),
+    ],
     // main.ts owns shutdown (drain HTTP, then close the database); Apollo's own signal handler would race it.
     stopOnTerminationSignals: false,
   });
@@ -61,35 +103,83 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Ready = the database answers within 3 s and the coverage engine is loaded. The first probe starts the engine
+  // load and waits up to 3 s for it; a reload after a data change does not make the server unready.
   app.get('/readyz', async (_req, res) => {
+    const within = async <T>(work: Promise<T>, ms: number): Promise<T> => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+      });
+      try {
+        return await Promise.race([work, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    };
     try {
-      await dataSource.query('SELECT 1');
-      res.json({ status: 'ready' });
+      await within(dataSource.query('SELECT 1'), 3000);
     } catch {
-      res.status(503).json({ status: 'unavailable', reason: 'database unreachable' });
+      res.status(503).json({ status: 'unavailable', reason: 'database unreachable', database: 'unreachable', coverageEngine: services.coverage.engineState });
+      return;
     }
+    if (!services.coverage.engineState.loaded) await within(services.coverage.currentEngine(), 3000).catch(() => undefined);
+    const engine = services.coverage.engineState;
+    if (!engine.loaded) {
+      const reason = engine.loading ? 'coverage engine loading' : 'coverage engine not loaded';
+      res.status(503).json({ status: 'unavailable', reason, database: 'ok', coverageEngine: engine });
+      return;
+    }
+    res.json({ status: 'ready', database: 'ok', coverageEngine: engine });
   });
   // Tiles, TileJSON, the /map page and the offline explorer (GET /graphql from a browser).
+  // Bulk imports as file uploads (EDITOR keys); the same write path as the import mutations.
+  app.use(createImportRouter({ services, maxBytes: config.imports.maxBytes, logger }));
   app.use(createMapRouter({ config, logger, repositories, services, createContext: () => createContext(contextDeps) }));
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, { context: async ({ req }) => createContext(contextDeps, req.headers['x-request-id']) }),
+    exposeClientAddress(),
+    express.json({ limit: limits.maxBodyBytes }),
+    batchLimit(limits.maxBatchSize),
+    expressMiddleware(apollo, {
+      // The API key (if any) is checked before anything runs: a bad key fails the whole request with 401.
+      // A key lookup while the database is down: 503 SERVICE_UNAVAILABLE, not a 500 "context creation failed".
+      context: async ({ req }) =>
+        createContext(
+          contextDeps,
+          req.headers['x-request-id'],
+          await services.apiKey.authenticate(secretFromHeaders(req.headers)).catch((err: unknown) => {
+            throw asServiceUnavailable(err);
+          }),
+        ),
+    }),
   );
 
   // Body-parser and other HTTP-level failures: a JSON answer with a code, never express's HTML page with a stack.
-  app.use((err: { status?: number; statusCode?: number; type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+  app.use((err: { status?: number; statusCode?: number; type?: string; limit?: number; length?: number; expected?: number }, req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (res.headersSent) return next(err);
+    const unavailable = asServiceUnavailable(err);
+    if (unavailable !== err) {
+      // A route that lost the database (e.g. an import): 503 SERVICE_UNAVAILABLE, as GraphQL says it.
+      logger.warn({ err }, 'database unavailable');
+      res.status(503).json({ errors: [{ message: (unavailable as Error).message, extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+      return;
+    }
     const status = err.status ?? err.statusCode ?? 500;
     if (status >= 500) logger.error({ err }, 'unhandled HTTP error');
+    if (err.type === 'entity.too.large') {
+      // 413 LIMIT_EXCEEDED: which limit, its value, and how large the body was (when its length was declared).
+      const setting = req.originalUrl.startsWith('/imports/') ? 'IMPORT_MAX_BYTES' : 'MAX_BODY_BYTES';
+      const error = bodyTooLarge(setting, err.limit ?? limits.maxBodyBytes, err.length ?? err.expected);
+      res.status(413).json({ errors: [{ message: error.message, extensions: error.extensions }] });
+      return;
+    }
     const message =
       err.type === 'entity.parse.failed'
         ? 'The request body is not valid JSON.'
-        : err.type === 'entity.too.large'
-          ? 'The request body is too large (limit 1 MB).'
-          : status >= 500
-            ? 'Internal server error'
-            : 'Bad request';
+        : status >= 500
+          ? 'Internal server error'
+          : 'Bad request';
     res.status(status).json({ errors: [{ message, extensions: { code: status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
   });
 
@@ -97,7 +187,7 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
     httpServer,
     apollo,
     services,
-    createContext: () => createContext(contextDeps),
+    createContext: (viewer?: Viewer) => createContext(contextDeps, undefined, viewer ?? anonymousViewer(config.auth.anonymousRoles as readonly Role[])),
     listen(port, host) {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);

@@ -21,6 +21,15 @@ export interface AreaInput {
   seat: [number, number] | null;
 }
 
+export interface PlaceCheck {
+  /** The area's level, or null when there is no such area. */
+  areaLevel: AreaLevel | null;
+  /** The stated village's township code, or null when there is no such village (or none was stated). */
+  villageTownship: string | null;
+  /** Inside the county's boundary (with the tolerance); null when the county has no boundary. */
+  inside: boolean | null;
+}
+
 export interface AreaVillageStats {
   code: string;
   villageCount: number;
@@ -63,6 +72,23 @@ export class AreaRepository {
       areas.map((a) => a.seat?.[0] ?? null),
       areas.map((a) => a.seat?.[1] ?? null),
     ]);
+  }
+
+  /** One statement for a whole batch of rows (see PLACE_CHECKS); results in input order. */
+  async checkPlaces(
+    manager: EntityManager,
+    rows: readonly { areaCode: string; villageCode: string | null; longitude: number; latitude: number }[],
+    toleranceMeters: number,
+  ): Promise<PlaceCheck[]> {
+    if (rows.length === 0) return [];
+    const result: { area_level: AreaLevel | null; village_township: string | null; inside: boolean | null }[] = await manager.query(SQL.PLACE_CHECKS, [
+      rows.map((r) => r.areaCode),
+      rows.map((r) => r.villageCode),
+      rows.map((r) => r.longitude),
+      rows.map((r) => r.latitude),
+      toleranceMeters,
+    ]);
+    return result.map((r) => ({ areaLevel: r.area_level, villageTownship: r.village_township, inside: r.inside }));
   }
 
   async deriveBoundaryFromChildren(manager: EntityManager, code: string): Promise<void> {

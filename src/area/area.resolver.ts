@@ -1,24 +1,37 @@
-import { Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { Authorized, Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { AreaCodeArgs, DelegationLevelArgs } from '../common/code.args';
 import { convertGeometry } from '../geo/convert-geometry';
 import type { Context } from '../graphql/context';
-import { CrsArgs } from '../graphql/scalars/crs.args';
+import { CRS_ARGS, CrsArgs } from '../graphql/scalars/crs.args';
 import { GeoJSONScalar } from '../graphql/scalars/geojson.scalar';
 import { ServiceItem } from '../service-item/service-item.entity';
 import { Area } from './area.entity';
 import type { AreaService } from './area.service';
 import { AreasArgs } from './areas.args';
+import { Role } from '../partner/role.enum';
+
+/**
+ * How many areas `areas(level, parentCode)` may return, for the query cost: children of one parent stay in the
+ * tens; a whole level is counted at national size (34 provinces, ~340 cities, ~2,900 counties, ~39,000 townships),
+ * so a heavy selection over every township is refused before it runs.
+ */
+function expectedAreaCount(args: Record<string, unknown>): number {
+  if (args.parentCode) return 30;
+  return ({ PROVINCE: 34, CITY: 340, COUNTY: 2900, TOWNSHIP: 39_000 } as Record<string, number>)[String(args.level)] ?? 34;
+}
 
 @Resolver(() => Area)
 export class AreaResolver {
   constructor(private readonly service: AreaService) {}
 
+  @Authorized(Role.READER)
   @Query(() => Area, { nullable: true, description: 'One area by official code; null with a NOT_FOUND error for an unknown code.' })
   area(@Args() { code }: AreaCodeArgs, @Ctx() { loaders }: Context) {
     return this.service.getByCode(code, loaders);
   }
 
-  @Query(() => [Area], { description: 'Areas by level and/or parent; with neither, the provinces.' })
+  @Authorized(Role.READER)
+  @Query(() => [Area], { complexity: ({ args, childComplexity }) => 1 + expectedAreaCount(args) * childComplexity, description: 'Areas by level and/or parent; with neither, the provinces.' })
   areas(@Args() { level, parentCode }: AreasArgs, @Ctx() { loaders }: Context) {
     return this.service.list(level, parentCode, loaders);
   }
@@ -33,22 +46,23 @@ export class AreaResolver {
     return loaders.areasByParent.load(area.code);
   }
 
-  @FieldResolver(() => GeoJSONScalar, { nullable: true, description: 'Boundary as a GeoJSON MultiPolygon (WGS-84); null where none is loaded (townships).' })
-  async boundary(@Root() area: Area, @Args() { crs }: CrsArgs, @Ctx() { loaders }: Context) {
+  @FieldResolver(() => GeoJSONScalar, { nullable: true, complexity: 20, description: 'Boundary as a GeoJSON MultiPolygon (WGS-84); null where none is loaded (townships).' })
+  async boundary(@Root() area: Area, @Args(CRS_ARGS) { crs }: CrsArgs, @Ctx() { loaders }: Context) {
     const boundary = await loaders.areaBoundary.load(area.code);
     return boundary && convertGeometry(boundary, 'WGS84', crs);
   }
 
   @FieldResolver(() => GeoJSONScalar, {
+    complexity: 50,
     description:
       'The area and its children as a GeoJSON FeatureCollection of boundaries (properties code, name, level, villageCount, population); children without a boundary (townships) are left out.',
   })
-  boundaryFeatureCollection(@Root() area: Area, @Args() { crs }: CrsArgs, @Ctx() { loaders }: Context) {
+  boundaryFeatureCollection(@Root() area: Area, @Args(CRS_ARGS) { crs }: CrsArgs, @Ctx() { loaders }: Context) {
     return this.service.boundaryFeatureCollection(area, crs, loaders);
   }
 
   @FieldResolver(() => GeoJSONScalar, { nullable: true, description: 'Seat of government (synthetic in the seed data), GeoJSON Point.' })
-  seat(@Root() area: Area, @Args() { crs }: CrsArgs) {
+  seat(@Root() area: Area, @Args(CRS_ARGS) { crs }: CrsArgs) {
     return area.seat && convertGeometry(area.seat, 'WGS84', crs);
   }
 

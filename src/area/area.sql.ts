@@ -49,3 +49,22 @@ export const DERIVE_BOUNDARY_FROM_CHILDREN = /* sql */ `
     )) AS part
     WHERE ST_GeometryType(part.geom) = 'ST_Polygon')
   WHERE code = $1::text`;
+
+/**
+ * For each row (area code, village code or NULL, longitude, latitude), what writes need to know: the area's level,
+ * the stated village's township (NULL if there is no such village), and whether the point lies inside the
+ * boundary of the county the area belongs to, or within $5 metres of it (GPS and digitising slack). The cheap
+ * planar test runs first; the geodesic distance only for points outside. `inside` is NULL where the county
+ * has no boundary loaded.
+ */
+export const PLACE_CHECKS = /* sql */ `
+  SELECT r.i, a.level AS area_level, v.township_code AS village_township,
+         CASE WHEN c.boundary IS NULL THEN NULL
+              WHEN ST_Intersects(c.boundary, ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326)) THEN true
+              ELSE ST_DWithin(c.boundary::geography, ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326)::geography, $5)
+         END AS inside
+  FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[]) WITH ORDINALITY AS r(area_code, village_code, lon, lat, i)
+  LEFT JOIN area a ON a.code = r.area_code
+  LEFT JOIN area c ON c.code = left(r.area_code, 6) AND c.level = 'COUNTY'
+  LEFT JOIN village v ON v.code = r.village_code
+  ORDER BY r.i`;

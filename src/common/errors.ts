@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 
 /** The closed set of error codes clients may rely on (`extensions.code`). */
-export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'LIMIT_EXCEEDED' | 'SERVICE_UNAVAILABLE';
+export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'LIMIT_EXCEEDED' | 'RATE_LIMITED' | 'SERVICE_UNAVAILABLE';
 
 export abstract class AppError extends GraphQLError {
   protected constructor(
@@ -33,8 +33,30 @@ export class LimitExceededError extends AppError {
   }
 }
 
+/** The database is unreachable (HTTP 503 when it fails the whole request, e.g. while checking an API key). */
 export class ServiceUnavailableError extends AppError {
   constructor(message: string) {
-    super(message, 'SERVICE_UNAVAILABLE', 'warn');
+    super(message, 'SERVICE_UNAVAILABLE', 'warn', { http: { status: 503 } });
+  }
+}
+
+/** No API key where one is needed, or a key that is unknown, malformed or revoked (HTTP 401 when it fails the whole request). */
+export class UnauthenticatedError extends AppError {
+  constructor(message: string) {
+    super(message, 'UNAUTHENTICATED', 'info', { http: { status: 401 } });
+  }
+}
+
+/** A valid key without the role, or outside the areas, that the operation needs. */
+export class ForbiddenError extends AppError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(message, 'FORBIDDEN', 'info', details);
+  }
+}
+
+/** The caller's cost budget for the current minute is spent (HTTP 429 with Retry-After). */
+export class RateLimitedError extends AppError {
+  constructor(message: string, details: { limit: number; cost: number; remaining: number; retryAfterSeconds: number }) {
+    super(message, 'RATE_LIMITED', 'info', details);
   }
 }

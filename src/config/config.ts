@@ -2,8 +2,8 @@ import path from 'node:path';
 import { envSchema } from './env.schema';
 
 export type DatabaseConfig =
-  | { kind: 'server'; url: string; poolSize: number }
-  | { kind: 'embedded'; dataDir: string | null };
+  | { kind: 'server'; url: string; poolSize: number; connectTimeoutMs?: number }
+  | { kind: 'embedded'; dataDir: string | null; connectTimeoutMs?: number };
 
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
@@ -18,6 +18,35 @@ export interface Config {
   readonly travel: TravelConfig;
   readonly coverageCacheEntries: number;
   readonly maxPolygonPoints: number;
+  readonly auth: { readonly anonymousRoles: readonly ('READER' | 'PLANNER')[]; readonly apiKeyCacheSeconds: number };
+  readonly imports: { readonly maxBytes: number; readonly maxRows: number };
+  readonly boundaryToleranceMeters: number;
+  readonly limits: LimitsConfig;
+  readonly rateLimit: RateLimitConfig;
+  readonly introspection: boolean;
+  readonly metricsEnabled: boolean;
+  /** Express "trust proxy" (TRUST_PROXY); false: the socket's peer is the client. */
+  readonly trustProxy: boolean | number | string;
+}
+
+/** Per-operation and per-request limits; crossing one is LIMIT_EXCEEDED (HTTP 400, 413 for the body). */
+export interface LimitsConfig {
+  readonly maxDepth: number;
+  readonly maxCost: number;
+  readonly maxAliases: number;
+  readonly maxDirectives: number;
+  readonly maxTokens: number;
+  /** Operations per batched POST; 1: batching off. */
+  readonly maxBatchSize: number;
+  readonly maxBodyBytes: number;
+}
+
+export interface RateLimitConfig {
+  /** Cost points per key (or client address) per minute; 0: off. */
+  readonly costPerMinute: number;
+  /** Shared budget across processes through Redis; null: in memory, per process. */
+  readonly redisUrl: string | null;
+  readonly keyPrefix: string;
 }
 
 export type TravelModeName = 'WALK' | 'BICYCLE' | 'EBIKE' | 'CAR';
@@ -48,12 +77,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const e = parsed.data;
   const problems: string[] = [];
   if (e.DEFAULT_PAGE_SIZE > e.MAX_PAGE_SIZE) problems.push('DEFAULT_PAGE_SIZE: must not exceed MAX_PAGE_SIZE');
+  if (e.RATE_LIMIT_COST_PER_MINUTE > 0 && e.RATE_LIMIT_COST_PER_MINUTE < e.MAX_QUERY_COST) {
+    problems.push('RATE_LIMIT_COST_PER_MINUTE: must be 0 (off) or at least MAX_QUERY_COST, or the costliest allowed query could never run');
+  }
   if (problems.length) throw new ConfigError(problems);
 
   const embedded = e.DATABASE_URL === undefined;
   const database: DatabaseConfig = embedded
-    ? { kind: 'embedded', dataDir: e.DATA_DIR === 'memory' ? null : path.resolve(e.DATA_DIR, 'pglite') }
-    : { kind: 'server', url: e.DATABASE_URL!, poolSize: e.DATABASE_POOL_SIZE };
+    ? { kind: 'embedded', dataDir: e.DATA_DIR === 'memory' ? null : path.resolve(e.DATA_DIR, 'pglite'), connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS }
+    : { kind: 'server', url: e.DATABASE_URL!, poolSize: e.DATABASE_POOL_SIZE, connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS };
 
   return Object.freeze({
     env: e.NODE_ENV,
@@ -82,5 +114,25 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }),
     coverageCacheEntries: e.COVERAGE_CACHE_ENTRIES,
     maxPolygonPoints: e.MAX_POLYGON_POINTS,
+    auth: Object.freeze({ anonymousRoles: Object.freeze([...e.ANONYMOUS_ROLES]), apiKeyCacheSeconds: e.API_KEY_CACHE_SECONDS }),
+    imports: Object.freeze({ maxBytes: e.IMPORT_MAX_BYTES, maxRows: e.IMPORT_MAX_ROWS }),
+    boundaryToleranceMeters: e.BOUNDARY_TOLERANCE_METERS,
+    limits: Object.freeze({
+      maxDepth: e.MAX_QUERY_DEPTH,
+      maxCost: e.MAX_QUERY_COST,
+      maxAliases: e.MAX_ALIASES,
+      maxDirectives: e.MAX_DIRECTIVES,
+      maxTokens: e.MAX_QUERY_TOKENS,
+      maxBatchSize: e.MAX_BATCH_SIZE,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+    }),
+    rateLimit: Object.freeze({
+      costPerMinute: e.RATE_LIMIT_COST_PER_MINUTE,
+      redisUrl: e.RATE_LIMIT_REDIS_URL ?? null,
+      keyPrefix: e.RATE_LIMIT_KEY_PREFIX,
+    }),
+    introspection: e.INTROSPECTION ?? e.NODE_ENV !== 'production',
+    metricsEnabled: e.METRICS_ENABLED,
+    trustProxy: e.TRUST_PROXY ?? false,
   });
 }

@@ -17,6 +17,11 @@ export const envSchema = z.object({
   /** Unset: the embedded PGlite + PostGIS database under DATA_DIR. */
   DATABASE_URL: postgresUrl.optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /**
+   * How long a new database connection may take before the request fails with SERVICE_UNAVAILABLE.
+   * Default: 10 s for a server, 120 s for the embedded database (its one connection queues behind other statements).
+   */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   /** Apply pending migrations and load the seed datasets at start. Default: on for the embedded database only. */
   MIGRATE_ON_START: booleanString.optional(),
@@ -36,8 +41,52 @@ export const envSchema = z.object({
   COVERAGE_CACHE_ENTRIES: z.coerce.number().int().min(0).max(100000).default(1000),
   /** Largest number of circles one coverage polygon may union (a province would be hundreds of thousands). */
   MAX_POLYGON_POINTS: z.coerce.number().int().min(1).max(1_000_000).default(20000),
+  /** Roles a request without an API key gets: "none", or READER and/or PLANNER (anonymous access is read-only). */
+  ANONYMOUS_ROLES: z
+    .string()
+    .default('READER,PLANNER')
+    .transform((v) => (v.trim().toLowerCase() === 'none' ? [] : v.split(',').map((r) => r.trim().toUpperCase()).filter(Boolean)))
+    .pipe(z.array(z.enum(['READER', 'PLANNER'], { message: 'anonymous access is read-only: use "none" or READER and/or PLANNER' }))),
+  /** How long a verified API key is trusted before it is looked up again (a revocation elsewhere takes this long). */
+  API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
+  /** Bulk imports: largest upload (bytes) and row count; writes may lie this far outside the stated area's boundary. */
+  IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(200 * 1024 * 1024).default(20 * 1024 * 1024),
+  IMPORT_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(100_000),
+  BOUNDARY_TOLERANCE_METERS: z.coerce.number().min(0).max(10_000).default(100),
   DEFAULT_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(20),
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
+  /** Query limits (LIMIT_EXCEEDED): field nesting, cost points per operation, aliases, directives, parser tokens. */
+  MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
+  MAX_QUERY_COST: z.coerce.number().int().min(10).max(10_000_000).default(5000),
+  MAX_ALIASES: z.coerce.number().int().min(0).max(10_000).default(30),
+  MAX_DIRECTIVES: z.coerce.number().int().min(0).max(10_000).default(50),
+  MAX_QUERY_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(5000),
+  /** Operations in one batched POST (a JSON array); 1 turns batching off. */
+  MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** Largest JSON body on /graphql (413 above). */
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+  /** Cost points a key (or, without one, a client address) may spend per minute; 0 = no rate limit. */
+  RATE_LIMIT_COST_PER_MINUTE: z.coerce.number().int().min(0).max(100_000_000).default(50_000),
+  /** redis://… shares the rate-limit budget across processes; unset = per process (in memory). */
+  RATE_LIMIT_REDIS_URL: z
+    .string()
+    .url()
+    .refine((v) => /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://')
+    .optional(),
+  RATE_LIMIT_KEY_PREFIX: z.string().regex(/^[\w.:-]{1,100}$/).default('service-circle:rate'),
+  /**
+   * Express "trust proxy": whose X-Forwarded-For to believe for the client address (rate limits without an API key,
+   * logs). Unset/false: the socket's peer. true, a hop count, or addresses/subnets ("loopback, 10.0.0.0/8").
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^[\w.:/, -]{1,500}$/)
+    .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v))
+    .optional(),
+  /** Schema introspection (GraphiQL needs it). Default: on, except with NODE_ENV=production. */
+  INTROSPECTION: booleanString.optional(),
+  /** Prometheus text format at GET /metrics. */
+  METRICS_ENABLED: booleanString.default(true),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,6 +1,7 @@
-import { Arg, Args, Ctx, FieldResolver, Float, Query, Resolver, Root } from 'type-graphql';
+import { Authorized, Arg, Args, Ctx, FieldResolver, Float, Query, Resolver, Root } from 'type-graphql';
 import { convertGeometry } from '../geo/convert-geometry';
-import { CrsArgs } from '../graphql/scalars/crs.args';
+import { ownCost } from '../graphql/plugins/query-cost';
+import { CRS_ARGS, CrsArgs } from '../graphql/scalars/crs.args';
 import type { Polygon } from 'geojson';
 import type { Context } from '../graphql/context';
 import { GeoJSONScalar } from '../graphql/scalars/geojson.scalar';
@@ -9,34 +10,41 @@ import { Village } from '../village/village.entity';
 import { CoverageArgs, CoverageGapsArgs, DelegationMatrixArgs, IsochroneArgs, VillageCoverageArgs, WhereToHandleArgs } from './coverage.args';
 import type { CoverageService, CoverageView } from './coverage.service';
 import { Coverage, CoverageGaps, DelegationMatrix, HandlingOption, Isochrone, VillageCoverage, VillageCoverageConnection, WhereToHandle } from './coverage.type';
+import { Role } from '../partner/role.enum';
 
 @Resolver(() => Coverage)
 export class CoverageResolver {
   constructor(private readonly service: CoverageService) {}
 
+  @Authorized(Role.PLANNER)
   @Query(() => Coverage, {
+    complexity: ownCost((args) => (args.method === 'POSTGIS' ? 500 : 50)),
     description: 'Which villages (and how many people) reach an active point offering the item within the budget; the circle as a polygon.',
   })
   coverage(@Args() args: CoverageArgs, @Ctx() { loaders }: Context) {
     return this.service.coverageOf(args, loaders);
   }
 
-  @Query(() => CoverageGaps, { description: 'Uncovered villages of an area, most people first, each with its nearest point offering the item.' })
+  @Authorized(Role.PLANNER)
+  @Query(() => CoverageGaps, { complexity: ownCost((args) => (args.method === 'POSTGIS' ? 500 : 50)), description: 'Uncovered villages of an area, most people first, each with its nearest point offering the item.' })
   coverageGaps(@Args() args: CoverageGapsArgs, @Ctx() { loaders }: Context) {
     return this.service.gaps(args, loaders);
   }
 
-  @Query(() => WhereToHandle, { description: 'Where a village can handle an item: nearest points, minutes, and whether the delegation rule holds.' })
+  @Authorized(Role.PLANNER)
+  @Query(() => WhereToHandle, { complexity: ownCost(() => 10), description: 'Where a village can handle an item: nearest points, minutes, and whether the delegation rule holds.' })
   whereToHandle(@Args() args: WhereToHandleArgs, @Ctx() { loaders }: Context) {
     return this.service.whereToHandle(args, loaders);
   }
 
-  @Query(() => DelegationMatrix, { description: 'For each item: its level, how many points of each kind offer it in the area, and its coverage.' })
+  @Authorized(Role.PLANNER)
+  @Query(() => DelegationMatrix, { complexity: 500, description: 'For each item: its level, how many points of each kind offer it in the area, and its coverage.' })
   delegationMatrix(@Args() args: DelegationMatrixArgs, @Ctx() { loaders }: Context) {
     return this.service.delegationMatrix(args, loaders);
   }
 
-  @Query(() => Isochrone, { description: "One point's reachable area (any status, so planned points can be assessed)." })
+  @Authorized(Role.PLANNER)
+  @Query(() => Isochrone, { complexity: 10, description: "One point's reachable area (any status, so planned points can be assessed)." })
   isochrone(@Args() args: IsochroneArgs, @Ctx() { loaders }: Context) {
     return this.service.isochrone(args, loaders);
   }
@@ -48,29 +56,32 @@ export class CoverageResolver {
 
   @FieldResolver(() => GeoJSONScalar, {
     nullable: true,
+    complexity: 100,
     description: 'Null with LIMIT_EXCEEDED when it would union more than MAX_POLYGON_POINTS circles. Union of the geodesic circles (radius = provenance.radiusMeters) around the counted points, clipped to the area: an RFC 7946 MultiPolygon.',
   })
-  async polygon(@Root() view: CoverageView, @Args() { crs }: CrsArgs) {
+  async polygon(@Root() view: CoverageView, @Args(CRS_ARGS) { crs }: CrsArgs) {
     return convertGeometry(await view.polygon(), 'WGS84', crs);
   }
 
   @FieldResolver(() => GeoJSONScalar, {
     nullable: true,
+    complexity: 100,
     description: 'The polygon as a GeoJSON Feature with the figures as properties (for MapLibre/Leaflet/ECharts).',
   })
-  async polygonFeature(@Root() view: CoverageView, @Args() { crs }: CrsArgs) {
+  async polygonFeature(@Root() view: CoverageView, @Args(CRS_ARGS) { crs }: CrsArgs) {
     return this.service.polygonFeature(view, crs);
   }
 
   @FieldResolver(() => GeoJSONScalar, {
+    complexity: 100,
     description:
       'Every village as a GeoJSON FeatureCollection of Points with properties code, name, population, covered, travelMinutes, distanceMeters, nearestServicePointId (optionally only covered or uncovered ones).',
   })
-  villagesFeatureCollection(@Root() view: CoverageView, @Args() { crs }: CrsArgs, @Arg('covered', () => Boolean, { nullable: true, description: 'Only covered (true) or uncovered (false) villages.' }) covered: boolean | undefined, @Ctx() { loaders }: Context) {
+  villagesFeatureCollection(@Root() view: CoverageView, @Args(CRS_ARGS) { crs }: CrsArgs, @Arg('covered', () => Boolean, { nullable: true, description: 'Only covered (true) or uncovered (false) villages.' }) covered: boolean | undefined, @Ctx() { loaders }: Context) {
     return this.service.villagesFeatureCollection(view, crs, covered ?? null, loaders);
   }
 
-  @FieldResolver(() => Float, { nullable: true, description: 'Ellipsoidal (WGS-84) area of the polygon in km².' })
+  @FieldResolver(() => Float, { nullable: true, complexity: 100, description: 'Ellipsoidal (WGS-84) area of the polygon in km².' })
   polygonAreaKm2(@Root() view: CoverageView) {
     return this.service.polygonAreaKm2(view);
   }
@@ -100,7 +111,7 @@ export class HandlingOptionResolver {
 @Resolver(() => Isochrone)
 export class IsochroneResolver {
   @FieldResolver(() => GeoJSONScalar, { description: 'GeoJSON Polygon in the chosen coordinate system (default WGS-84).' })
-  polygon(@Root() isochrone: Isochrone, @Args() { crs }: CrsArgs) {
+  polygon(@Root() isochrone: Isochrone, @Args(CRS_ARGS) { crs }: CrsArgs) {
     return convertGeometry(isochrone.polygon as Polygon, 'WGS84', crs);
   }
 }

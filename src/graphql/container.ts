@@ -11,19 +11,42 @@ import { ServicePointResolver } from '../service-point/service-point.resolver';
 import { ServicePointService } from '../service-point/service-point.service';
 import { VillageResolver } from '../village/village.resolver';
 import { VillageService } from '../village/village.service';
+import { ApiKeyResolver } from '../partner/api-key.resolver';
+import { ApiKeyService } from '../partner/api-key.service';
+import { AuditLogService } from '../partner/audit-log.service';
+import type { Role } from '../partner/role.enum';
+import { ServicePointWriteResolver } from '../service-point/service-point-write.resolver';
+import { ServicePointWriteService } from '../service-point/service-point-write.service';
+import { VillageWriteResolver } from '../village/village-write.resolver';
+import { VillageWriteService } from '../village/village-write.service';
+import { ImportResolver } from '../partner/import.resolver';
+import { ImportService } from '../partner/import.service';
 import type { Repositories } from './repositories';
 
 export type Services = ReturnType<typeof createServices>;
 
 /** Every service, built once; shared by the GraphQL resolvers and the HTTP routes (tiles, map page). */
-export function createServices(repos: Repositories, config: Config, logger: Logger) {
+function createBaseServices(repos: Repositories, config: Config, logger: Logger) {
   return {
     area: new AreaService(repos.area),
     village: new VillageService(repos.village, config),
     serviceItem: new ServiceItemService(repos.serviceItem),
     servicePoint: new ServicePointService(repos.servicePoint, config),
     coverage: new CoverageService(repos.coverage, repos.serviceItem, config, logger),
+    apiKey: new ApiKeyService(repos.apiKey, repos.area, repos.auditLog, {
+      anonymousRoles: config.auth.anonymousRoles as readonly Role[],
+      cacheSeconds: config.auth.apiKeyCacheSeconds,
+    }),
+    auditLog: new AuditLogService(repos.auditLog),
+    servicePointWrite: new ServicePointWriteService(repos.servicePoint, repos.area, repos.serviceItem, repos.auditLog, config),
+    villageWrite: new VillageWriteService(repos.village, repos.area, repos.auditLog, config),
   };
+}
+
+/** Services with the ones built on other services. */
+export function createServices(repos: Repositories, config: Config, logger: Logger) {
+  const base = createBaseServices(repos, config, logger);
+  return { ...base, import: new ImportService(base.servicePointWrite, base.villageWrite, config) };
 }
 
 /** Composition root for type-graphql: each resolver with its service. */
@@ -37,6 +60,10 @@ export function createContainer(services: Services): ContainerType {
     [VillageCoverageResolver, new VillageCoverageResolver()],
     [HandlingOptionResolver, new HandlingOptionResolver()],
     [IsochroneResolver, new IsochroneResolver()],
+    [ApiKeyResolver, new ApiKeyResolver(services.apiKey, services.auditLog)],
+    [ServicePointWriteResolver, new ServicePointWriteResolver(services.servicePointWrite)],
+    [VillageWriteResolver, new VillageWriteResolver(services.villageWrite)],
+    [ImportResolver, new ImportResolver(services.import)],
   ]);
   return {
     get(someClass: unknown, _data: ResolverData<object>) {

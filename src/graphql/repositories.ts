@@ -5,6 +5,8 @@ import { TilesRepository } from '../map/tiles.repository';
 import { ServiceItemRepository } from '../service-item/service-item.repository';
 import { ServicePointRepository } from '../service-point/service-point.repository';
 import { VillageRepository } from '../village/village.repository';
+import { ApiKeyRepository } from '../partner/api-key.repository';
+import { AuditLogRepository } from '../partner/audit-log.repository';
 
 export type Repositories = ReturnType<typeof createRepositories>;
 
@@ -16,5 +18,7 @@ export function createRepositories(db: DataSource) {
     servicePoint: new ServicePointRepository(db),
     coverage: new CoverageRepository(db),
     tiles: new TilesRepository(db),
+    apiKey: new ApiKeyRepository(db),
+    auditLog: new AuditLogRepository(db),
   };
 }

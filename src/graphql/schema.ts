@@ -5,6 +5,11 @@ import { CoverageResolver, HandlingOptionResolver, IsochroneResolver, VillageCov
 import { ServiceItemResolver } from '../service-item/service-item.resolver';
 import { ServicePointResolver } from '../service-point/service-point.resolver';
 import { VillageResolver } from '../village/village.resolver';
+import { ApiKeyResolver } from '../partner/api-key.resolver';
+import { authChecker } from '../partner/auth-checker';
+import { ImportResolver } from '../partner/import.resolver';
+import { ServicePointWriteResolver } from '../service-point/service-point-write.resolver';
+import { VillageWriteResolver } from '../village/village-write.resolver';
 
 export const resolvers = [
   AreaResolver,
@@ -15,12 +20,18 @@ export const resolvers = [
   VillageCoverageResolver,
   HandlingOptionResolver,
   IsochroneResolver,
+  ApiKeyResolver,
+  ServicePointWriteResolver,
+  VillageWriteResolver,
+  ImportResolver,
 ] as const;
 
 export function buildAppSchema(container: ContainerType): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers,
     container,
+    // @Authorized(roles) on every protected field; the checker throws UNAUTHENTICATED or FORBIDDEN.
+    authChecker,
     // class-validator on every *.args.ts / *.input.ts; unknown (undecorated) values are not an error.
     validate: { forbidUnknownValues: false, whitelist: false },
   });

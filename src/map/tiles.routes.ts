@@ -1,13 +1,28 @@
 import { Router, type Request, type Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { AppError } from '../common/errors';
+import { asServiceUnavailable } from '../graphql/format-error';
+import { secretFromHeaders } from '../partner/api-key.service';
+import { assertRole } from '../partner/auth-checker';
+import { Role } from '../partner/role.enum';
 import type { MapDeps } from './map.deps';
 import { TilesRepository, type Queryable } from './tiles.repository';
 import { TileRequestError, TilesService } from './tiles.service';
 
 const MVT_CONTENT_TYPE = 'application/vnd.mapbox-vector-tile';
 const CACHE_CONTROL = 'public, max-age=60';
-const HTTP_STATUS: Partial<Record<string, number>> = { BAD_USER_INPUT: 400, LIMIT_EXCEEDED: 400, NOT_FOUND: 404, SERVICE_UNAVAILABLE: 503 };
+const HTTP_STATUS: Partial<Record<string, number>> = {
+  BAD_USER_INPUT: 400,
+  LIMIT_EXCEEDED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  RATE_LIMITED: 429,
+  SERVICE_UNAVAILABLE: 503,
+};
+
+/** Layers carrying coverage figures (covered, travelMinutes, the circle) are planning data; the rest is the directory. */
+const ROLE_OF_LAYER: Record<string, Role> = { villages: Role.PLANNER, coverage: Role.PLANNER, 'service-points': Role.READER, areas: Role.READER };
 
 function tilesRepository(deps: MapDeps): TilesRepository {
   return deps.repositories.tiles;
@@ -42,11 +57,13 @@ export function createTilesRouter(deps: MapDeps): Router {
   const tiles = new TilesService(tilesRepository(deps), deps.services.coverage, deps.config, deps.logger.child({ component: 'tiles' }));
   const fallbackOrigin = `http://${deps.config.host.includes(':') ? `[${deps.config.host}]` : deps.config.host}:${deps.config.port}`;
 
-  const fail = (res: Response, err: unknown) => {
+  const fail = (res: Response, caught: unknown) => {
     res.setHeader('Cache-Control', 'no-store');
+    const err = asServiceUnavailable(caught); // the database is down: 503 SERVICE_UNAVAILABLE, not 500
     if (err instanceof AppError) {
       const status = HTTP_STATUS[err.code] ?? 500;
-      res.status(status).json({ errors: [{ message: err.message, extensions: err.extensions }] });
+      const { http: _http, ...extensions } = err.extensions; // `http` sets the status; it is not for the client
+      res.status(status).json({ errors: [{ message: err.message, extensions }] });
       return;
     }
     deps.logger.error({ err }, 'tile request failed');
@@ -54,9 +71,19 @@ export function createTilesRouter(deps: MapDeps): Router {
   };
 
   const allowCors = (res: Response) => {
-    // Tiles and TileJSON are public, read-only data for map dashboards on other origins.
+    // Tiles and TileJSON are read-only data for map dashboards on other origins (a key, if needed, goes in a header).
     res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Allow-Headers', 'Authorization, X-API-Key, If-None-Match');
     res.setHeader('Access-Control-Expose-Headers', 'ETag');
+    res.setHeader('Vary', 'Authorization, X-API-Key');
+  };
+
+  /** Same keys and roles as GraphQL; answers readable without a key may be cached publicly, others only privately. */
+  const authorize = async (req: Request, res: Response, layer: string): Promise<void> => {
+    const viewer = await deps.services.apiKey.authenticate(secretFromHeaders(req.headers));
+    const role = ROLE_OF_LAYER[layer];
+    if (role) assertRole(viewer, [role], `The ${layer} tile layer`);
+    res.locals.cacheControl = viewer.kind === 'anonymous' ? CACHE_CONTROL : CACHE_CONTROL.replace('public', 'private');
   };
 
   router.get('/tiles/:layer/:z/:x/:file', async (req, res) => {
@@ -66,11 +93,12 @@ export function createTilesRouter(deps: MapDeps): Router {
       if (!file) {
         throw new TileRequestError(`Tiles are at /tiles/{layer}/{z}/{x}/{y}.mvt; "${req.params.file.slice(0, 40)}" does not end in .mvt.`, 'NOT_FOUND');
       }
+      await authorize(req, res, req.params.layer);
       const loaders = deps.createContext().loaders;
       const request = await tiles.request(req.params.layer, req.params.z, req.params.x, file[1], req.query as Record<string, unknown>, loaders);
       const etag = await tiles.etag(request);
       res.setHeader('ETag', etag);
-      res.setHeader('Cache-Control', CACHE_CONTROL);
+      res.setHeader('Cache-Control', res.locals.cacheControl as string);
       if (matchesIfNoneMatch(req.get('if-none-match'), etag)) {
         res.status(304).end();
         return;
@@ -91,8 +119,9 @@ export function createTilesRouter(deps: MapDeps): Router {
     try {
       const file = /^(.*)\.json$/.exec(req.params.file);
       if (!file) throw new TileRequestError(`TileJSON is at /tiles/{layer}.json, tiles at /tiles/{layer}/{z}/{x}/{y}.mvt.`, 'NOT_FOUND');
+      await authorize(req, res, file[1]!);
       const body = await tiles.tileJson(file[1], req.query as Record<string, unknown>, originOf(req, fallbackOrigin), deps.createContext().loaders);
-      res.setHeader('Cache-Control', CACHE_CONTROL);
+      res.setHeader('Cache-Control', res.locals.cacheControl as string);
       res.status(200).json(body);
     } catch (err) {
       fail(res, err);

@@ -1,7 +1,5 @@
 import type { Point } from 'geojson';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { ServiceItem } from '../service-item/service-item.entity';
-import { toServiceItem, type ServiceItemRow } from '../service-item/service-item.repository';
 import type { ServicePointKind, ServicePointStatus } from './service-point-kind.enum';
 import type { ServicePoint } from './service-point.entity';
 import * as SQL from './service-point.sql';
@@ -118,9 +116,36 @@ export class ServicePointRepository {
     return rows.map((r) => toServicePoint(r).point);
   }
 
-  async findItemsByServicePointIds(ids: readonly string[]): Promise<{ servicePointId: string; item: ServiceItem }[]> {
-    const rows: (ServiceItemRow & { service_point_id: string })[] = await this.db.query(SQL.ITEMS_BY_SERVICE_POINTS, [ids]);
-    return rows.map((r) => ({ servicePointId: r.service_point_id, item: toServiceItem(r) }));
+  /** (point, item code) pairs only: the items themselves come from the small catalogue (a page of 50 points has ~950 pairs). */
+  async findItemCodesByServicePointIds(ids: readonly string[]): Promise<{ servicePointId: string; itemCode: string }[]> {
+    const rows: { service_point_id: string; item_code: string }[] = await this.db.query(SQL.ITEM_CODES_BY_SERVICE_POINTS, [ids]);
+    return rows.map((r) => ({ servicePointId: r.service_point_id, itemCode: r.item_code }));
+  }
+
+  /** The stored points among `ids` as write records, row-locked until the transaction ends. */
+  async lockRecords(manager: EntityManager, ids: readonly string[]): Promise<ServicePointInput[]> {
+    if (ids.length === 0) return [];
+    const rows: (Omit<ServicePointRow, 'location' | 'distance_meters'> & { longitude: number; latitude: number; item_codes: string[] })[] =
+      await manager.query(SQL.SERVICE_POINT_RECORDS_FOR_UPDATE, [ids]);
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      kind: r.kind,
+      status: r.status,
+      longitude: r.longitude,
+      latitude: r.latitude,
+      areaCode: r.area_code,
+      villageCode: r.village_code,
+      address: r.address,
+      phone: r.phone,
+      openingHours: r.opening_hours,
+      locationSynthetic: r.location_synthetic,
+      itemCodes: r.item_codes,
+    }));
+  }
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
   }
 
   /** Inserts or updates points and replaces their item sets, inside the caller's transaction. */

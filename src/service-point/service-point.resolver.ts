@@ -1,9 +1,9 @@
-import { Args, Ctx, FieldResolver, Float, Query, Resolver, Root } from 'type-graphql';
+import { Authorized, Args, Ctx, FieldResolver, Float, Query, Resolver, Root } from 'type-graphql';
 import { Area } from '../area/area.entity';
 import { ServicePointIdArgs } from '../common/code.args';
 import { convertGeometry } from '../geo/convert-geometry';
 import type { Context } from '../graphql/context';
-import { CrsArgs } from '../graphql/scalars/crs.args';
+import { CRS_ARGS, CrsArgs } from '../graphql/scalars/crs.args';
 import { GeoJSONScalar } from '../graphql/scalars/geojson.scalar';
 import { ServiceItem } from '../service-item/service-item.entity';
 import { Village } from '../village/village.entity';
@@ -11,40 +11,45 @@ import { ServicePointConnection } from './service-point.connection';
 import { ServicePoint } from './service-point.entity';
 import type { ServicePointService } from './service-point.service';
 import { ServicePointsArgs, ServicePointsFilterArgs } from './service-points.args';
+import { Role } from '../partner/role.enum';
 
 @Resolver(() => ServicePoint)
 export class ServicePointResolver {
   constructor(private readonly service: ServicePointService) {}
 
+  @Authorized(Role.READER)
   @Query(() => ServicePointConnection, { description: 'The service-point directory: filter, page (first/after), nearest first with `near`.' })
   servicePoints(@Args() args: ServicePointsArgs, @Ctx() { loaders }: Context) {
     return this.service.list(args, loaders);
   }
 
+  @Authorized(Role.READER)
   @Query(() => GeoJSONScalar, {
+    complexity: 200,
     description: 'The points matching the filter as a GeoJSON FeatureCollection (properties: id, name, kind, status, itemCodes; distanceMeters with near). At most 50,000.',
   })
-  servicePointsFeatureCollection(@Args() { filter }: ServicePointsFilterArgs, @Args() { crs }: CrsArgs, @Ctx() { loaders }: Context) {
+  servicePointsFeatureCollection(@Args() { filter }: ServicePointsFilterArgs, @Args(CRS_ARGS) { crs }: CrsArgs, @Ctx() { loaders }: Context) {
     return this.service.featureCollection(filter, crs, loaders);
   }
 
+  @Authorized(Role.READER)
   @Query(() => ServicePoint, { nullable: true, description: 'One service point; null with a NOT_FOUND error for an unknown id.' })
   servicePoint(@Args() { id }: ServicePointIdArgs, @Ctx() { loaders }: Context) {
     return this.service.getById(id, loaders);
   }
 
   @FieldResolver(() => GeoJSONScalar, { description: 'GeoJSON Point in the chosen coordinate system (default WGS-84).' })
-  location(@Root() point: ServicePoint, @Args() { crs }: CrsArgs) {
+  location(@Root() point: ServicePoint, @Args(CRS_ARGS) { crs }: CrsArgs) {
     return convertGeometry(point.location, 'WGS84', crs);
   }
 
   @FieldResolver(() => Float, { description: 'Longitude in the chosen coordinate system (default WGS-84).' })
-  longitude(@Root() point: ServicePoint, @Args() { crs }: CrsArgs) {
+  longitude(@Root() point: ServicePoint, @Args(CRS_ARGS) { crs }: CrsArgs) {
     return convertGeometry(point.location, 'WGS84', crs).coordinates[0];
   }
 
   @FieldResolver(() => Float, { description: 'Latitude in the chosen coordinate system (default WGS-84).' })
-  latitude(@Root() point: ServicePoint, @Args() { crs }: CrsArgs) {
+  latitude(@Root() point: ServicePoint, @Args(CRS_ARGS) { crs }: CrsArgs) {
     return convertGeometry(point.location, 'WGS84', crs).coordinates[1];
   }
 

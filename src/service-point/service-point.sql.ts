@@ -57,11 +57,8 @@ export const SERVICE_POINTS_BY_VILLAGES = /* sql */ `
   WHERE sp.village_code = ANY($1::text[]) ORDER BY sp.id`;
 
 /** Items each point offers, for a batch of point ids. */
-export const ITEMS_BY_SERVICE_POINTS = /* sql */ `
-  SELECT spi.service_point_id, si.code, si.name, si.name_zh, si.delegation_level, si.sort_order
-  FROM service_point_item spi JOIN service_item si ON si.code = spi.item_code
-  WHERE spi.service_point_id = ANY($1::text[])
-  ORDER BY si.sort_order, si.code`;
+export const ITEM_CODES_BY_SERVICE_POINTS = /* sql */ `
+  SELECT spi.service_point_id, spi.item_code FROM service_point_item spi WHERE spi.service_point_id = ANY($1::text[])`;
 
 /** Upsert of a batch of points from parallel arrays (one statement for the whole batch). */
 export const UPSERT_SERVICE_POINTS = /* sql */ `
@@ -81,3 +78,13 @@ export const DELETE_ITEMS_OF_SERVICE_POINTS = /* sql */ `
 export const INSERT_SERVICE_POINT_ITEMS = /* sql */ `
   INSERT INTO service_point_item (service_point_id, item_code)
   SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`;
+
+/** Stored versions of the points in $1 as write records (coordinates as numbers, item codes sorted), locked for the writing transaction. */
+export const SERVICE_POINT_RECORDS_FOR_UPDATE = /* sql */ `
+  SELECT sp.id, sp.name, sp.kind, sp.status, ST_X(sp.location::geometry) AS longitude, ST_Y(sp.location::geometry) AS latitude,
+         sp.area_code, sp.village_code, sp.address, sp.phone, sp.opening_hours, sp.location_synthetic,
+         COALESCE((SELECT array_agg(spi.item_code ORDER BY spi.item_code) FROM service_point_item spi WHERE spi.service_point_id = sp.id), '{}') AS item_codes
+  FROM service_point sp
+  WHERE sp.id = ANY($1::text[])
+  ORDER BY sp.id
+  FOR UPDATE OF sp`;

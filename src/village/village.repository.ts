@@ -60,6 +60,27 @@ export class VillageRepository {
     return ((await this.db.query(SQL.VILLAGES_BY_CODES, [codes])) as VillageRow[]).map(toVillage);
   }
 
+  /** The stored villages among `codes` as write records, row-locked until the transaction ends. */
+  async lockRecords(manager: EntityManager, codes: readonly string[]): Promise<VillageInput[]> {
+    if (codes.length === 0) return [];
+    const rows: { code: string; name: string; township_code: string; county_code: string; longitude: number; latitude: number; population: number; location_synthetic: boolean }[] =
+      await manager.query(SQL.VILLAGE_RECORDS_FOR_UPDATE, [codes]);
+    return rows.map((r) => ({
+      code: r.code,
+      name: r.name,
+      townshipCode: r.township_code,
+      countyCode: r.county_code,
+      longitude: r.longitude,
+      latitude: r.latitude,
+      population: r.population,
+      locationSynthetic: r.location_synthetic,
+    }));
+  }
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
   async upsertMany(manager: EntityManager, villages: readonly VillageInput[]): Promise<void> {
     const col = <T>(f: (v: VillageInput) => T) => villages.map(f);
     await manager.query(SQL.UPSERT_VILLAGES, [

@@ -28,3 +28,12 @@ export const UPSERT_VILLAGES = /* sql */ `
   ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, township_code = EXCLUDED.township_code,
     county_code = EXCLUDED.county_code, location = EXCLUDED.location, population = EXCLUDED.population,
     location_synthetic = EXCLUDED.location_synthetic`;
+
+/** Stored versions of the villages in $1 as write records, locked for the writing transaction. */
+export const VILLAGE_RECORDS_FOR_UPDATE = /* sql */ `
+  SELECT v.code, v.name, v.township_code, v.county_code, ST_X(v.location::geometry) AS longitude, ST_Y(v.location::geometry) AS latitude,
+         v.population, v.location_synthetic
+  FROM village v
+  WHERE v.code = ANY($1::text[])
+  ORDER BY v.code
+  FOR UPDATE`;

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { isLocal } from '../helpers/browser';
 import { createTestApp, type TestApp } from '../helpers/test-app';
+import { CLI_ACTOR } from '../../src/partner/actor';
+import { Role } from '../../src/partner/role.enum';
 
 /**
  * The /map page in a real (headless) Chromium against the seeded test database, over real HTTP.
@@ -228,6 +230,29 @@ describe('coverage map page in Chromium (e2e)', () => {
     await expect(page.getByTestId('headline-covered-villages').textContent()).resolves.toBe(`${expected.coveredVillageCount.toLocaleString('en-US')} / 1,964`);
     await page.mouse.move(5, 5);
     await page.screenshot({ path: path.join(path.dirname(SCREENSHOT), 'map-sanming.png') });
+  });
+
+  it('on a server without anonymous access, asks for an API key and works with it', async () => {
+    const closed = await createTestApp({ ANONYMOUS_ROLES: 'none' });
+    const keyPage = await context.newPage();
+    try {
+      const { url } = await closed.app.listen(0, '127.0.0.1');
+      const { secret } = await closed.app.services.apiKey.create({ name: 'test map key', roles: [Role.READER, Role.PLANNER], areaCodes: [] }, CLI_ACTOR);
+      await keyPage.goto(`${url}/map`);
+      await keyPage.getByTestId('key-form').waitFor({ state: 'visible', timeout: 30_000 });
+      await keyPage.locator('#api-key').fill(secret);
+      await keyPage.locator('#key-form button').click();
+      await keyPage.waitForFunction(() => {
+        const sc = (globalThis as unknown as { __serviceCircle?: { ready: boolean; headline: unknown } }).__serviceCircle;
+        return !!sc && sc.ready && !!sc.headline;
+      }, undefined, { timeout: 60_000 });
+      expect(await keyPage.getByTestId('key-form').isHidden()).toBe(true);
+    } finally {
+      await keyPage.close();
+      await closed.db.dataSource.query(`DELETE FROM audit_log WHERE entity = 'api_key' AND entity_key IN (SELECT id::text FROM api_key WHERE name = 'test map key')`);
+      await closed.db.dataSource.query(`DELETE FROM api_key WHERE name = 'test map key'`);
+      await closed.close();
+    }
   });
 
   it('requested nothing but this server, and raised no page error', () => {

@@ -3,6 +3,7 @@ import { createApp, type App } from '../../src/app';
 import { createSilentLogger } from '../../src/common/logger';
 import type { Config } from '../../src/config/config';
 import type { Database } from '../../src/db/data-source';
+import type { Viewer } from '../../src/partner/viewer';
 import { openTestDatabase, testConfig } from './test-db';
 
 export interface TestApp {
@@ -10,7 +11,7 @@ export interface TestApp {
   readonly db: Database;
   readonly config: Config;
   /** Runs an operation in process (no HTTP), with a fresh context as a request would get. */
-  execute<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<{ data?: T | null; errors?: readonly GraphQLFormattedError[] }>;
+  execute<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, viewer?: Viewer): Promise<{ data?: T | null; errors?: readonly GraphQLFormattedError[] }>;
   close(): Promise<void>;
 }
 
@@ -22,8 +23,8 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
     app,
     db,
     config,
-    async execute<T>(query: string, variables?: Record<string, unknown>) {
-      const response = await app.apollo.executeOperation<T>({ query, variables }, { contextValue: app.createContext() });
+    async execute<T>(query: string, variables?: Record<string, unknown>, viewer?: Viewer) {
+      const response = await app.apollo.executeOperation<T>({ query, variables }, { contextValue: app.createContext(viewer) });
       if (response.body.kind !== 'single') throw new Error('expected a single result');
       return { data: response.body.singleResult.data, errors: response.body.singleResult.errors };
     },

@@ -94,15 +94,35 @@
     el.status.classList.toggle('error', Boolean(isError));
   }
 
+  // An API key, when the server allows no anonymous reading: from #key=… (never sent to the server in the URL)
+  // or typed into the form, kept for this browser tab only.
+  var KEY_STORAGE = 'serviceCircleApiKey';
+  var keyFromHash = /(?:^#|&)key=([^&]+)/.exec(window.location.hash);
+  if (keyFromHash) {
+    sessionStorage.setItem(KEY_STORAGE, decodeURIComponent(keyFromHash[1]));
+    history.replaceState(null, '', window.location.pathname + window.location.search);
+  }
+  var keyForm = document.getElementById('key-form');
+  keyForm.addEventListener('submit', function (event) {
+    event.preventDefault();
+    sessionStorage.setItem(KEY_STORAGE, document.getElementById('api-key').value.trim());
+    window.location.reload();
+  });
+
   /** POST a GraphQL operation as JSON (Apollo's CSRF prevention wants that content type). */
   function gql(query, variables) {
+    var headers = { 'Content-Type': 'application/json', Accept: 'application/graphql-response+json, application/json' };
+    var key = sessionStorage.getItem(KEY_STORAGE);
+    if (key) headers.Authorization = 'Bearer ' + key;
     return fetch('/graphql', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/graphql-response+json, application/json' },
+      headers: headers,
       body: JSON.stringify({ query: query, variables: variables || {} }),
     }).then(function (res) {
       return res.json().then(
         function (body) {
+          var unauthenticated = (body.errors || []).some(function (e) { return e.extensions && e.extensions.code === 'UNAUTHENTICATED'; });
+          if (unauthenticated) keyForm.hidden = false;
           if (body.errors && body.errors.length) {
             var message = body.errors.map(function (e) { return e.message; }).join('; ');
             if (!body.data) throw new Error(message);

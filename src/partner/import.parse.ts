@@ -1,0 +1,120 @@
+import { parse as parseCsv } from 'csv-parse/sync';
+import { getNodeValue, parseTree, type Node, type ParseError } from 'jsonc-parser';
+import { BadInputError } from '../common/errors';
+import { ImportFormat, type FieldProblem } from './write-report.type';
+
+/** One record of an import file: its line, and its fields by canonical name (CSV: strings; GeoJSON: JSON values). */
+export interface RawRecord {
+  readonly line: number;
+  readonly fields: Record<string, unknown>;
+  /** Structural problems found while reading (wrong column count, not a Point feature). */
+  readonly problems: FieldProblem[];
+}
+
+/** Header names are matched loosely: case, "_", "-" and spaces do not matter (area_code = areaCode = Area Code). */
+export function canonicalFieldName(name: string): string {
+  return name.toLowerCase().replace(/[\s_-]/g, '');
+}
+
+export interface ImportColumns {
+  /** Canonical name → the name used in messages. */
+  readonly known: ReadonlyMap<string, string>;
+  readonly required: readonly string[];
+}
+
+/**
+ * Reads a whole import file into records with line numbers. A file that cannot be read at all (not CSV or JSON,
+ * unknown or missing columns, not a FeatureCollection) is refused as a whole with BAD_USER_INPUT; row-level
+ * problems are left for the write pipeline to report with every other bad row.
+ */
+export function readImportFile(format: ImportFormat, content: string, columns: ImportColumns): RawRecord[] {
+  return format === ImportFormat.CSV ? readCsv(content, columns) : readGeoJson(content, columns);
+}
+
+function readCsv(content: string, columns: ImportColumns): RawRecord[] {
+  let rows: { record: string[]; info: { lines: number } }[];
+  try {
+    rows = parseCsv(content, { bom: true, info: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as unknown as typeof rows;
+  } catch (err) {
+    const e = err as { message?: string; lines?: number };
+    throw new BadInputError(`The CSV cannot be read${e.lines ? ` (line ${e.lines})` : ''}: ${e.message ?? 'unknown error'}`, { argument: 'content' });
+  }
+  if (rows.length === 0) throw new BadInputError('The CSV is empty: it needs a header row and at least one data row.', { argument: 'content' });
+  const header = rows[0]!.record.map(canonicalFieldName);
+  checkColumns(header, columns, 'column');
+  return rows.slice(1).map(({ record, info }) => {
+    const fields: Record<string, unknown> = {};
+    header.forEach((name, i) => {
+      const value = record[i];
+      fields[name] = value === undefined || value === '' ? null : value;
+    });
+    const problems: FieldProblem[] =
+      record.length === header.length ? [] : [{ field: null, reason: `the row has ${record.length} fields but the header has ${header.length}.` }];
+    return { line: info.lines, fields, problems };
+  });
+}
+
+function readGeoJson(content: string, columns: ImportColumns): RawRecord[] {
+  const errors: ParseError[] = [];
+  const tree = parseTree(content, errors, { allowTrailingComma: false, disallowComments: true });
+  if (!tree || errors.length > 0) {
+    const at = errors[0] ? lineFinder(content)(errors[0].offset) : 1;
+    throw new BadInputError(`The GeoJSON is not valid JSON (line ${at}).`, { argument: 'content' });
+  }
+  const root = getNodeValue(tree) as { type?: unknown; features?: unknown };
+  if (root?.type !== 'FeatureCollection' || !Array.isArray(root.features)) {
+    throw new BadInputError('The GeoJSON must be a FeatureCollection with a "features" array of Point features.', { argument: 'content' });
+  }
+  const featureNodes: Node[] = tree.children?.find((p) => p.children?.[0]?.value === 'features')?.children?.[1]?.children ?? [];
+  const names = new Set<string>();
+  const lineOf = lineFinder(content);
+  const records = (root.features as unknown[]).map((feature, i) => {
+    const line = lineOf(featureNodes[i]?.offset ?? 0);
+    const problems: FieldProblem[] = [];
+    const f = feature as { type?: unknown; geometry?: { type?: unknown; coordinates?: unknown }; properties?: unknown };
+    const fields: Record<string, unknown> = {};
+    if (f?.type !== 'Feature') problems.push({ field: null, reason: 'not a GeoJSON Feature.' });
+    const props = f?.properties && typeof f.properties === 'object' && !Array.isArray(f.properties) ? (f.properties as Record<string, unknown>) : {};
+    for (const [k, v] of Object.entries(props)) {
+      const name = canonicalFieldName(k);
+      names.add(name);
+      fields[name] = v;
+    }
+    const coords = f?.geometry?.type === 'Point' && Array.isArray(f.geometry.coordinates) ? f.geometry.coordinates : null;
+    if (!coords || coords.length < 2) problems.push({ field: 'geometry', reason: 'the geometry must be a Point with [longitude, latitude].' });
+    else {
+      fields.longitude = coords[0];
+      fields.latitude = coords[1];
+    }
+    return { line, fields, problems };
+  });
+  checkColumns([...names, 'longitude', 'latitude'], columns, 'property', records);
+  return records;
+}
+
+function checkColumns(names: readonly string[], columns: ImportColumns, what: string, records?: RawRecord[]): void {
+  const unknown = names.filter((n) => !columns.known.has(n));
+  if (unknown.length) {
+    throw new BadInputError(`Unknown ${what}s: ${unknown.join(', ')}. Known: ${[...columns.known.values()].join(', ')}.`, { argument: 'content' });
+  }
+  // In GeoJSON a property may be missing from some features only; those rows are reported, not the file.
+  if (records) return;
+  const missing = columns.required.filter((r) => !names.includes(r));
+  if (missing.length) throw new BadInputError(`Missing ${what}s: ${missing.map((m) => columns.known.get(m)).join(', ')}.`, { argument: 'content' });
+}
+
+/** offset → 1-based line, by binary search over the line starts (files have tens of thousands of features). */
+function lineFinder(text: string): (offset: number) => number {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
+}

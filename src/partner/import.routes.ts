@@ -1,0 +1,82 @@
+import express, { type Request, type Response, type NextFunction } from 'express';
+import { GraphQLError } from 'graphql';
+import { z } from 'zod';
+import { AppError, BadInputError } from '../common/errors';
+import type { Logger } from '../common/logger';
+import type { Services } from '../graphql/container';
+import { actorOf } from './actor';
+import { assertRole } from './auth-checker';
+import { secretFromHeaders } from './api-key.service';
+import { Role } from './role.enum';
+import { ImportFormat, WriteMode } from './write-report.type';
+
+const query = z.object({
+  format: z.enum(['csv', 'geojson', 'CSV', 'GEOJSON']).optional(),
+  mode: z.enum(['ALL_OR_NOTHING', 'VALID_ROWS']).default('ALL_OR_NOTHING'),
+  crs: z.enum(['WGS84', 'GCJ02', 'BD09']).default('WGS84'),
+  dryRun: z.enum(['true', 'false']).default('false'),
+});
+
+/** Content types a browser cannot send cross-site without a preflight, so the upload needs no CSRF token. */
+const FORMAT_BY_TYPE: Record<string, ImportFormat> = {
+  'text/csv': ImportFormat.CSV,
+  'application/geo+json': ImportFormat.GEOJSON,
+  'application/json': ImportFormat.GEOJSON,
+};
+
+/**
+ * `POST /imports/service-points` and `POST /imports/villages`: the file as the request body (text/csv or
+ * application/geo+json, up to IMPORT_MAX_BYTES), options in the query string; the answer is the WriteReport as
+ * JSON. Same key, roles and write path as the importServicePoints / importVillages mutations.
+ */
+export function createImportRouter(deps: { services: Services; maxBytes: number; logger: Logger }): express.Router {
+  const router = express.Router();
+  const body = express.text({ type: Object.keys(FORMAT_BY_TYPE), limit: deps.maxBytes });
+  const handle = (entity: 'service-points' | 'villages') => async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const viewer = await deps.services.apiKey.authenticate(secretFromHeaders(req.headers));
+      assertRole(viewer, [Role.EDITOR], `POST /imports/${entity}`);
+      const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      const format = FORMAT_BY_TYPE[type];
+      if (!format || typeof req.body !== 'string') {
+        throw new BadInputError(`Send the file as the body with Content-Type text/csv or application/geo+json (got ${type || 'none'}).`);
+      }
+      const parsed = query.safeParse(req.query);
+      if (!parsed.success) throw new BadInputError(`Bad query parameter: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      const q = parsed.data;
+      const request = {
+        format: q.format ? (q.format.toUpperCase() as ImportFormat) : format,
+        content: req.body,
+        mode: q.mode as WriteMode,
+        crs: q.crs,
+        dryRun: q.dryRun === 'true',
+      };
+      const requestId = String(res.getHeader('x-request-id') ?? req.headers['x-request-id'] ?? '') || null;
+      const caller = { viewer, actor: { ...actorOf({ viewer, requestId: requestId ?? '' }), requestId } };
+      const report =
+        entity === 'service-points'
+          ? await deps.services.import.importServicePoints(request, caller)
+          : await deps.services.import.importVillages(request, caller);
+      res.json(report);
+    } catch (err) {
+      next(err);
+    }
+  };
+  router.post('/imports/service-points', body, handle('service-points'));
+  router.post('/imports/villages', body, handle('villages'));
+  // Coded errors as JSON with a fitting status; anything else goes on to the app's error handler.
+  router.use('/imports', (err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if ((err as { type?: string }).type === 'entity.too.large') {
+      const message = `The upload is larger than IMPORT_MAX_BYTES (${deps.maxBytes.toLocaleString('en')} bytes). Split the file.`;
+      res.status(413).json({ errors: [{ message, extensions: { code: 'LIMIT_EXCEEDED', limit: deps.maxBytes } }] });
+      return;
+    }
+    if (!(err instanceof GraphQLError)) return next(err);
+    const code = String(err.extensions.code ?? 'BAD_USER_INPUT');
+    const status = code === 'UNAUTHENTICATED' ? 401 : code === 'FORBIDDEN' ? 403 : code === 'LIMIT_EXCEEDED' ? 413 : code === 'SERVICE_UNAVAILABLE' ? 503 : 400;
+    if (!(err instanceof AppError)) deps.logger.warn({ err }, 'import failed');
+    const { http: _http, ...extensions } = err.extensions;
+    res.status(status).json({ errors: [{ message: err.message, extensions: { ...extensions, code } }] });
+  });
+  return router;
+}

@@ -1,0 +1,157 @@
+import type { AreaRepository } from '../area/area.repository';
+import { BadInputError, ForbiddenError, NotFoundError } from '../common/errors';
+import { isInViewerAreas } from '../partner/auth-checker';
+import type { Config } from '../config/config';
+import { convertGeometry } from '../geo/convert-geometry';
+import type { LocationInput } from '../graphql/scalars/location.input';
+import type { Actor, AuditLogRepository } from '../partner/audit-log.repository';
+import type { Viewer } from '../partner/viewer';
+import { applyWrites, diffFields, type WriteOptions, type WriteSpec } from '../partner/write-pipeline';
+import { WriteMode, type FieldProblem, type SourceRow, type WriteReport } from '../partner/write-report.type';
+import type { DelegationLevel } from '../service-item/delegation-level.enum';
+import { defaultItemCodes } from '../service-item/delegation.rules';
+import type { ServiceItemRepository } from '../service-item/service-item.repository';
+import { ServicePointStatus } from './service-point-kind.enum';
+import type { ServicePoint } from './service-point.entity';
+import type { CreateServicePointInput, UpdateServicePointInput } from './service-point.input';
+import type { ServicePointInput, ServicePointRepository } from './service-point.repository';
+import { servicePointProblems } from './service-point.rules';
+
+const FIELDS = ['name', 'kind', 'status', 'longitude', 'latitude', 'areaCode', 'villageCode', 'address', 'phone', 'openingHours', 'locationSynthetic', 'itemCodes'] as const;
+
+/** Who writes, and how: what a resolver or the import command hands over. */
+export interface WriteCaller {
+  readonly viewer: Viewer;
+  readonly actor: Actor;
+}
+
+/** Writes to service points: single-point mutations and batch imports share one validated, audited path. */
+export class ServicePointWriteService {
+  constructor(
+    private readonly points: ServicePointRepository,
+    private readonly areas: AreaRepository,
+    private readonly items: ServiceItemRepository,
+    private readonly audit: AuditLogRepository,
+    private readonly config: Config,
+  ) {}
+
+  /** Catalogue of item code → delegation level; also used to fill default item sets. */
+  async catalogue(): Promise<Map<string, DelegationLevel>> {
+    return new Map((await this.items.findAll(null)).map((i) => [i.code, i.delegationLevel]));
+  }
+
+  /** A record's item set: as listed (sorted, unique), or the kind's default. */
+  async withItems(record: Omit<ServicePointInput, 'itemCodes'> & { itemCodes?: string[] | null }, catalogue?: Map<string, DelegationLevel>): Promise<ServicePointInput> {
+    if (record.itemCodes) return { ...record, itemCodes: [...new Set(record.itemCodes)].sort() };
+    const cat = catalogue ?? (await this.catalogue());
+    const list = [...cat].map(([code, delegationLevel]) => ({ code, delegationLevel }));
+    return { ...record, itemCodes: defaultItemCodes(record.kind, list).sort() };
+  }
+
+  async apply(rows: readonly SourceRow<ServicePointInput>[], options: WriteOptions<ServicePointInput>): Promise<WriteReport> {
+    const spec = this.spec(await this.catalogue());
+    return applyWrites(spec, rows, options, { transaction: (work) => this.points.transaction(work), audit: this.audit });
+  }
+
+  async create(input: CreateServicePointInput, caller: WriteCaller): Promise<ServicePoint> {
+    const [longitude, latitude] = toWgs84(input.location);
+    const record = await this.withItems({
+      id: input.id,
+      name: input.name.trim(),
+      kind: input.kind,
+      status: input.status,
+      longitude,
+      latitude,
+      areaCode: input.areaCode,
+      villageCode: input.villageCode ?? null,
+      address: input.address ?? null,
+      phone: input.phone ?? null,
+      openingHours: input.openingHours ?? null,
+      locationSynthetic: false,
+      itemCodes: input.itemCodes,
+    });
+    return this.writeOne(record, caller, 'create');
+  }
+
+  async update(id: string, patch: UpdateServicePointInput, caller: WriteCaller): Promise<ServicePoint> {
+    return this.modify(id, caller, (before) => {
+      const location = patch.location ? toWgs84(patch.location) : null;
+      return {
+        ...before,
+        ...(patch.name !== undefined && patch.name !== null ? { name: patch.name.trim() } : {}),
+        ...(patch.kind ? { kind: patch.kind } : {}),
+        ...(patch.status ? { status: patch.status } : {}),
+        ...(patch.areaCode ? { areaCode: patch.areaCode } : {}),
+        ...(patch.villageCode !== undefined ? { villageCode: patch.villageCode } : {}),
+        ...(patch.address !== undefined ? { address: patch.address } : {}),
+        ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
+        ...(patch.openingHours !== undefined ? { openingHours: patch.openingHours } : {}),
+        ...(location ? { longitude: location[0], latitude: location[1], locationSynthetic: false } : {}),
+      };
+    });
+  }
+
+  setItems(id: string, itemCodes: string[], caller: WriteCaller): Promise<ServicePoint> {
+    return this.modify(id, caller, (before) => ({ ...before, itemCodes: [...new Set(itemCodes)].sort() }));
+  }
+
+  /** Closed points stay in the directory (status CLOSED) but no longer count for coverage. */
+  close(id: string, caller: WriteCaller): Promise<ServicePoint> {
+    return this.modify(id, caller, (before) => ({ ...before, status: ServicePointStatus.CLOSED }));
+  }
+
+  private async modify(id: string, caller: WriteCaller, change: (before: ServicePointInput) => ServicePointInput): Promise<ServicePoint> {
+    const [before] = await this.points.transaction((m) => this.points.lockRecords(m, [id]));
+    if (!before) throw new NotFoundError('ServicePoint', id);
+    assertInAreas(caller.viewer, before.areaCode, id);
+    return this.writeOne(change(before), caller, 'update', new Map([[id, before]]));
+  }
+
+  private async writeOne(record: ServicePointInput, caller: WriteCaller, expect: 'create' | 'update', readVersions?: Map<string, ServicePointInput>): Promise<ServicePoint> {
+    assertInAreas(caller.viewer, record.areaCode, record.id);
+    const report = await this.apply([{ index: 1, line: 1, value: record }], { mode: WriteMode.ALL_OR_NOTHING, expect, readVersions, ...caller });
+    if (report.problems.length) {
+      const reasons = report.problems.map((p) => (p.field ? `${p.field}: ${p.reason}` : p.reason));
+      throw new BadInputError(`The service point was not saved: ${reasons.join(' ')}`, { problems: report.problems });
+    }
+    const [saved] = await this.points.findByIds([record.id]);
+    return saved!;
+  }
+
+  private spec(catalogue: Map<string, DelegationLevel>): WriteSpec<ServicePointInput> {
+    const tolerance = this.config.boundaryToleranceMeters;
+    return {
+      entity: 'service_point',
+      keyOf: (r) => r.id,
+      areaOf: (r) => r.areaCode,
+      validate: (r) => servicePointProblems(r, catalogue),
+      checkPlaces: async (manager, records) => {
+        const checks = await this.areas.checkPlaces(manager, records, tolerance);
+        const out = new Map<number, FieldProblem[]>();
+        checks.forEach((c, i) => {
+          const r = records[i]!;
+          const found: FieldProblem[] = [];
+          if (c.areaLevel === null) found.push({ field: 'areaCode', reason: `area ${r.areaCode} does not exist (the areas query lists codes).` });
+          if (r.villageCode && c.villageTownship === null) found.push({ field: 'villageCode', reason: `village ${r.villageCode} does not exist.` });
+          if (c.inside === false) {
+            found.push({ field: 'location', reason: `(${r.longitude}, ${r.latitude}) lies outside county ${r.areaCode.slice(0, 6)} (more than ${tolerance} m beyond its boundary); check the coordinates and their crs.` });
+          }
+          if (found.length) out.set(i, found);
+        });
+        return out;
+      },
+      lock: async (manager, keys) => new Map((await this.points.lockRecords(manager, keys)).map((r) => [r.id, r])),
+      write: (manager, records) => this.points.upsertMany(manager, records),
+      diff: (before, after) => diffFields(before, after, FIELDS),
+    };
+  }
+}
+
+function assertInAreas(viewer: Viewer, areaCode: string, id: string): void {
+  if (typeof areaCode === 'string' && isInViewerAreas(viewer, areaCode)) return;
+  throw new ForbiddenError(`Service point ${id} lies in area ${areaCode}, outside this key's areas (${viewer.areaCodes.join(', ') || 'none'}).`, { areaCode });
+}
+
+function toWgs84(location: LocationInput): [number, number] {
+  return convertGeometry([location.longitude, location.latitude] as [number, number], location.crs, 'WGS84');
+}
