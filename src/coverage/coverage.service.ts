@@ -68,6 +68,11 @@ export class CoverageService {
     private readonly logger: Logger,
   ) {}
 
+  /** For /readyz: whether an engine has been loaded (of which data version), and whether a (re)load is running. */
+  get engineState(): { loaded: boolean; dataVersion: string | null; loading: boolean } {
+    return { loaded: this.engine !== null, dataVersion: this.engine?.dataVersion ?? null, loading: this.engineLoading !== null };
+  }
+
   /** The engine for the current data version: loaded on first use and reloaded when the data changed. */
   async currentEngine(): Promise<CoverageEngine> {
     const version = await this.coverage.dataVersion();

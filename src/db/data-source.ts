@@ -29,7 +29,17 @@ export function createDataSource(url: string, poolSize: number, ormLogger: TypeO
     logger: ormLogger,
     maxQueryExecutionTime: 2000,
     applicationName: 'service-circle',
-    extra: { max: poolSize, connectionTimeoutMillis },
+    extra: {
+      max: poolSize,
+      connectionTimeoutMillis,
+      // pg-pool hands a new client to TypeORM before TypeORM listens for the client's errors. A server that is
+      // shutting down sends FATAL 57P01 right after the handshake; landing in that gap it was an unhandled
+      // 'error' event, which ends the process. With this listener the error only fails the client's queries
+      // (SERVICE_UNAVAILABLE) and the pool drops the client.
+      onConnect: (client: { on(event: 'error', listener: (err: Error) => void): unknown }) => {
+        client.on('error', () => undefined);
+      },
+    },
   });
 }
 
@@ -51,7 +61,8 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
     poolSize = 1;
   }
   // With one embedded connection, waiting for it is queueing behind other statements, not a dead server.
-  const dataSource = createDataSource(url, poolSize, ormLogger, embedded ? 120_000 : 10_000);
+  const connectTimeoutMs = config.database.connectTimeoutMs ?? (embedded ? 120_000 : 10_000);
+  const dataSource = createDataSource(url, poolSize, ormLogger, connectTimeoutMs);
   try {
     await dataSource.initialize();
   } catch (err) {

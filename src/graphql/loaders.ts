@@ -8,10 +8,11 @@ export type Loaders = ReturnType<typeof createLoaders>;
 
 /** A fresh set per request: batching within the request, no cache shared between requests. */
 export function createLoaders(repos: Repositories) {
+  const itemLoaders = createServiceItemLoaders(repos.serviceItem);
   return {
     ...createAreaLoaders(repos.area),
     ...createVillageLoaders(repos.village),
-    ...createServiceItemLoaders(repos.serviceItem),
-    ...createServicePointLoaders(repos.servicePoint),
+    ...itemLoaders,
+    ...createServicePointLoaders(repos.servicePoint, itemLoaders.serviceItemByCode),
   };
 }

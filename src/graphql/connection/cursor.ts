@@ -15,7 +15,8 @@ export function decodeCursor(cursor: string, scope: string, arity: number): (str
   } catch {
     parsed = null;
   }
-  if (!Array.isArray(parsed) || parsed.length !== arity + 1 || !parsed.every((v) => typeof v === 'string' || typeof v === 'number')) {
+  // Strings with U+0000 are never issued (and PostgreSQL cannot take them as text).
+  if (!Array.isArray(parsed) || parsed.length !== arity + 1 || !parsed.every((v) => typeof v === 'number' || (typeof v === 'string' && !v.includes('\u0000')))) {
     throw new BadInputError('The `after` cursor is not one this server issued; use a cursor from pageInfo.endCursor or edges.cursor.', { argument: 'after' });
   }
   if (parsed[0] !== scope) {

@@ -8,3 +8,9 @@ export class CrsArgs {
   @IsEnum(CoordinateSystem)
   crs: CoordinateSystem = CoordinateSystem.WGS84;
 }
+
+/**
+ * `@Args(CRS_ARGS)`: no class-validator run for this argument. GraphQL already checks the enum, and these
+ * arguments sit on per-node fields (longitude, latitude, location) that run for every item of a page.
+ */
+export const CRS_ARGS = { validate: false } as const;

@@ -1,0 +1,168 @@
+import type { RequestHandler } from 'express';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** What node-postgres's Pool reports (TypeORM's postgres driver keeps it as `driver.master`). */
+export interface PoolStats {
+  readonly totalCount: number;
+  readonly idleCount: number;
+  readonly waitingCount: number;
+  readonly options?: { readonly max?: number };
+}
+
+export interface MetricsSources {
+  /** The database pool, or null when there is none (yet). */
+  readonly pool: () => PoolStats | null;
+  /** Coverage result cache counters since start (CoverageService.stats). */
+  readonly coverageCache: () => { readonly hits: number; readonly misses: number; readonly engineLoads: number };
+}
+
+/** Operation names are chosen by clients; past this many distinct ones, new names count as "other". */
+export const MAX_OPERATION_LABELS = 200;
+const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+/** A bounded label for an operation name: the name when it is a sane GraphQL name and there is room, else "anonymous" / "other". */
+export function operationLabel(name: string | null | undefined, seen: Set<string>, max = MAX_OPERATION_LABELS): string {
+  if (!name) return 'anonymous';
+  if (!OPERATION_NAME.test(name)) return 'other';
+  if (seen.has(name)) return name;
+  if (seen.size >= max) return 'other';
+  seen.add(name);
+  return name;
+}
+
+/** The route family of a request path, so that tile coordinates and unknown paths do not become labels. */
+export function routeLabel(path: string): string {
+  const p = path.split('?')[0]!.replace(/\/+$/, '') || '/';
+  if (['/', '/graphql', '/metrics', '/healthz', '/readyz', '/map'].includes(p)) return p;
+  if (/^\/tiles\/[^/]+\/[^/]+\/[^/]+\/[^/]+$/.test(p)) return '/tiles/:layer/:z/:x/:y';
+  if (/^\/tiles\/[^/]+$/.test(p)) return '/tiles/:tilejson';
+  if (p.startsWith('/map/static/')) return '/map/static';
+  if (p.startsWith('/vendor/')) return '/vendor';
+  if (p.startsWith('/imports/')) return p.split('/').slice(0, 3).join('/');
+  return 'other';
+}
+
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const COST_BUCKETS = [1, 5, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
+
+/**
+ * The Prometheus metrics of one app instance, in their own Registry (tests start several apps in one process):
+ * GraphQL operations by name and outcome, their latency and cost, error codes, HTTP requests by route, the
+ * database pool, the coverage cache, and prom-client's default process metrics.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly operations = new Set<string>();
+
+  readonly graphqlRequests = new Counter({
+    name: 'graphql_requests_total',
+    help: 'GraphQL operations by operation name and outcome (ok, partial: data with errors, error: no data).',
+    labelNames: ['operation', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly graphqlDuration = new Histogram({
+    name: 'graphql_request_duration_seconds',
+    help: 'GraphQL operation latency, from request start to response, by operation name.',
+    labelNames: ['operation'] as const,
+    buckets: DURATION_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly graphqlCost = new Histogram({
+    name: 'graphql_request_cost',
+    help: 'Computed query cost (MAX_QUERY_COST points) of GraphQL operations that got that far, by operation name.',
+    labelNames: ['operation'] as const,
+    buckets: COST_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly graphqlErrors = new Counter({
+    name: 'graphql_errors_total',
+    help: 'Errors in GraphQL responses by operation name and extensions.code.',
+    labelNames: ['operation', 'code'] as const,
+    registers: [this.registry],
+  });
+  readonly httpRequests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests by method, route family and status code.',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency by method and route family.',
+    labelNames: ['method', 'route'] as const,
+    buckets: DURATION_BUCKETS,
+    registers: [this.registry],
+  });
+
+  constructor(sources: MetricsSources) {
+    collectDefaultMetrics({ register: this.registry });
+    const pool = (name: string, help: string, read: (p: PoolStats) => number | undefined) =>
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          const stats = sources.pool();
+          const value = stats ? read(stats) : undefined;
+          if (value !== undefined) this.set(value);
+        },
+      });
+    pool('db_pool_connections', 'Connections the database pool holds (idle and in use).', (p) => p.totalCount);
+    pool('db_pool_idle_connections', 'Idle connections in the database pool.', (p) => p.idleCount);
+    pool('db_pool_waiting_requests', 'Queries waiting for a free connection.', (p) => p.waitingCount);
+    pool('db_pool_max_connections', 'Size limit of the database pool.', (p) => p.options?.max);
+
+    // CoverageService counts into plain numbers; each scrape adds what happened since the last one.
+    const fromStats = (name: string, help: string, read: (s: ReturnType<MetricsSources['coverageCache']>) => number) => {
+      let reported = 0;
+      return new Counter({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          const now = read(sources.coverageCache());
+          if (now > reported) this.inc(now - reported);
+          reported = now;
+        },
+      });
+    };
+    fromStats('coverage_cache_hits_total', 'Coverage results served from the cache.', (s) => s.hits);
+    fromStats('coverage_cache_misses_total', 'Coverage results computed (cache misses).', (s) => s.misses);
+    fromStats('coverage_engine_loads_total', 'Coverage engine (re)loads after a data change.', (s) => s.engineLoads);
+  }
+
+  /** Bounded operation-name label for this instance. */
+  operation(name: string | null | undefined): string {
+    return operationLabel(name, this.operations);
+  }
+
+  /** Counts and times every HTTP request when its response is finished (or the client went away). */
+  httpMiddleware(): RequestHandler {
+    return (req, res, next) => {
+      const started = process.hrtime.bigint();
+      let done = false;
+      const record = () => {
+        if (done) return;
+        done = true;
+        const route = routeLabel(req.originalUrl);
+        const status = res.writableFinished ? String(res.statusCode) : 'aborted';
+        this.httpRequests.inc({ method: req.method, route, status });
+        this.httpDuration.observe({ method: req.method, route }, Number(process.hrtime.bigint() - started) / 1e9);
+      };
+      res.once('finish', record);
+      res.once('close', record);
+      next();
+    };
+  }
+
+  /** GET /metrics: the Prometheus text format. */
+  handler(): RequestHandler {
+    return async (_req, res, next) => {
+      try {
+        res.set('content-type', this.registry.contentType).send(await this.registry.metrics());
+      } catch (err) {
+        next(err);
+      }
+    };
+  }
+}

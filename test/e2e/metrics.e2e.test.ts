@@ -1,0 +1,199 @@
+import pino from 'pino';
+import { createApp, type App } from '../../src/app';
+import type { Database } from '../../src/db/data-source';
+import { createTestApp, type TestApp } from '../helpers/test-app';
+import { openTestDatabase, testConfig } from '../helpers/test-db';
+
+/**
+ * Operations (issue 5): Prometheus /metrics after real traffic (GraphQL counts and latency by operation, HTTP
+ * requests by route, the database pool, the coverage cache, process metrics), and the structured logs with
+ * request ids (pino-http's line per request and the GraphQL operation line share the x-request-id).
+ */
+
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+function parseMetrics(text: string): Sample[] {
+  const samples: Sample[] = [];
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match) throw new Error(`not a Prometheus sample line: ${line}`);
+    const labels: Record<string, string> = {};
+    for (const [, k, v] of (match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[k!] = v!;
+    samples.push({ name: match[1]!, labels, value: Number(match[3]) });
+  }
+  return samples;
+}
+
+/** The value of the one sample with that name whose labels include `labels`; undefined when there is none. */
+function value(samples: Sample[], name: string, labels: Record<string, string> = {}): number | undefined {
+  const found = samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+  if (found.length > 1) throw new Error(`${name} ${JSON.stringify(labels)} matches ${found.length} samples`);
+  return found[0]?.value;
+}
+
+const post = (baseUrl: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }).then(async (r) => ({
+    status: r.status,
+    headers: r.headers,
+    body: (await r.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] },
+  }));
+
+const COVERAGE = 'query KaiyangChronicCoverage { coverage(areaCode: "520121", itemCode: "CHRONIC_DISEASE_CERT") { villageCount coveredVillageCount } }';
+const OVERVIEW = 'query KaiyangName { area(code: "520121") { name } }';
+
+describe('GET /metrics (e2e)', () => {
+  let t: TestApp;
+  let baseUrl: string;
+  let samples: Sample[];
+  let contentType: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    ({ url: baseUrl } = await t.app.listen(0, '127.0.0.1'));
+    for (let i = 0; i < 3; i++) expect((await post(baseUrl, { query: OVERVIEW })).status).toBe(200);
+    expect((await post(baseUrl, { query: COVERAGE })).body.errors).toBeUndefined(); // computed: a cache miss
+    expect((await post(baseUrl, { query: COVERAGE })).body.errors).toBeUndefined(); // the same again: a hit
+    expect((await post(baseUrl, { query: 'query Broken { area(code: "520121") { nonsense } }' })).status).toBe(400);
+    expect((await post(baseUrl, { query: '{ village(code: "520121999999") { name } }' })).body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
+    expect((await fetch(`${baseUrl}/no-such-page`)).status).toBe(404);
+    const res = await fetch(`${baseUrl}/metrics`);
+    expect(res.status).toBe(200);
+    contentType = res.headers.get('content-type') ?? '';
+    samples = parseMetrics(await res.text());
+  });
+  afterAll(() => t?.close());
+
+  it('is Prometheus text format', () => {
+    expect(contentType).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(samples.length).toBeGreaterThan(50);
+  });
+
+  it('counts GraphQL operations by name and outcome', () => {
+    expect(value(samples, 'graphql_requests_total', { operation: 'KaiyangName', status: 'ok' })).toBe(3);
+    expect(value(samples, 'graphql_requests_total', { operation: 'KaiyangChronicCoverage', status: 'ok' })).toBe(2);
+    expect(value(samples, 'graphql_requests_total', { operation: 'Broken', status: 'error' })).toBe(1);
+    expect(value(samples, 'graphql_requests_total', { operation: 'anonymous', status: 'partial' })).toBe(1);
+    expect(value(samples, 'graphql_errors_total', { operation: 'Broken', code: 'GRAPHQL_VALIDATION_FAILED' })).toBe(1);
+    expect(value(samples, 'graphql_errors_total', { operation: 'anonymous', code: 'NOT_FOUND' })).toBe(1);
+  });
+
+  it('has a latency histogram per operation, and the cost of each', () => {
+    expect(value(samples, 'graphql_request_duration_seconds_count', { operation: 'KaiyangName' })).toBe(3);
+    expect(value(samples, 'graphql_request_duration_seconds_bucket', { operation: 'KaiyangName', le: '+Inf' })).toBe(3);
+    expect(value(samples, 'graphql_request_duration_seconds_sum', { operation: 'KaiyangName' })).toBeGreaterThan(0);
+    const buckets = samples.filter((s) => s.name === 'graphql_request_duration_seconds_bucket' && s.labels.operation === 'KaiyangChronicCoverage');
+    expect(buckets.length).toBeGreaterThan(5);
+    expect(value(samples, 'graphql_request_cost_sum', { operation: 'KaiyangName' })).toBe(3); // 1 point each
+    expect(value(samples, 'graphql_request_cost_sum', { operation: 'KaiyangChronicCoverage' })).toBe(100); // 50 each
+  });
+
+  it('counts HTTP requests by method, route and status', () => {
+    expect(value(samples, 'http_requests_total', { method: 'POST', route: '/graphql', status: '200' })).toBe(6);
+    expect(value(samples, 'http_requests_total', { method: 'POST', route: '/graphql', status: '400' })).toBe(1);
+    expect(value(samples, 'http_requests_total', { method: 'GET', route: '/healthz', status: '200' })).toBe(1);
+    expect(value(samples, 'http_requests_total', { method: 'GET', route: 'other', status: '404' })).toBe(1);
+    expect(value(samples, 'http_request_duration_seconds_count', { method: 'POST', route: '/graphql' })).toBe(7);
+  });
+
+  it('shows the database pool', () => {
+    // The tests reach the embedded database through its socket too, so both kinds are a pg pool (1 or 4 connections).
+    expect(value(samples, 'db_pool_max_connections')).toBe(t.config.database.kind === 'server' ? t.config.database.poolSize : 1);
+    const total = value(samples, 'db_pool_connections')!;
+    expect(total).toBeGreaterThanOrEqual(1);
+    expect(total).toBeLessThanOrEqual(value(samples, 'db_pool_max_connections')!);
+    expect(value(samples, 'db_pool_idle_connections')).toBeLessThanOrEqual(total);
+    expect(value(samples, 'db_pool_waiting_requests')).toBe(0);
+  });
+
+  it('counts coverage cache hits and misses', () => {
+    expect(value(samples, 'coverage_cache_misses_total')).toBe(1);
+    expect(value(samples, 'coverage_cache_hits_total')).toBe(1);
+    expect(value(samples, 'coverage_engine_loads_total')).toBe(1);
+  });
+
+  it('adds what happened since the last scrape, and has the default process metrics', async () => {
+    await post(baseUrl, { query: COVERAGE });
+    const again = parseMetrics(await (await fetch(`${baseUrl}/metrics`)).text());
+    expect(value(again, 'coverage_cache_hits_total')).toBe(2);
+    expect(value(again, 'coverage_cache_misses_total')).toBe(1);
+    expect(value(again, 'http_requests_total', { method: 'GET', route: '/metrics', status: '200' })).toBe(1);
+    expect(value(again, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
+    expect(value(again, 'nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
+  });
+
+  it('keeps each app instance’s metrics to itself; METRICS_ENABLED=false turns /metrics off', async () => {
+    const other = await createTestApp({ METRICS_ENABLED: 'false' });
+    try {
+      const { url } = await other.app.listen(0, '127.0.0.1');
+      expect((await post(url, { query: OVERVIEW })).status).toBe(200);
+      expect((await fetch(`${url}/metrics`)).status).toBe(404);
+    } finally {
+      await other.close();
+    }
+    const third = await createTestApp();
+    try {
+      const { url } = await third.app.listen(0, '127.0.0.1');
+      const fresh = parseMetrics(await (await fetch(`${url}/metrics`)).text());
+      expect(value(fresh, 'graphql_requests_total', { operation: 'KaiyangName', status: 'ok' })).toBeUndefined();
+    } finally {
+      await third.close();
+    }
+  });
+});
+
+describe('request logs (e2e)', () => {
+  interface Line {
+    level: number;
+    msg: string;
+    requestId?: string;
+    operationName?: string;
+    cost?: number;
+    outcome?: string;
+    req?: { method: string; url: string; headers?: unknown };
+    res?: { statusCode: number };
+    responseTime?: number;
+  }
+  const lines: Line[] = [];
+  let app: App;
+  let db: Database;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    const config = testConfig();
+    db = await openTestDatabase(config);
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Line) });
+    app = await createApp({ config, logger, dataSource: db.dataSource });
+    ({ url: baseUrl } = await app.listen(0, '127.0.0.1'));
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await db?.close();
+  });
+
+  it('logs the HTTP request and the GraphQL operation with the same request id, the one the client sent back in x-request-id', async () => {
+    const reply = await post(baseUrl, { query: OVERVIEW }, { 'x-request-id': 'trace-me-1' });
+    expect(reply.headers.get('x-request-id')).toBe('trace-me-1');
+    await new Promise((r) => setTimeout(r, 50)); // pino-http logs when the response has finished
+    const mine = lines.filter((l) => l.requestId === 'trace-me-1');
+    const http = mine.find((l) => l.msg === 'request completed');
+    const operation = mine.find((l) => l.msg === 'graphql operation');
+    expect(http).toMatchObject({ level: 30, req: { method: 'POST', url: '/graphql' }, res: { statusCode: 200 } });
+    expect(http!.responseTime).toBeGreaterThanOrEqual(0);
+    expect(http!.req!.headers).toBeUndefined(); // headers carry API keys: never logged
+    expect(operation).toMatchObject({ level: 30, operationName: 'KaiyangName', cost: 1, outcome: 'ok' });
+  });
+
+  it('makes up a request id when the client sends none, and logs 4xx at warn', async () => {
+    const reply = await post(baseUrl, { query: '{ area(code: "520121") { nonsense } }' });
+    const id = reply.headers.get('x-request-id')!;
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-/);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(lines.find((l) => l.requestId === id && l.msg === 'request completed')).toMatchObject({ level: 40, res: { statusCode: 400 } });
+  });
+});
