@@ -72,8 +72,8 @@ describe('queryCost on the API schema', () => {
       .map((d) => d.name!.value);
     const costs = Object.fromEntries(names.map((name) => [name, cost(examples, name)]));
     expect(costs).toEqual({
-      KaiyangOverview: 8,
-      SanmingCounties: 52,
+      KaiyangOverview: 23,
+      SanmingCounties: 202,
       LargeVillagesOfShuangliu: 201,
       PointsNearKaiyangSeat: 41,
       KaiyangDirectoryFirstPage: 601,
@@ -100,6 +100,15 @@ describe('queryCost on the API schema', () => {
     expect(cost('{ coverageGaps(areaCode: "520121", first: 10) { villages { village { code } } } }')).toBe(50 + 10 * 2);
     expect(cost('{ delegationMatrix(areaCode: "3504") { rows { delegationLevel } } }')).toBe(500 + 1 + 10 * 0);
     expect(cost('{ servicePointsFeatureCollection }')).toBe(200);
-    expect(cost('{ area(code: "3504") { boundary children { boundary } } }')).toBe(1 + 5 + (1 + 10 * 5));
+    expect(cost('{ area(code: "3504") { boundary children { boundary } } }')).toBe(1 + 20 + (1 + 10 * 20));
+    expect(cost('{ area(code: "3504") { boundaryFeatureCollection } }')).toBe(1 + 50);
+  });
+
+  it('counts areas(level) at national size and areas(parentCode) as 30 children', () => {
+    expect(cost('{ areas(level: TOWNSHIP) { code } }')).toBe(1);
+    expect(cost('{ areas(level: TOWNSHIP) { parent { code } } }')).toBe(1 + 39_000 * 1);
+    expect(cost('{ areas(level: COUNTY) { boundary } }')).toBe(1 + 2900 * 20);
+    expect(cost('{ areas(parentCode: "3504") { boundary } }')).toBe(1 + 30 * 20);
+    expect(cost('{ areas { parent { code } } }')).toBe(1 + 34);
   });
 });
