@@ -23,7 +23,6 @@ import { createRateLimitPlugin, exposeClientAddress } from './graphql/plugins/ra
 import { createRequestLoggingPlugin } from './graphql/plugins/request-logging.plugin';
 import { Metrics, type PoolStats } from './ops/metrics';
 import { createRequestLogger } from './ops/request-logger';
-import { secretFromHeaders } from './partner/api-key.service';
 import type { Role } from './partner/role.enum';
 import { anonymousViewer, type Viewer } from './partner/viewer';
 
@@ -148,7 +147,7 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
         createContext(
           contextDeps,
           req.headers['x-request-id'],
-          await services.apiKey.authenticate(secretFromHeaders(req.headers)).catch((err: unknown) => {
+          await services.apiKey.authenticateRequest(req.headers).catch((err: unknown) => {
             throw asServiceUnavailable(err);
           }),
         ),

@@ -1,14 +1,12 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { AreaRepository } from '../area/area.repository';
 import { createLogger } from '../common/logger';
 import { loadConfig } from '../config/config';
 import { openDatabase } from '../db/data-source';
 import { prepareDatabase } from '../db/prepare-database';
+import { createServices } from '../graphql/container';
+import { createRepositories } from '../graphql/repositories';
 import { CLI_ACTOR } from '../partner/actor';
-import { ApiKeyRepository } from '../partner/api-key.repository';
-import { ApiKeyService } from '../partner/api-key.service';
-import { AuditLogRepository } from '../partner/audit-log.repository';
 import { ALL_ROLES, type Role } from '../partner/role.enum';
 
 const USAGE = `Usage:
@@ -49,10 +47,7 @@ async function run(): Promise<void> {
   const db = await openDatabase(config, logger);
   try {
     await prepareDatabase(db, { migrate: config.migrateOnStart, seed: false, datasets: [], logger });
-    const service = new ApiKeyService(new ApiKeyRepository(db.dataSource), new AreaRepository(db.dataSource), new AuditLogRepository(db.dataSource), {
-      anonymousRoles: [],
-      cacheSeconds: 0,
-    });
+    const service = createServices(createRepositories(db.dataSource), config, logger).apiKey;
     if (command === 'create') {
       const { apiKey, secret } = await service.create({ name: values.name!, roles: roles as Role[], areaCodes: list(values.areas) }, CLI_ACTOR);
       console.log(`Created API key ${apiKey.id} "${apiKey.name}" with roles ${apiKey.roles.join(', ')}${apiKey.areaCodes.length ? ` in areas ${apiKey.areaCodes.join(', ')}` : ''}.`);

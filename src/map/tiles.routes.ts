@@ -2,7 +2,6 @@ import { Router, type Request, type Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { AppError } from '../common/errors';
 import { asServiceUnavailable } from '../graphql/format-error';
-import { secretFromHeaders } from '../partner/api-key.service';
 import { assertRole } from '../partner/auth-checker';
 import { Role } from '../partner/role.enum';
 import type { MapDeps } from './map.deps';
@@ -80,7 +79,7 @@ export function createTilesRouter(deps: MapDeps): Router {
 
   /** Same keys and roles as GraphQL; answers readable without a key may be cached publicly, others only privately. */
   const authorize = async (req: Request, res: Response, layer: string): Promise<void> => {
-    const viewer = await deps.services.apiKey.authenticate(secretFromHeaders(req.headers));
+    const viewer = await deps.services.apiKey.authenticateRequest(req.headers);
     const role = ROLE_OF_LAYER[layer];
     if (role) assertRole(viewer, [role], `The ${layer} tile layer`);
     res.locals.cacheControl = viewer.kind === 'anonymous' ? CACHE_CONTROL : CACHE_CONTROL.replace('public', 'private');

@@ -3,7 +3,7 @@ import type { Actor } from './audit-log.repository';
 
 /** The audit log's "who" for a GraphQL request. */
 export function actorOf(ctx: Pick<Context, 'viewer' | 'requestId'>): Actor {
-  return { keyId: ctx.viewer.keyId, name: ctx.viewer.name, requestId: ctx.requestId };
+  return { keyId: ctx.viewer.keyId, name: ctx.viewer.name, requestId: ctx.requestId || null };
 }
 
 /** The audit log's "who" for the command line. */

@@ -46,6 +46,11 @@ export class ApiKeyService {
     private readonly options: { anonymousRoles: readonly Role[]; cacheSeconds: number },
   ) {}
 
+  /** The viewer of an HTTP request, from its Authorization or X-API-Key header (GraphQL, tiles and uploads alike). */
+  authenticateRequest(headers: Record<string, string | string[] | undefined>): Promise<Viewer> {
+    return this.authenticate(secretFromHeaders(headers));
+  }
+
   /** The viewer for a request's secret (null: anonymous). Unknown, malformed or revoked secrets are UNAUTHENTICATED. */
   async authenticate(secret: string | null): Promise<Viewer> {
     if (secret === null) return anonymousViewer(this.options.anonymousRoles);

@@ -6,7 +6,6 @@ import type { Logger } from '../common/logger';
 import type { Services } from '../graphql/container';
 import { actorOf } from './actor';
 import { assertRole } from './auth-checker';
-import { secretFromHeaders } from './api-key.service';
 import { Role } from './role.enum';
 import { ImportFormat, WriteMode } from './write-report.type';
 
@@ -34,7 +33,7 @@ export function createImportRouter(deps: { services: Services; maxBytes: number;
   const body = express.text({ type: Object.keys(FORMAT_BY_TYPE), limit: deps.maxBytes });
   const handle = (entity: 'service-points' | 'villages') => async (req: Request, res: Response, next: NextFunction) => {
     try {
-      const viewer = await deps.services.apiKey.authenticate(secretFromHeaders(req.headers));
+      const viewer = await deps.services.apiKey.authenticateRequest(req.headers);
       assertRole(viewer, [Role.EDITOR], `POST /imports/${entity}`);
       const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       const format = FORMAT_BY_TYPE[type];
@@ -51,8 +50,8 @@ export function createImportRouter(deps: { services: Services; maxBytes: number;
         crs: q.crs,
         dryRun: q.dryRun === 'true',
       };
-      const requestId = String(res.getHeader('x-request-id') ?? req.headers['x-request-id'] ?? '') || null;
-      const caller = { viewer, actor: { ...actorOf({ viewer, requestId: requestId ?? '' }), requestId } };
+      const requestId = String(res.getHeader('x-request-id') ?? req.headers['x-request-id'] ?? '');
+      const caller = { viewer, actor: actorOf({ viewer, requestId }) };
       const report =
         entity === 'service-points'
           ? await deps.services.import.importServicePoints(request, caller)

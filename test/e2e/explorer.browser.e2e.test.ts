@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { isLocal } from '../helpers/browser';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { openLocalBrowser } from '../helpers/browser';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /**
@@ -10,8 +10,6 @@ import { createTestApp, type TestApp } from '../helpers/test-app';
  * that may request nothing but this server.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const ROOT = path.resolve(__dirname, '../..');
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
 const AREA_QUERY = '{ area(code: "520121") { name } }';
@@ -134,27 +132,11 @@ describe('offline GraphQL explorer and page routes (e2e)', () => {
     let browser: Browser;
     let context: BrowserContext;
     let page: Page;
-    const nonLocal: string[] = [];
-    const pageErrors: string[] = [];
+    let nonLocal: string[] = [];
+    let pageErrors: string[] = [];
 
     beforeAll(async () => {
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-      context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-      await context.route('**/*', (route) => {
-        const url = route.request().url();
-        if (isLocal(url)) return route.continue();
-        nonLocal.push(url);
-        return route.abort('blockedbyclient');
-      });
-      context.on('request', (req) => {
-        if (!isLocal(req.url()) && !nonLocal.includes(req.url())) nonLocal.push(req.url());
-      });
-      page = await context.newPage();
-      page.on('websocket', (ws) => nonLocal.push(ws.url()));
-      page.on('pageerror', (err) => pageErrors.push(String(err)));
-      page.on('console', (msg) => {
-        if (msg.type() === 'error') pageErrors.push(msg.text());
-      });
+      ({ browser, context, page, nonLocal, pageErrors } = await openLocalBrowser());
     }, 120_000);
 
     afterAll(async () => {

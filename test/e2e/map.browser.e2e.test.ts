@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { isLocal } from '../helpers/browser';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { openLocalBrowser } from '../helpers/browser';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { CLI_ACTOR } from '../../src/partner/actor';
 import { Role } from '../../src/partner/role.enum';
@@ -12,8 +12,6 @@ import { Role } from '../../src/partner/role.enum';
  * recorded, and the test fails if there was any.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const SCREENSHOT = path.resolve(__dirname, '../../test-results/map.png');
 const ITEM = 'CHRONIC_DISEASE_CERT';
 const SYNTHETIC = 'Village locations, township seats and populations in this data are synthetic.';
@@ -46,8 +44,8 @@ describe('coverage map page in Chromium (e2e)', () => {
   let context: BrowserContext;
   let page: Page;
   /** Requests to anywhere but this server: aborted, and must stay empty. */
-  const nonLocal: string[] = [];
-  const pageErrors: string[] = [];
+  let nonLocal: string[] = [];
+  let pageErrors: string[] = [];
 
   const coverage = async (areaCode: string, mode: string): Promise<CoverageFigures> => {
     const { data, errors } = await t.execute<{ coverage: CoverageFigures }>(
@@ -82,24 +80,7 @@ describe('coverage map page in Chromium (e2e)', () => {
   beforeAll(async () => {
     t = await createTestApp();
     ({ url: baseUrl } = await t.app.listen(0, '127.0.0.1'));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-    context = await browser.newContext({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 });
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (isLocal(url)) return route.continue();
-      nonLocal.push(url);
-      return route.abort('blockedbyclient');
-    });
-    // Also whatever would not pass through routing (workers, websockets).
-    context.on('request', (req) => {
-      if (!isLocal(req.url()) && !nonLocal.includes(req.url())) nonLocal.push(req.url());
-    });
-    page = await context.newPage();
-    page.on('websocket', (ws) => nonLocal.push(ws.url()));
-    page.on('pageerror', (err) => pageErrors.push(String(err)));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') pageErrors.push(msg.text());
-    });
+    ({ browser, context, page, nonLocal, pageErrors } = await openLocalBrowser());
   }, 120_000);
 
   afterAll(async () => {

@@ -5,30 +5,13 @@ import { lonLatToTile, tileBounds, tileUnitDegrees, type BBox, type TileAddress 
 import { ServicePointKind, ServicePointStatus } from '../../src/service-point/service-point-kind.enum';
 import { ServicePointRepository, type ServicePointInput } from '../../src/service-point/service-point.repository';
 import { createTestApp, type TestApp } from '../helpers/test-app';
+import { decodeTile } from '../helpers/vector-tile';
 
 /**
  * Vector tiles and TileJSON over real HTTP, decoded with @mapbox/vector-tile and compared with the database and
  * with GraphQL. Runs on the embedded database and on a PostgreSQL server alike.
  */
 
-// Decoders (dev dependencies without type declarations).
-interface DecodedFeature {
-  id?: number;
-  type: number;
-  properties: Record<string, string | number | boolean>;
-  toGeoJSON(x: number, y: number, z: number): Feature;
-}
-interface DecodedLayer {
-  name: string;
-  extent: number;
-  version: number;
-  length: number;
-  feature(i: number): DecodedFeature;
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { VectorTile } = require('@mapbox/vector-tile') as { VectorTile: new (pbf: unknown) => { layers: Record<string, DecodedLayer> } };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const Pbf = require('pbf') as new (buf: Uint8Array) => unknown;
 
 interface TileResponse {
   status: number;
@@ -76,7 +59,7 @@ describe('vector tiles and TileJSON (e2e)', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe(MVT);
     if (res.body.length === 0) return [];
-    const layers = new VectorTile(new Pbf(res.body)).layers;
+    const layers = decodeTile(res.body);
     expect(Object.keys(layers)).toEqual([layer]);
     const l = layers[layer];
     expect(l.extent).toBe(4096);

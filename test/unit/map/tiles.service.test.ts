@@ -1,28 +1,10 @@
 import type { Feature, Polygon } from 'geojson';
 import { AppError } from '../../../src/common/errors';
 import { lonLatToTile, tileBounds, tileUnitDegrees } from '../../../src/map/tile-math';
+import { decodeTile } from '../../helpers/vector-tile';
 import { canonicalQueryString, encodeTile, parseLayer, parseTileAddress, parseTileQuery } from '../../../src/map/tiles.service';
 
-// Decoders (dev dependencies without type declarations).
-interface DecodedFeature {
-  id?: number;
-  type: number;
-  properties: Record<string, string | number | boolean>;
-  toGeoJSON(x: number, y: number, z: number): Feature;
-}
-interface DecodedLayer {
-  name: string;
-  extent: number;
-  version: number;
-  length: number;
-  feature(i: number): DecodedFeature;
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { VectorTile } = require('@mapbox/vector-tile') as { VectorTile: new (pbf: unknown) => { layers: Record<string, DecodedLayer> } };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const Pbf = require('pbf') as new (buf: Uint8Array) => unknown;
 
-const decode = (buf: Uint8Array) => new VectorTile(new Pbf(buf)).layers;
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -113,7 +95,7 @@ describe('encodeTile (geojson-vt + vt-pbf)', () => {
       { type: 'Feature', id: 520121101002, properties: { code: '520121101002', population: 1234, covered: true, travelMinutes: 3.25 }, geometry: { type: 'Point', coordinates: seat } },
     ];
     const buf = encodeTile('villages', features, tile);
-    const layer = decode(buf).villages;
+    const layer = decodeTile(buf).villages;
     expect(layer).toBeDefined();
     expect(layer.extent).toBe(4096);
     expect(layer.version).toBe(2);
@@ -139,7 +121,7 @@ describe('encodeTile (geojson-vt + vt-pbf)', () => {
     const polygon: Feature<Polygon> = { type: 'Feature', properties: { code: '520121' }, geometry: { type: 'Polygon', coordinates: [ring] } };
     const vertices = (z: number) => {
       const t = lonLatToTile(...seat, z);
-      const f = decode(encodeTile('areas', [polygon], t)).areas.feature(0);
+      const f = decodeTile(encodeTile('areas', [polygon], t)).areas.feature(0);
       expect(f.type).toBe(3);
       const g = f.toGeoJSON(t.x, t.y, t.z).geometry as Polygon;
       const outer = g.coordinates[0];
@@ -158,7 +140,7 @@ describe('encodeTile (geojson-vt + vt-pbf)', () => {
       properties: {},
       geometry: { type: 'Polygon', coordinates: [[[w - 1, s - 1], [e + 1, s - 1], [e + 1, n + 1], [w - 1, n + 1], [w - 1, s - 1]]] },
     };
-    const g = decode(encodeTile('coverage', [big], tile)).coverage.feature(0).toGeoJSON(tile.x, tile.y, tile.z).geometry as Polygon;
+    const g = decodeTile(encodeTile('coverage', [big], tile)).coverage.feature(0).toGeoJSON(tile.x, tile.y, tile.z).geometry as Polygon;
     const xs = g.coordinates[0].map((p) => p[0]);
     const margin = (e - w) * (64 / 4096) * 1.01;
     expect(Math.min(...xs)).toBeGreaterThanOrEqual(w - margin);
