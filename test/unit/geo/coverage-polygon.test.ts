@@ -1,5 +1,6 @@
 import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPolygon, Point, Polygon, Position } from 'geojson';
 import * as turf from '@turf/turf';
+import { Geodesic } from 'geographiclib-geodesic';
 import { coveragePolygon } from '../../../src/geo/coverage-polygon';
 import { geodesicAreaKm2 } from '../../../src/geo/geodesic-area-km2';
 import { geodesicCircle } from '../../../src/geo/geodesic-circle';
@@ -179,6 +180,19 @@ describe('coveragePolygon', () => {
   it('returns an empty MultiPolygon when nothing is covered', () => {
     expect(coveragePolygon([], 5000, null)).toEqual({ type: 'MultiPolygon', coordinates: [] });
     expect(coveragePolygon([[100, 20]], 5000, box(106.9, 27, 107, 27.1))).toEqual({ type: 'MultiPolygon', coordinates: [] });
+  });
+
+  it('resolves three circles through one point to within centimetres by the radius retry: every vertex lies on a true circle', () => {
+    // The Turf fallback would give chord crossings, up to r·(1 − cos(π/64)) ≈ 3.5 m inside both circles.
+    const [, fixture] = loadGeoFixtures<CoverageInput>('coverage-polygon').find(([name]) => name === 'near-triple-point')!;
+    const { centers, radiusMeters } = parse(fixture.input);
+    const result = coveragePolygon(centers, radiusMeters, null);
+    const vertices = result.coordinates.flat(2);
+    expect(vertices.length).toBeGreaterThan(64);
+    for (const [lon, lat] of vertices) {
+      const nearestEdge = Math.min(...centers.map(([clon, clat]) => Math.abs(Geodesic.WGS84.Inverse(clat, clon, lat, lon).s12! - radiusMeters)));
+      expect(nearestEdge).toBeLessThan(0.15); // radius retry (3 cm) + 6-decimal rounding (≤ 0.08 m)
+    }
   });
 
   it('counts repeated centres once', () => {
