@@ -56,7 +56,7 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
   // First of all: the request id (x-request-id) and one log line per request; then HTTP metrics and GET /metrics.
   app.use(createRequestLogger(logger));
   const metrics = config.metricsEnabled
-    ? new Metrics({ pool: () => (dataSource.driver as unknown as { master?: PoolStats }).master ?? null, coverageCache: () => services.coverage.stats })
+    ? new Metrics({ pool: () => (dataSource.driver as unknown as { master?: PoolStats }).master ?? null, coverageCache: () => services.coverage.stats, polygons: () => services.coverage.polygonStats })
     : null;
   if (metrics) {
     app.use(metrics.httpMiddleware());
@@ -199,6 +199,7 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
     },
     async stop() {
       await apollo.stop();
+      await services.coverage.close();
     },
   };
 }

@@ -60,7 +60,7 @@ export class CoverageResolver {
     description: 'Null with LIMIT_EXCEEDED when it would union more than MAX_POLYGON_POINTS circles. Union of the geodesic circles (radius = provenance.radiusMeters) around the counted points, clipped to the area: an RFC 7946 MultiPolygon.',
   })
   async polygon(@Root() view: CoverageView, @Args(CRS_ARGS) { crs }: CrsArgs) {
-    return convertGeometry(await view.polygon(), 'WGS84', crs);
+    return this.service.polygonIn(view, crs);
   }
 
   @FieldResolver(() => GeoJSONScalar, {

@@ -5,7 +5,7 @@ import { LimitExceededError, NotFoundError } from '../common/errors';
 import { MAX_FEATURES } from '../common/limits';
 import type { Logger } from '../common/logger';
 import type { Config } from '../config/config';
-import { convertGeometry, coveragePolygon, geodesicAreaKm2, geodesicCircle, travelMinutes, travelRadiusMeters, type Crs } from '../geo';
+import { convertGeometry, geodesicAreaKm2, geodesicCircle, travelMinutes, travelRadiusMeters, type Crs } from '../geo';
 import { toPage, type Page } from '../graphql/connection/connection.type';
 import { decodeCursor, encodeCursor } from '../graphql/connection/cursor';
 import { pageSize } from '../graphql/connection/page-size';
@@ -17,6 +17,8 @@ import { ServicePointKind } from '../service-point/service-point-kind.enum';
 import type { Village } from '../village/village.entity';
 import type { CoverageArgs, CoverageGapsArgs, DelegationMatrixArgs, IsochroneArgs, TravelArgs, VillageCoverageArgs, WhereToHandleArgs } from './coverage.args';
 import { CoverageEngine, type AreaComputation, type EnginePoint } from './coverage.engine';
+import type { CoveragePolygonPool } from './coverage-polygon.pool';
+import type { CoveragePolygonResult } from './coverage-polygon.worker';
 import type { CoverageRepository } from './coverage.repository';
 import type {
   Coverage,
@@ -31,6 +33,9 @@ import type {
 } from './coverage.type';
 import { CoverageMethod, TravelMode } from './travel-mode.enum';
 
+/** Area boundaries kept for clipping polygons (a county's is ~50 KB of GeoJSON). */
+const MAX_CACHED_CLIPS = 256;
+
 export interface Travel {
   mode: TravelMode;
   minutes: number;
@@ -44,13 +49,13 @@ export interface CoverageView extends Coverage {
   readonly computation: AreaComputation;
   readonly travel: Travel;
   readonly itemCode: string | null;
-  readonly polygon: () => Promise<MultiPolygon>;
+  readonly polygon: () => Promise<CoveragePolygonResult>;
 }
 
 interface CachedCoverage {
   computation: AreaComputation;
   provenance: CoverageProvenance;
-  polygon?: Promise<MultiPolygon>;
+  polygon?: Promise<CoveragePolygonResult>;
 }
 
 export class CoverageService {
@@ -58,6 +63,8 @@ export class CoverageService {
   private engineLoading: Promise<CoverageEngine> | null = null;
   private syntheticData = true;
   private readonly cache = new Map<string, CachedCoverage>();
+  private readonly clips = new Map<string, Promise<MultiPolygon | null>>();
+  private clipsVersion = '';
   private cacheVersion = '';
   readonly stats = { hits: 0, misses: 0, engineLoads: 0 };
 
@@ -66,7 +73,18 @@ export class CoverageService {
     private readonly items: ServiceItemRepository,
     private readonly config: Config,
     private readonly logger: Logger,
+    private readonly polygons: CoveragePolygonPool,
   ) {}
+
+  /** Polygon worker counters, for /metrics. */
+  get polygonStats(): { computed: number; refused: number; queued: number } {
+    return { ...this.polygons.stats, queued: this.polygons.queued };
+  }
+
+  /** Stops the polygon worker threads (at shutdown, after the last request). */
+  close(): Promise<void> {
+    return this.polygons.close();
+  }
 
   /** For /readyz: whether an engine has been loaded (of which data version), and whether a (re)load is running. */
   get engineState(): { loaded: boolean; dataVersion: string | null; loading: boolean } {
@@ -137,7 +155,12 @@ export class CoverageService {
       provenance,
       computation,
       travel,
-      polygon: () => (entry.polygon ??= this.polygonOf(engine, area, item?.code ?? null, travel, loaders)),
+      // A failed polygon (refused, over the limit) is not kept: the next request tries again.
+      polygon: () =>
+        (entry.polygon ??= this.polygonOf(engine, area, item?.code ?? null, travel, loaders).catch((err: unknown) => {
+          entry.polygon = undefined;
+          throw err;
+        })),
     };
   }
 
@@ -172,7 +195,8 @@ export class CoverageService {
       });
     }
     const clip: Polygon = { type: 'Polygon', coordinates: [[[minX, minY], [maxX, minY], [maxX, maxY], [minX, maxY], [minX, minY]]] };
-    return { polygon: coveragePolygon(centers, travel.radiusMeters, clip), travel, dataVersion: engine.dataVersion };
+    const { polygon } = await this.polygons.union({ centers, radiusMeters: travel.radiusMeters, clip });
+    return { polygon, travel, dataVersion: engine.dataVersion };
   }
 
   /** Current data version (cheap): for HTTP caching (ETag) of map outputs. */
@@ -199,12 +223,18 @@ export class CoverageService {
     return toPage(rows, limit, (node) => ({ node, cursor: encodeCursor(scope, [node.villageCode]) }), total);
   }
 
+  /** The coverage polygon in `crs`; in WGS-84 the cached polygon itself (nothing downstream changes it), not a copy. */
+  async polygonIn(view: CoverageView, crs: Crs): Promise<MultiPolygon> {
+    const { polygon } = await view.polygon();
+    return crs === 'WGS84' ? polygon : convertGeometry(polygon, 'WGS84', crs);
+  }
+
   /** The coverage polygon as a Feature whose properties carry the figures and the method. */
   async polygonFeature(view: CoverageView, crs: Crs): Promise<Feature<MultiPolygon>> {
-    const polygon = await view.polygon();
+    const { polygon, areaKm2 } = await view.polygon();
     return {
       type: 'Feature',
-      geometry: convertGeometry(polygon, 'WGS84', crs),
+      geometry: crs === 'WGS84' ? polygon : convertGeometry(polygon, 'WGS84', crs),
       properties: {
         areaCode: view.area.code,
         areaName: view.area.name,
@@ -212,7 +242,7 @@ export class CoverageService {
         mode: view.travel.mode,
         minutes: view.travel.minutes,
         radiusMeters: view.travel.radiusMeters,
-        areaKm2: geodesicAreaKm2(polygon),
+        areaKm2,
         coveredPopulationRatio: view.coveredPopulationRatio,
         dataVersion: view.provenance.dataVersion,
         crs,
@@ -254,7 +284,7 @@ export class CoverageService {
   }
 
   async polygonAreaKm2(view: CoverageView): Promise<number> {
-    return geodesicAreaKm2(await view.polygon());
+    return (await view.polygon()).areaKm2;
   }
 
   async gaps(args: CoverageGapsArgs, loaders: Loaders): Promise<CoverageGaps> {
@@ -377,15 +407,10 @@ export class CoverageService {
     return { computation: entry.computation, provenance: entry.provenance, entry };
   }
 
-  private async polygonOf(engine: CoverageEngine, area: Area, itemCode: string | null, travel: Travel, loaders: Loaders): Promise<MultiPolygon> {
-    // Clip to the area's boundary, or the nearest ancestor's when the area has none (townships).
-    let clip: MultiPolygon | null = null;
-    for (let code: string | null = area.code; code && !clip; ) {
-      clip = await loaders.areaBoundary.load(code);
-      if (!clip) code = (await loaders.areaByCode.load(code))?.parentCode ?? null;
-    }
+  private async polygonOf(engine: CoverageEngine, area: Area, itemCode: string | null, travel: Travel, loaders: Loaders): Promise<CoveragePolygonResult> {
+    const clip = await this.clipOf(engine, area, loaders);
     const box = clip ? bbox(clip.coordinates.flat(2) as [number, number][]) : engine.villageBox(area.code);
-    if (!box) return { type: 'MultiPolygon', coordinates: [] };
+    if (!box) return { polygon: { type: 'MultiPolygon', coordinates: [] }, areaKm2: 0 };
     const [minX, minY, maxX, maxY] = box;
     const ruler = new CheapRuler((minY + maxY) / 2, 'meters');
     const [bx0, by0, bx1, by1] = ruler.bufferBBox([minX, minY, maxX, maxY], travel.radiusMeters * 1.01);
@@ -396,7 +421,34 @@ export class CoverageService {
         { circles: centers.length, limit: this.config.maxPolygonPoints },
       );
     }
-    return coveragePolygon(centers, travel.radiusMeters, clip);
+    return this.polygons.union({ centers, radiusMeters: travel.radiusMeters, clip });
+  }
+
+  /**
+   * The boundary a polygon of `area` is clipped to: its own, or the nearest ancestor's when it has none
+   * (townships). Kept per data version: a county's boundary is thousands of vertices, the same for every item,
+   * mode and budget of it.
+   */
+  private clipOf(engine: CoverageEngine, area: Area, loaders: Loaders): Promise<MultiPolygon | null> {
+    if (this.clipsVersion !== engine.dataVersion) {
+      this.clips.clear();
+      this.clipsVersion = engine.dataVersion;
+    }
+    let clip = this.clips.get(area.code);
+    if (!clip) {
+      clip = (async () => {
+        for (let code: string | null = area.code; code; ) {
+          const boundary = await loaders.areaBoundary.load(code);
+          if (boundary) return boundary;
+          code = (await loaders.areaByCode.load(code))?.parentCode ?? null;
+        }
+        return null;
+      })();
+      this.clips.set(area.code, clip);
+      clip.catch(() => this.clips.delete(area.code)); // a failed read (database down) is not kept
+      while (this.clips.size > MAX_CACHED_CLIPS) this.clips.delete(this.clips.keys().next().value!);
+    }
+    return clip;
   }
 
   private villageCoverage(c: AreaComputation, k: number, travel: Travel): VillageCoverage {

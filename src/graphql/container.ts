@@ -4,6 +4,7 @@ import { AreaService } from '../area/area.service';
 import type { Logger } from '../common/logger';
 import type { Config } from '../config/config';
 import { CoverageResolver, HandlingOptionResolver, IsochroneResolver, VillageCoverageResolver } from '../coverage/coverage.resolver';
+import { CoveragePolygonPool } from '../coverage/coverage-polygon.pool';
 import { CoverageService } from '../coverage/coverage.service';
 import { ServiceItemResolver } from '../service-item/service-item.resolver';
 import { ServiceItemService } from '../service-item/service-item.service';
@@ -32,7 +33,7 @@ function createBaseServices(repos: Repositories, config: Config, logger: Logger)
     village: new VillageService(repos.village, config),
     serviceItem: new ServiceItemService(repos.serviceItem),
     servicePoint: new ServicePointService(repos.servicePoint, config),
-    coverage: new CoverageService(repos.coverage, repos.serviceItem, config, logger),
+    coverage: new CoverageService(repos.coverage, repos.serviceItem, config, logger, new CoveragePolygonPool(config.polygonWorkers)),
     apiKey: new ApiKeyService(repos.apiKey, repos.area, repos.auditLog, {
       anonymousRoles: config.auth.anonymousRoles as readonly Role[],
       cacheSeconds: config.auth.apiKeyCacheSeconds,

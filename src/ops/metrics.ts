@@ -14,6 +14,8 @@ export interface MetricsSources {
   readonly pool: () => PoolStats | null;
   /** Coverage result cache counters since start (CoverageService.stats). */
   readonly coverageCache: () => { readonly hits: number; readonly misses: number; readonly engineLoads: number };
+  /** Coverage polygon worker threads (CoveragePolygonPool): polygons computed and refused since start, waiting now. */
+  readonly polygons?: () => { readonly computed: number; readonly refused: number; readonly queued: number };
 }
 
 /** Operation names are chosen by clients; past this many distinct ones, new names count as "other". */
@@ -113,22 +115,35 @@ export class Metrics {
     pool('db_pool_max_connections', 'Size limit of the database pool.', (p) => p.options?.max);
 
     // CoverageService counts into plain numbers; each scrape adds what happened since the last one.
-    const fromStats = (name: string, help: string, read: (s: ReturnType<MetricsSources['coverageCache']>) => number) => {
+    const fromStats = (name: string, help: string, read: () => number) => {
       let reported = 0;
       return new Counter({
         name,
         help,
         registers: [this.registry],
         collect() {
-          const now = read(sources.coverageCache());
+          const now = read();
           if (now > reported) this.inc(now - reported);
           reported = now;
         },
       });
     };
-    fromStats('coverage_cache_hits_total', 'Coverage results served from the cache.', (s) => s.hits);
-    fromStats('coverage_cache_misses_total', 'Coverage results computed (cache misses).', (s) => s.misses);
-    fromStats('coverage_engine_loads_total', 'Coverage engine (re)loads after a data change.', (s) => s.engineLoads);
+    fromStats('coverage_cache_hits_total', 'Coverage results served from the cache.', () => sources.coverageCache().hits);
+    fromStats('coverage_cache_misses_total', 'Coverage results computed (cache misses).', () => sources.coverageCache().misses);
+    fromStats('coverage_engine_loads_total', 'Coverage engine (re)loads after a data change.', () => sources.coverageCache().engineLoads);
+    const polygons = sources.polygons;
+    if (polygons) {
+      fromStats('coverage_polygons_computed_total', 'Coverage polygons computed (worker threads, or inline with POLYGON_THREADS=0).', () => polygons().computed);
+      fromStats('coverage_polygons_refused_total', 'Coverage polygons refused because POLYGON_QUEUE were already waiting.', () => polygons().refused);
+      new Gauge({
+        name: 'coverage_polygons_queued',
+        help: 'Coverage polygons waiting for a worker thread.',
+        registers: [this.registry],
+        collect() {
+          this.set(polygons().queued);
+        },
+      });
+    }
   }
 
   /** Bounded operation-name label for this instance. */

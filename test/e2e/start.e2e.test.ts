@@ -141,6 +141,20 @@ describe('starting the compiled server (e2e)', () => {
     const ready = await fetch(new URL('/readyz', url));
     expect(ready.status).toBe(200);
 
+    // A coverage polygon: computed by the compiled worker thread (dist/src/coverage/coverage-polygon.worker.js).
+    const polygonRes = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ coverage(areaCode: "520121", itemCode: "CHRONIC_DISEASE_CERT") { polygonAreaKm2 polygon } }' }),
+    });
+    const polygonBody = (await polygonRes.json()) as { data?: { coverage: { polygonAreaKm2: number; polygon: { type: string; coordinates: unknown[] } } }; errors?: unknown };
+    expect(polygonBody.errors).toBeUndefined();
+    expect(polygonBody.data!.coverage.polygon.type).toBe('MultiPolygon');
+    expect(polygonBody.data!.coverage.polygon.coordinates.length).toBeGreaterThan(0);
+    expect(polygonBody.data!.coverage.polygonAreaKm2).toBeGreaterThan(0);
+    const metrics = await (await fetch(new URL('/metrics', url))).text();
+    expect(metrics).toMatch(/^coverage_polygons_computed_total 1$/m);
+
     const signalled = Date.now();
     server.child.kill('SIGTERM');
     const exit = await server.exited;

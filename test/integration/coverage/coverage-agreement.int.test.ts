@@ -1,6 +1,7 @@
 import { createSilentLogger } from '../../../src/common/logger';
 import type { AreaComputation } from '../../../src/coverage/coverage.engine';
 import { CoverageRepository } from '../../../src/coverage/coverage.repository';
+import { CoveragePolygonPool } from '../../../src/coverage/coverage-polygon.pool';
 import { CoverageService } from '../../../src/coverage/coverage.service';
 import { TravelMode } from '../../../src/coverage/travel-mode.enum';
 import type { Database } from '../../../src/db/data-source';
@@ -21,7 +22,7 @@ describe('coverage: engine and PostGIS agree', () => {
   beforeAll(async () => {
     db = await openTestDatabase();
     repo = new CoverageRepository(db.dataSource);
-    service = new CoverageService(repo, new ServiceItemRepository(db.dataSource), testConfig(), createSilentLogger());
+    service = new CoverageService(repo, new ServiceItemRepository(db.dataSource), testConfig(), createSilentLogger(), new CoveragePolygonPool({ threads: 0, maxQueue: 1 }));
   });
   afterAll(() => db.close());
 

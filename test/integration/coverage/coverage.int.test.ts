@@ -168,6 +168,29 @@ describe('coverage', () => {
     }
   });
 
+  it('the polygon follows a change of the area boundary it is clipped to (boundaries are kept per data version)', async () => {
+    const vars = { areaCode: '520121', itemCode: 'CHRONIC_DISEASE_CERT', mode: 'EBIKE', minutes: 15, withPolygon: true };
+    const before = await coverage(vars);
+    const [{ wkb }] = await t.db.dataSource.query(`SELECT ST_AsBinary(boundary) AS wkb FROM area WHERE code = '520121'`);
+    const westOf = 107.0; // Kaiyang spans 106.74–107.28° E
+    try {
+      await t.db.dataSource.query(
+        `UPDATE area SET boundary = ST_Multi(ST_CollectionExtract(ST_Intersection(boundary, ST_MakeEnvelope(100, 20, $1, 30, 4326)), 3)) WHERE code = '520121'`,
+        [westOf],
+      );
+      const after = await coverage(vars);
+      expect(after.provenance.dataVersion).not.toBe(before.provenance.dataVersion);
+      const [, , maxX] = turf.bbox(after.polygon);
+      expect(maxX).toBeLessThanOrEqual(westOf + 1e-6);
+      expect(turf.bbox(before.polygon)[2]).toBeGreaterThan(westOf + 0.1);
+      expect(after.polygonAreaKm2).toBeLessThan(before.polygonAreaKm2 * 0.8);
+    } finally {
+      await t.db.dataSource.query(`UPDATE area SET boundary = ST_GeomFromWKB($1, 4326) WHERE code = '520121'`, [wkb]);
+    }
+    const restored = await coverage(vars);
+    expect(restored.polygonAreaKm2).toBeCloseTo(before.polygonAreaKm2, 6);
+  });
+
   it('gaps: uncovered villages, most people first, with their nearest point and minutes', async () => {
     const r = await t.execute<{
       coverageGaps: { uncoveredVillageCount: number; uncoveredPopulation: number; villages: VillageRow[] };
