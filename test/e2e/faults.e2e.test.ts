@@ -1,4 +1,7 @@
 import { Client } from 'pg';
+import { CLI_ACTOR } from '../../src/partner/actor';
+import { Role } from '../../src/partner/role.enum';
+import { errorCodes, postGraphQL } from '../helpers/graphql-http';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { testDatabaseKind, testDatabaseUrl } from '../helpers/test-env';
 import { TcpProxy } from '../helpers/tcp-proxy';
@@ -340,6 +343,81 @@ describe(`database outage (e2e, TCP proxy in front of the ${testDatabaseKind()} 
             () => true,
             () => false,
           ),
+        RECOVERY_BOUND_MS,
+      );
+    }
+  });
+  it('GraphQL writes through an outage: each one answered as written is there with its audit row, the others fail with SERVICE_UNAVAILABLE', async () => {
+    const ds = t.db.dataSource;
+    const prefix = `FAULT-${process.pid}-`;
+    const { secret, apiKey: key } = await t.app.services.apiKey.create({ name: `fault writer ${process.pid}`, roles: [Role.EDITOR], areaCodes: ['520121'] }, CLI_ACTOR);
+    const create = 'mutation($input: CreateServicePointInput!) { createServicePoint(input: $input) { id } }';
+    const outcomes: { id: string; status: number; codes: string[]; ms: number; problem?: string }[] = [];
+    let writing = true;
+    const writer = (async () => {
+      for (let k = 1; writing; k++) {
+        const id = `${prefix}${String(k).padStart(4, '0')}`;
+        const started = Date.now();
+        try {
+          const res = await postGraphQL<{ createServicePoint: { id: string } }>(baseUrl, create, {
+            key: secret,
+            variables: { input: { id, name: `故障测试 ${k}`, kind: 'TOWNSHIP_STATION', areaCode: '520121001', location: { longitude: 106.9612, latitude: 27.0613 } } },
+          });
+          const written = res.body.data?.createServicePoint?.id === id;
+          outcomes.push({ id, status: res.status, codes: written ? [] : errorCodes(res), ms: Date.now() - started });
+          if (!written) await sleep(10); // refused at once while down: do not spin
+        } catch (err) {
+          outcomes.push({ id, status: 0, codes: [], ms: Date.now() - started, problem: String(err) });
+        }
+      }
+    })();
+    try {
+      await sleep(800);
+      await proxy.stop();
+      await sleep(DOWN_MS);
+      await proxy.start();
+      const back = outcomes.length;
+      await until('writes succeed again', () => outcomes.slice(back).filter((o) => o.codes.length === 0 && o.status === 200).length >= 3, RECOVERY_BOUND_MS + 5000);
+      writing = false;
+      await writer;
+
+      const written = outcomes.filter((o) => o.status === 200 && o.codes.length === 0);
+      const failed = outcomes.filter((o) => !written.includes(o));
+      report(`GraphQL writes: ${written.length} answered as written, ${failed.length} failed (${[...new Set(failed.map((f) => `${f.status} ${f.codes.join(',')}`))].join('; ')})`);
+      expect(failed.length).toBeGreaterThan(0); // the outage was seen
+      expect(written.length).toBeGreaterThan(3); // before and after it
+      const unclean = failed.filter((f) => f.problem || ![200, 503].includes(f.status) || f.codes.length === 0 || f.codes.some((c) => c !== 'SERVICE_UNAVAILABLE') || f.ms > REQUEST_BOUND_MS);
+      expect(unclean).toEqual([]);
+
+      const points: { id: string }[] = await ds.query(`SELECT id FROM service_point WHERE id LIKE $1 ORDER BY id`, [`${prefix}%`]);
+      const audits: { entity_key: string; n: number }[] = await ds.query(
+        `SELECT entity_key, count(*)::int AS n FROM audit_log WHERE entity = 'service_point' AND entity_key LIKE $1 GROUP BY entity_key ORDER BY entity_key`,
+        [`${prefix}%`],
+      );
+      const present = points.map((p) => p.id);
+      // No committed write lost: everything answered as written is there.
+      expect(written.map((w) => w.id).filter((id) => !present.includes(id))).toEqual([]);
+      // Nothing half-written: every point that is there has exactly one audit row, and no audit row lacks its point.
+      expect(audits).toEqual(present.map((id) => ({ entity_key: id, n: 1 })));
+      // A failed write is absent, unless its commit went through and only the answer was lost (reported, allowed).
+      const committedButFailed = failed.filter((f) => present.includes(f.id));
+      if (committedButFailed.length) report(`writes committed whose answer was an error: ${committedButFailed.map((f) => f.id).join(', ')}`);
+      expect(committedButFailed.length).toBeLessThanOrEqual(1);
+    } finally {
+      writing = false;
+      await writer;
+      await proxy.start();
+      await until(
+        'clean up the fault writes',
+        () =>
+          ds
+            .query(`DELETE FROM audit_log WHERE actor_key_id = $1`, [key.id])
+            .then(() => ds.query(`DELETE FROM service_point WHERE id LIKE $1`, [`${prefix}%`]))
+            .then(() => ds.query(`DELETE FROM api_key WHERE id = $1`, [key.id]))
+            .then(
+              () => true,
+              () => false,
+            ),
         RECOVERY_BOUND_MS,
       );
     }
