@@ -15,8 +15,9 @@ import autocannon from 'autocannon';
  * directory cursors it will use, warms up, then sends LOADTEST_RATE requests per second for LOADTEST_DURATION
  * seconds, a mix with arguments varied on every request:
  *   40 % directory pages   servicePoints(first: 50, after: <a real cursor>, filter: { areaCode })
- *   30 % area lookups      area(code) with parent and children, city / county / township
- *   30 % coverage          coverage(areaCode, itemCode, mode, minutes): headline figures (no polygon)
+ *   28 % area lookups      area(code) with parent and children, city / county / township
+ *   28 % coverage          coverage(areaCode, itemCode, mode, minutes): headline figures (no polygon)
+ *    4 % map views         the same with the coverage polygon (GeoJSON), county or township, mostly not cached
  * and prints p50/p95/p99/max latency, throughput, non-2xx, connection errors and GraphQL `errors` (every
  * response body is checked), then writes them to the "Load test" section of bench/RESULTS.md.
  *
@@ -27,7 +28,8 @@ import autocannon from 'autocannon';
  * Environment: LOADTEST_URL (a running server; nothing is started), LOADTEST_RATE (300), LOADTEST_DURATION (30 s),
  * LOADTEST_WARMUP (5 s), LOADTEST_CONNECTIONS (30), LOADTEST_GROUPS (10), LOADTEST_SEED (1), LOADTEST_WRITE
  * (false: do not touch RESULTS.md), LOADTEST_NODE_ARGS (extra node flags for the server, e.g. "--cpu-prof
- * --cpu-prof-dir=/tmp/prof"), DATABASE_URL (server database instead of the embedded one).
+ * --cpu-prof-dir=/tmp/prof"), LOADTEST_CAPACITY (other rates to try), LOADTEST_CITY_POLYGONS (see below),
+ * POLYGON_THREADS (passed to the server), DATABASE_URL (server database instead of the embedded one).
  */
 
 const RATE = Number(process.env.LOADTEST_RATE ?? 300);
@@ -37,7 +39,13 @@ const CONNECTIONS = Number(process.env.LOADTEST_CONNECTIONS ?? 30);
 const GROUPS = Math.max(1, Math.min(Number(process.env.LOADTEST_GROUPS ?? 10), CONNECTIONS, RATE));
 const SEED = Number(process.env.LOADTEST_SEED ?? 1);
 const WRITE_RESULTS = process.env.LOADTEST_WRITE !== 'false';
-/** Optional lower rates to try after the main run (15 s each), e.g. "50,100,150": where the target does hold. */
+/**
+ * With LOADTEST_CITY_POLYGONS=true, one more client asks for city-wide coverage polygons (Sanming, thousands of
+ * circles, 0.1–0.3 s of CPU each, never the same twice) back to back during the run: how much the big polygons
+ * hold up everyone else (compare POLYGON_THREADS=0 and 1).
+ */
+const CITY_POLYGONS = process.env.LOADTEST_CITY_POLYGONS === 'true';
+/** Optional other rates to try after the main run (15 s each), e.g. "150,450,600": where the target holds and where it stops. */
 const CAPACITY_STEPS = (process.env.LOADTEST_CAPACITY ?? '')
   .split(',')
   .map(Number)
@@ -89,6 +97,7 @@ async function startServer(): Promise<Server> {
     SEED_DATASETS: 'sanming',
     LOG_LEVEL: 'warn',
     RATE_LIMIT_COST_PER_MINUTE: '0', // the rate limiter would be measured instead of the API
+    ...(process.env.POLYGON_THREADS ? { POLYGON_THREADS: process.env.POLYGON_THREADS } : {}),
     ...(serverDb
       ? {
           DATABASE_URL: serverDb,
@@ -151,14 +160,19 @@ async function startServer(): Promise<Server> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** CPU seconds (user + system) and resident memory of a process, from /proc (Linux); null elsewhere. */
-function processStats(pid: number | null): { cpuSeconds: number; rssMb: number } | null {
+/** CPU seconds (utime + stime) from a /proc stat line. */
+function cpuSecondsOf(statPath: string): number {
+  const stat = fs.readFileSync(statPath, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** The whole process's CPU and its main (event-loop) thread's, whose thread id is the pid. */
+function processStats(pid: number | null): { cpuSeconds: number; mainThreadCpuSeconds: number; rssMb: number } | null {
   if (pid === null) return null;
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
     const rssKb = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-    return { cpuSeconds: ticks / 100, rssMb: rssKb / 1024 };
+    return { cpuSeconds: cpuSecondsOf(`/proc/${pid}/stat`), mainThreadCpuSeconds: cpuSecondsOf(`/proc/${pid}/task/${pid}/stat`), rssMb: rssKb / 1024 };
   } catch {
     return null;
   }
@@ -197,11 +211,19 @@ const COVERAGE_QUERY = `query Coverage($area: ID!, $item: ID, $mode: TravelMode,
   }
 }`;
 
-type Kind = 'directory' | 'area' | 'coverage';
+const MAP_QUERY = `query MapView($area: ID!, $item: ID, $mode: TravelMode, $minutes: Float) {
+  coverage(areaCode: $area, itemCode: $item, mode: $mode, minutes: $minutes) {
+    coveredPopulationRatio polygonAreaKm2 polygon
+  }
+}`;
+
+type Kind = 'directory' | 'area' | 'coverage' | 'map';
+const KINDS: Kind[] = ['directory', 'area', 'coverage', 'map'];
 const MIX: [Kind, number][] = [
   ['directory', 0.4],
-  ['area', 0.3],
-  ['coverage', 0.3],
+  ['area', 0.28],
+  ['coverage', 0.28],
+  ['map', 0.04],
 ];
 const MODES = ['WALK', 'BICYCLE', 'EBIKE', 'CAR'];
 const MINUTES = [10, 15, 20, 30];
@@ -210,6 +232,7 @@ interface Workload {
   pages: { area: string; after: string | null }[];
   areas: string[];
   coverageAreas: string[];
+  mapAreas: string[];
   items: (string | null)[];
 }
 
@@ -245,6 +268,7 @@ async function discover(url: string): Promise<Workload> {
     pages,
     areas: ['3504', ...counties, ...townships],
     coverageAreas: ['3504', ...counties, ...townships.filter((_t, i) => i % 5 === 0)],
+    mapAreas: [...counties, ...townships.filter((_t, i) => i % 5 === 0)],
     items,
   };
 }
@@ -274,6 +298,15 @@ function requestMaker(w: Workload, seed: number) {
       }
       case 'area':
         return { kind, body: JSON.stringify({ query: AREA_QUERY, operationName: 'Area', variables: { code: pick(w.areas) } }) };
+      case 'map':
+        return {
+          kind,
+          body: JSON.stringify({
+            query: MAP_QUERY,
+            operationName: 'MapView',
+            variables: { area: pick(w.mapAreas), item: pick(w.items), mode: pick(MODES), minutes: pick(MINUTES) },
+          }),
+        };
       default:
         return {
           kind,
@@ -284,6 +317,39 @@ function requestMaker(w: Workload, seed: number) {
           }),
         };
     }
+  };
+}
+
+/** One client asking for distinct city-wide polygons back to back until stopped (LOADTEST_CITY_POLYGONS). */
+function cityPolygonsAlongside(url: string, w: Workload): { stop(): Promise<{ count: number; medianMs: number; maxMs: number; errors: number }> } {
+  let running = true;
+  const times: number[] = [];
+  let errors = 0;
+  const loop = (async () => {
+    for (let i = 0; running; i++) {
+      const variables = { area: '3504', item: w.items[i % w.items.length], mode: MODES[Math.floor(i / w.items.length) % MODES.length], minutes: 5 + i * 0.25 };
+      const started = performance.now();
+      try {
+        const res = await fetch(`${url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: MAP_QUERY, operationName: 'MapView', variables }),
+        });
+        const body = (await res.json()) as { errors?: unknown };
+        if (!res.ok || body.errors) errors++;
+      } catch {
+        errors++;
+      }
+      times.push(performance.now() - started);
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      const sorted = [...times].sort((a, b) => a - b);
+      return { count: times.length, medianMs: percentile(sorted, 50), maxMs: sorted[sorted.length - 1] ?? 0, errors };
+    },
   };
 }
 
@@ -303,7 +369,7 @@ interface Tally {
 
 const newTally = (): Tally => ({
   latencies: [],
-  byKind: { directory: [], area: [], coverage: [] },
+  byKind: { directory: [], area: [], coverage: [], map: [] },
   statuses: new Map(),
   graphqlErrors: new Map(),
   errorSamples: [],
@@ -404,7 +470,9 @@ function summary(label: string, latencies: number[]): string {
 const SECTION = '<!-- loadtest -->';
 
 /** Replaces this database kind's block inside the "Load test" section (created at the end if missing); the rest of the file stays. */
-function writeResults(kind: 'embedded' | 'server' | 'external', block: string[]): void {
+const BLOCKS = ['embedded', 'server', 'external', 'server-city-polygons-0', 'server-city-polygons-1', 'embedded-city-polygons-0', 'embedded-city-polygons-1'];
+
+function writeResults(kind: string, block: string[]): void {
   const file = fs.existsSync(RESULTS_FILE) ? fs.readFileSync(RESULTS_FILE, 'utf8') : '';
   const first = file.indexOf(SECTION);
   const second = first >= 0 ? file.indexOf(SECTION, first + SECTION.length) : -1;
@@ -418,7 +486,7 @@ function writeResults(kind: 'embedded' | 'server' | 'external', block: string[])
   }
   const marker = `<!-- loadtest:${kind} -->`;
   const blocks = new Map<string, string>();
-  for (const k of ['embedded', 'server', 'external']) {
+  for (const k of BLOCKS) {
     const m = `<!-- loadtest:${k} -->`;
     const a = section.indexOf(m);
     const b = a >= 0 ? section.indexOf(m, a + m.length) : -1;
@@ -429,12 +497,13 @@ function writeResults(kind: 'embedded' | 'server' | 'external', block: string[])
     '## Load test (`npm run loadtest`)',
     '',
     `Fixed rate of ${RATE} requests/s against \`node dist/src/main.js\` with the Sanming seed: 40 % directory pages`,
-    '(`servicePoints(first: 50, after, filter: { areaCode })`, real cursors), 30 % `area(code)` lookups with parent and',
-    'children, 30 % `coverage(areaCode, itemCode, mode, minutes)` headline figures; arguments vary on every request.',
+    '(`servicePoints(first: 50, after, filter: { areaCode })`, real cursors), 28 % `area(code)` lookups with parent and',
+    'children, 28 % `coverage(areaCode, itemCode, mode, minutes)` headline figures, 4 % map views (the same with the',
+    'coverage `polygon` of a county or township, mostly computed afresh); arguments vary on every request.',
     `Target: 0 errors and p99 < ${TARGET_P99_MS} ms at 300 requests/s. Latency is measured by autocannon from the request's`,
     'write to the end of its response, on the same machine as the server.',
   ].join('\n');
-  const body = ['embedded', 'server', 'external'].filter((k) => blocks.has(k)).map((k) => blocks.get(k)!);
+  const body = BLOCKS.filter((k) => blocks.has(k)).map((k) => blocks.get(k)!);
   const newSection = `${SECTION}\n${header}\n\n${body.join('\n\n')}\n${SECTION}`;
   const text = first >= 0 && second > first ? `${before}${newSection}${after}` : `${before.replace(/\n*$/, '\n\n')}${newSection}\n`;
   fs.writeFileSync(RESULTS_FILE, text);
@@ -469,7 +538,9 @@ async function main(): Promise<void> {
     const tally = newTally();
     const ownCpuBefore = process.cpuUsage();
     const logErrorsBefore = server.logErrors().length;
+    const city = CITY_POLYGONS ? cityPolygonsAlongside(server.url, workload) : null;
     const seconds = await runLoad(server.url, DURATION_S, tally, SEED, make);
+    const cityPolygons = city ? await city.stop() : null;
     const afterStats = processStats(server.pid);
     const ownCpu = process.cpuUsage(ownCpuBefore);
     const loadAfter = os.loadavg()[0];
@@ -483,19 +554,28 @@ async function main(): Promise<void> {
     // Each autocannon group runs DURATION_S; the groups start within the first second, so the wall time is a bit longer.
     const throughput = responses / DURATION_S;
     const met = tally.connectionErrors === 0 && non2xx === 0 && graphqlErrorCount === 0 && serverLogErrors === 0 && p(99) < TARGET_P99_MS && throughput >= RATE * 0.95;
-    const cpu = before && afterStats ? `${((100 * (afterStats.cpuSeconds - before.cpuSeconds)) / seconds).toFixed(0)} % of one core, RSS ${afterStats.rssMb.toFixed(0)} MB` : 'n/a';
+    const cpu =
+      before && afterStats
+        ? `${((100 * (afterStats.cpuSeconds - before.cpuSeconds)) / seconds).toFixed(0)} % of one core (its event-loop thread ${((100 * (afterStats.mainThreadCpuSeconds - before.mainThreadCpuSeconds)) / seconds).toFixed(0)} %), RSS ${afterStats.rssMb.toFixed(0)} MB`
+        : 'n/a';
 
     const cpus = os.cpus();
     const lines = [
-      `### ${kind === 'embedded' ? 'Embedded database' : kind === 'server' ? 'PostgreSQL server' : 'External server'}, ${new Date().toISOString()}`,
+      `### ${kind === 'embedded' ? 'Embedded database' : kind === 'server' ? 'PostgreSQL server' : 'External server'}${CITY_POLYGONS ? `, with city-wide polygons alongside, POLYGON_THREADS=${process.env.POLYGON_THREADS === '0' ? 0 : 1}` : ''}, ${new Date().toISOString()}`,
       '',
       `- Machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}; load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after (shared machine)`,
       `- Database: ${server.database}`,
       `- Load: ${RATE} req/s for ${DURATION_S} s (after ${WARMUP_S} s warm-up), ${CONNECTIONS} connections in ${GROUPS} autocannon groups, seed ${SEED}`,
       `- Latency: p50 ${f1(p(50))} ms, p95 ${f1(p(95))} ms, p99 ${f1(p(99))} ms, max ${f1(sorted[sorted.length - 1])} ms`,
-      `- By kind: ${(['directory', 'area', 'coverage'] as Kind[]).map((k) => summary(k, tally.byKind[k]).replace(/^(\w+): (\d+) responses, /, '$1 ($2) ')).join('; ')}`,
+      `- By kind: ${KINDS.map((k) => summary(k, tally.byKind[k]).replace(/^(\w+): (\d+) responses, /, '$1 ($2) ')).join('; ')}`,
       `- Throughput: ${throughput.toFixed(1)} responses/s (${responses} in ${DURATION_S} s)${throughput < RATE * 0.95 ? `: the server did not keep up with ${RATE} req/s; with every connection waiting, autocannon sends no more (closed loop), so the latencies above understate what an open ${RATE} req/s would see` : ''}`,
       `- Errors: ${tally.connectionErrors} connection errors (${tally.timeouts} timeouts), ${non2xx} non-2xx, ${graphqlErrorCount} GraphQL errors in bodies${graphqlErrorCount ? ` ${JSON.stringify(Object.fromEntries(tally.graphqlErrors))}` : ''}, ${serverLogErrors} server error log lines`,
+      ...(cityPolygons
+        ? [
+            `- Alongside: ${cityPolygons.count} city-wide coverage polygons (3504, all different) requested back to back by one more client, ` +
+              `median ${f1(cityPolygons.medianMs)} ms, max ${f1(cityPolygons.maxMs)} ms, ${cityPolygons.errors} errors; POLYGON_THREADS=${process.env.POLYGON_THREADS ?? '1 (default)'}`,
+          ]
+        : []),
       `- Server process: ${cpu}; this load generator: ${((ownCpu.user + ownCpu.system) / 1e4 / seconds).toFixed(0)} % of one core`,
       `- Target (0 errors, p99 < ${TARGET_P99_MS} ms at ${RATE} req/s): **${met ? 'met' : 'not met'}**`,
     ];
@@ -511,13 +591,13 @@ async function main(): Promise<void> {
         steps.push(`${rate} req/s: p50 ${f1(percentile(st, 50))} ms, p99 ${f1(percentile(st, 99))} ms, ${(st.length / 15).toFixed(0)} responses/s, ${bad} errors (${ok ? 'p99 target met' : 'not met'})`);
         console.log(steps[steps.length - 1]);
       }
-      lines.splice(lines.length - 1, 0, `- Lower rates, 15 s each: ${steps.join('; ')}`);
+      lines.splice(lines.length - 1, 0, `- Other rates, 15 s each: ${steps.join('; ')}`);
     }
     console.log(`\n${lines.join('\n')}`);
     for (const s of tally.errorSamples) console.log(`  error sample: ${s}`);
     for (const l of server.logErrors().slice(logErrorsBefore, logErrorsBefore + 5)) console.log(`  server log: ${l.slice(0, 300)}`);
     if (WRITE_RESULTS) {
-      writeResults(kind, lines);
+      writeResults(CITY_POLYGONS ? `${kind}-city-polygons-${process.env.POLYGON_THREADS === '0' ? 0 : 1}` : kind, lines);
       console.log(`\nwritten to ${path.relative(process.cwd(), RESULTS_FILE)}`);
     }
     process.exitCode = met ? 0 : 1;

@@ -1,13 +1,9 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { Piscina, queueOptionsSymbol, type PiscinaTask, type TaskQueue } from 'piscina';
 import { ServiceUnavailableError } from '../common/errors';
+import { workerFile } from '../common/worker-threads';
 import unionCircles, { type CoveragePolygonResult, type CoveragePolygonTask } from './coverage-polygon.worker';
 
-/** Compiled (dist, .js) or source (.ts, under jest): the worker file sits next to this one. */
-const WORKER_FILE = path.join(__dirname, `coverage-polygon.worker${path.extname(__filename)}`);
-/** From TypeScript sources a worker thread needs a loader for .ts files (a dev-only hook on @swc/core). */
-const TS_HOOK = path.resolve(__dirname, '../../scripts/register-ts.cjs');
+const WORKER = workerFile(__filename, 'coverage-polygon.worker');
 
 /** Rough CPU cost of one circle in a union (ms): 2,000 circles take 0.1–0.2 s. Orders the queue, nothing else. */
 const MS_PER_CIRCLE = 0.1;
@@ -101,15 +97,13 @@ export class CoveragePolygonPool {
   }
 
   private start(): Piscina<CoveragePolygonTask, CoveragePolygonResult> {
-    const fromSource = WORKER_FILE.endsWith('.ts');
-    if (fromSource && !fs.existsSync(TS_HOOK)) throw new Error(`Polygon workers from TypeScript sources need ${TS_HOOK}`);
     return new Piscina({
-      filename: WORKER_FILE,
+      filename: WORKER.filename,
       minThreads: this.options.threads,
       maxThreads: this.options.threads,
       // Idle threads stay: starting one costs ~100 ms (Turf and geographiclib load).
       idleTimeout: Number.POSITIVE_INFINITY,
-      execArgv: fromSource ? ['--require', TS_HOOK] : [],
+      execArgv: WORKER.execArgv,
       taskQueue: new CheapestFirstQueue(),
     });
   }
