@@ -29,7 +29,7 @@ import autocannon from 'autocannon';
  * LOADTEST_WARMUP (5 s), LOADTEST_CONNECTIONS (30), LOADTEST_GROUPS (10), LOADTEST_SEED (1), LOADTEST_WRITE
  * (false: do not touch RESULTS.md), LOADTEST_NODE_ARGS (extra node flags for the server, e.g. "--cpu-prof
  * --cpu-prof-dir=/tmp/prof"), LOADTEST_CAPACITY (other rates to try), LOADTEST_CITY_POLYGONS (see below),
- * POLYGON_THREADS (passed to the server), DATABASE_URL (server database instead of the embedded one).
+ * POLYGON_THREADS and RESPONSE_CACHE_MB (passed to the server), DATABASE_URL (server database instead of the embedded one).
  */
 
 const RATE = Number(process.env.LOADTEST_RATE ?? 300);
@@ -97,7 +97,8 @@ async function startServer(): Promise<Server> {
     SEED_DATASETS: 'sanming',
     LOG_LEVEL: 'warn',
     RATE_LIMIT_COST_PER_MINUTE: '0', // the rate limiter would be measured instead of the API
-    ...(process.env.POLYGON_THREADS ? { POLYGON_THREADS: process.env.POLYGON_THREADS } : {}),
+    // Server settings a run may vary (compare one against the other in the same session).
+    ...Object.fromEntries(['POLYGON_THREADS', 'RESPONSE_CACHE_MB'].filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!])),
     ...(serverDb
       ? {
           DATABASE_URL: serverDb,
@@ -320,6 +321,21 @@ function requestMaker(w: Workload, seed: number) {
   };
 }
 
+/** The response cache's counters from /metrics, or null when it is off or /metrics is not served. */
+async function responseCacheCounters(url: string): Promise<{ hits: number; misses: number } | null> {
+  try {
+    const res = await fetch(`${url}/metrics`);
+    if (!res.ok) return null;
+    const text = await res.text();
+    const read = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    const hits = read('graphql_response_cache_hits_total');
+    const misses = read('graphql_response_cache_misses_total');
+    return Number.isFinite(hits) && Number.isFinite(misses) ? { hits, misses } : null;
+  } catch {
+    return null;
+  }
+}
+
 /** One client asking for distinct city-wide polygons back to back until stopped (LOADTEST_CITY_POLYGONS). */
 function cityPolygonsAlongside(url: string, w: Workload): { stop(): Promise<{ count: number; medianMs: number; maxMs: number; errors: number }> } {
   let running = true;
@@ -470,7 +486,9 @@ function summary(label: string, latencies: number[]): string {
 const SECTION = '<!-- loadtest -->';
 
 /** Replaces this database kind's block inside the "Load test" section (created at the end if missing); the rest of the file stays. */
-const BLOCKS = ['embedded', 'server', 'external', 'server-city-polygons-0', 'server-city-polygons-1', 'embedded-city-polygons-0', 'embedded-city-polygons-1'];
+/** Result blocks, in the order RESULTS.md shows them: each database kind, and the variants a run may be. */
+const BLOCKS = ['embedded', 'embedded-no-response-cache', 'server', 'server-no-response-cache', 'server-city-polygons-0', 'server-city-polygons-1', 'embedded-city-polygons-0', 'embedded-city-polygons-1', 'external'];
+const NO_RESPONSE_CACHE = process.env.RESPONSE_CACHE_MB === '0';
 
 function writeResults(kind: string, block: string[]): void {
   const file = fs.existsSync(RESULTS_FILE) ? fs.readFileSync(RESULTS_FILE, 'utf8') : '';
@@ -500,6 +518,7 @@ function writeResults(kind: string, block: string[]): void {
     '(`servicePoints(first: 50, after, filter: { areaCode })`, real cursors), 28 % `area(code)` lookups with parent and',
     'children, 28 % `coverage(areaCode, itemCode, mode, minutes)` headline figures, 4 % map views (the same with the',
     'coverage `polygon` of a county or township, mostly computed afresh); arguments vary on every request.',
+    'Server defaults unless a heading says otherwise (response cache on; the baselines turn it off with RESPONSE_CACHE_MB=0).',
     `Target: 0 errors and p99 < ${TARGET_P99_MS} ms at 300 requests/s. Latency is measured by autocannon from the request's`,
     'write to the end of its response, on the same machine as the server.',
   ].join('\n');
@@ -539,7 +558,9 @@ async function main(): Promise<void> {
     const ownCpuBefore = process.cpuUsage();
     const logErrorsBefore = server.logErrors().length;
     const city = CITY_POLYGONS ? cityPolygonsAlongside(server.url, workload) : null;
+    const cacheBefore = await responseCacheCounters(server.url);
     const seconds = await runLoad(server.url, DURATION_S, tally, SEED, make);
+    const cacheAfter = await responseCacheCounters(server.url);
     const cityPolygons = city ? await city.stop() : null;
     const afterStats = processStats(server.pid);
     const ownCpu = process.cpuUsage(ownCpuBefore);
@@ -561,7 +582,7 @@ async function main(): Promise<void> {
 
     const cpus = os.cpus();
     const lines = [
-      `### ${kind === 'embedded' ? 'Embedded database' : kind === 'server' ? 'PostgreSQL server' : 'External server'}${CITY_POLYGONS ? `, with city-wide polygons alongside, POLYGON_THREADS=${process.env.POLYGON_THREADS === '0' ? 0 : 1}` : ''}, ${new Date().toISOString()}`,
+      `### ${kind === 'embedded' ? 'Embedded database' : kind === 'server' ? 'PostgreSQL server' : 'External server'}${CITY_POLYGONS ? `, with city-wide polygons alongside, POLYGON_THREADS=${process.env.POLYGON_THREADS === '0' ? 0 : 1}` : ''}${NO_RESPONSE_CACHE ? ', response cache off (baseline)' : ''}, ${new Date().toISOString()}`,
       '',
       `- Machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}; load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after (shared machine)`,
       `- Database: ${server.database}`,
@@ -576,6 +597,11 @@ async function main(): Promise<void> {
               `median ${f1(cityPolygons.medianMs)} ms, max ${f1(cityPolygons.maxMs)} ms, ${cityPolygons.errors} errors; POLYGON_THREADS=${process.env.POLYGON_THREADS ?? '1 (default)'}`,
           ]
         : []),
+      `- Response cache: ${
+        cacheBefore && cacheAfter
+          ? `${cacheAfter.hits - cacheBefore.hits} hits, ${cacheAfter.misses - cacheBefore.misses} misses (${f1((100 * (cacheAfter.hits - cacheBefore.hits)) / Math.max(1, cacheAfter.hits - cacheBefore.hits + cacheAfter.misses - cacheBefore.misses))} % answered from it)`
+          : 'off (RESPONSE_CACHE_MB=0) or no /metrics'
+      }`,
       `- Server process: ${cpu}; this load generator: ${((ownCpu.user + ownCpu.system) / 1e4 / seconds).toFixed(0)} % of one core`,
       `- Target (0 errors, p99 < ${TARGET_P99_MS} ms at ${RATE} req/s): **${met ? 'met' : 'not met'}**`,
     ];
@@ -597,7 +623,8 @@ async function main(): Promise<void> {
     for (const s of tally.errorSamples) console.log(`  error sample: ${s}`);
     for (const l of server.logErrors().slice(logErrorsBefore, logErrorsBefore + 5)) console.log(`  server log: ${l.slice(0, 300)}`);
     if (WRITE_RESULTS) {
-      writeResults(CITY_POLYGONS ? `${kind}-city-polygons-${process.env.POLYGON_THREADS === '0' ? 0 : 1}` : kind, lines);
+      const block = CITY_POLYGONS ? `${kind}-city-polygons-${process.env.POLYGON_THREADS === '0' ? 0 : 1}` : NO_RESPONSE_CACHE ? `${kind}-no-response-cache` : kind;
+      writeResults(BLOCKS.includes(block) ? block : kind, lines);
       console.log(`\nwritten to ${path.relative(process.cwd(), RESULTS_FILE)}`);
     }
     process.exitCode = met ? 0 : 1;

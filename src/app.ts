@@ -21,6 +21,7 @@ import { createMetricsPlugin } from './graphql/plugins/metrics.plugin';
 import { DEFAULT_LIST_SIZE } from './graphql/plugins/query-cost';
 import { createRateLimitPlugin, exposeClientAddress } from './graphql/plugins/rate-limit.plugin';
 import { createRequestLoggingPlugin } from './graphql/plugins/request-logging.plugin';
+import { createResponseCache } from './graphql/plugins/response-cache.plugin';
 import { Metrics, type PoolStats } from './ops/metrics';
 import { createRequestLogger } from './ops/request-logger';
 import type { Role } from './partner/role.enum';
@@ -55,8 +56,14 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
   if (config.trustProxy !== false) app.set('trust proxy', config.trustProxy);
   // First of all: the request id (x-request-id) and one log line per request; then HTTP metrics and GET /metrics.
   app.use(createRequestLogger(logger));
+  const responseCache = config.responseCacheBytes > 0 ? createResponseCache({ maxBytes: config.responseCacheBytes, dataVersion: () => services.coverage.dataVersion() }) : null;
   const metrics = config.metricsEnabled
-    ? new Metrics({ pool: () => (dataSource.driver as unknown as { master?: PoolStats }).master ?? null, coverageCache: () => services.coverage.stats, polygons: () => services.coverage.polygonStats })
+    ? new Metrics({
+        pool: () => (dataSource.driver as unknown as { master?: PoolStats }).master ?? null,
+        coverageCache: () => services.coverage.stats,
+        polygons: () => services.coverage.polygonStats,
+        ...(responseCache ? { responseCache: () => ({ ...responseCache.stats, ...responseCache.size() }) } : {}),
+      })
     : null;
   if (metrics) {
     app.use(metrics.httpMiddleware());
@@ -87,6 +94,8 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
       // Cost before the rate limit: the limiter charges the cost computed here.
       createLimitsPlugin(limits, { ...config.pagination, listSize: DEFAULT_LIST_SIZE }),
       ...(rateLimit ? [rateLimit] : []),
+      // After the cost check and the rate limiter: a cached answer is charged like a computed one.
+      ...(responseCache ? [responseCache.plugin] : []),
       ...(metrics ? [createMetricsPlugin(metrics)] : []),
       createRequestLoggingPlugin(logger),
     ],

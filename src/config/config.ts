@@ -19,6 +19,8 @@ export interface Config {
   readonly coverageCacheEntries: number;
   readonly maxPolygonPoints: number;
   readonly polygonWorkers: { readonly threads: number; readonly maxQueue: number };
+  /** Bytes of query responses kept per data version (RESPONSE_CACHE_MB); 0: off. */
+  readonly responseCacheBytes: number;
   readonly auth: { readonly anonymousRoles: readonly ('READER' | 'PLANNER')[]; readonly apiKeyCacheSeconds: number };
   readonly imports: { readonly maxBytes: number; readonly maxRows: number };
   readonly boundaryToleranceMeters: number;
@@ -116,6 +118,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     coverageCacheEntries: e.COVERAGE_CACHE_ENTRIES,
     maxPolygonPoints: e.MAX_POLYGON_POINTS,
     polygonWorkers: Object.freeze({ threads: e.POLYGON_THREADS, maxQueue: e.POLYGON_QUEUE }),
+    responseCacheBytes: e.RESPONSE_CACHE_MB * 1024 * 1024,
     auth: Object.freeze({ anonymousRoles: Object.freeze([...e.ANONYMOUS_ROLES]), apiKeyCacheSeconds: e.API_KEY_CACHE_SECONDS }),
     imports: Object.freeze({ maxBytes: e.IMPORT_MAX_BYTES, maxRows: e.IMPORT_MAX_ROWS }),
     boundaryToleranceMeters: e.BOUNDARY_TOLERANCE_METERS,

@@ -41,6 +41,8 @@ export const envSchema = z.object({
   COVERAGE_CACHE_ENTRIES: z.coerce.number().int().min(0).max(100000).default(1000),
   /** Largest number of circles one coverage polygon may union (a province would be hundreds of thousands). */
   MAX_POLYGON_POINTS: z.coerce.number().int().min(1).max(1_000_000).default(20000),
+  /** Memory for whole query responses kept until the data changes (MB); 0 turns the response cache off. */
+  RESPONSE_CACHE_MB: z.coerce.number().int().min(0).max(16384).default(64),
   /** Worker threads computing coverage polygons off the request thread; 0 computes them on it. */
   POLYGON_THREADS: z.coerce.number().int().min(0).max(16).default(1),
   /** Polygons that may wait for a worker thread; more are refused with SERVICE_UNAVAILABLE. */

@@ -16,6 +16,8 @@ export interface MetricsSources {
   readonly coverageCache: () => { readonly hits: number; readonly misses: number; readonly engineLoads: number };
   /** Coverage polygon worker threads (CoveragePolygonPool): polygons computed and refused since start, waiting now. */
   readonly polygons?: () => { readonly computed: number; readonly refused: number; readonly queued: number };
+  /** The GraphQL response cache (RESPONSE_CACHE_MB), when on. */
+  readonly responseCache?: () => { readonly hits: number; readonly misses: number; readonly skipped: number; readonly entries: number; readonly bytes: number };
 }
 
 /** Operation names are chosen by clients; past this many distinct ones, new names count as "other". */
@@ -131,6 +133,20 @@ export class Metrics {
     fromStats('coverage_cache_hits_total', 'Coverage results served from the cache.', () => sources.coverageCache().hits);
     fromStats('coverage_cache_misses_total', 'Coverage results computed (cache misses).', () => sources.coverageCache().misses);
     fromStats('coverage_engine_loads_total', 'Coverage engine (re)loads after a data change.', () => sources.coverageCache().engineLoads);
+    const responses = sources.responseCache;
+    if (responses) {
+      fromStats('graphql_response_cache_hits_total', 'Query responses served from the response cache.', () => responses().hits);
+      fromStats('graphql_response_cache_misses_total', 'Cacheable queries executed (not in the response cache).', () => responses().misses);
+      fromStats('graphql_response_cache_skipped_total', 'Executed responses not kept (errors, or too large).', () => responses().skipped);
+      new Gauge({
+        name: 'graphql_response_cache_bytes',
+        help: 'Size of the responses held (serialized JSON).',
+        registers: [this.registry],
+        collect() {
+          this.set(responses().bytes);
+        },
+      });
+    }
     const polygons = sources.polygons;
     if (polygons) {
       fromStats('coverage_polygons_computed_total', 'Coverage polygons computed (worker threads, or inline with POLYGON_THREADS=0).', () => polygons().computed);

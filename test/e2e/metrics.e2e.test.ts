@@ -44,6 +44,8 @@ const post = (baseUrl: string, body: unknown, headers: Record<string, string> = 
   }));
 
 const COVERAGE = 'query KaiyangChronicCoverage { coverage(areaCode: "520121", itemCode: "CHRONIC_DISEASE_CERT") { villageCount coveredVillageCount } }';
+/** The same coverage with other fields: not the same response (the response cache misses), the same coverage result (its cache hits). */
+const coverageWith = (fields: string) => `query KaiyangChronicCoverage { coverage(areaCode: "520121", itemCode: "CHRONIC_DISEASE_CERT") { ${fields} } }`;
 const OVERVIEW = 'query KaiyangName { area(code: "520121") { name } }';
 
 describe('GET /metrics (e2e)', () => {
@@ -57,7 +59,7 @@ describe('GET /metrics (e2e)', () => {
     ({ url: baseUrl } = await t.app.listen(0, '127.0.0.1'));
     for (let i = 0; i < 3; i++) expect((await post(baseUrl, { query: OVERVIEW })).status).toBe(200);
     expect((await post(baseUrl, { query: COVERAGE })).body.errors).toBeUndefined(); // computed: a cache miss
-    expect((await post(baseUrl, { query: COVERAGE })).body.errors).toBeUndefined(); // the same again: a hit
+    expect((await post(baseUrl, { query: coverageWith('population') })).body.errors).toBeUndefined(); // the same result again: a hit
     expect((await post(baseUrl, { query: 'query Broken { area(code: "520121") { nonsense } }' })).status).toBe(400);
     expect((await post(baseUrl, { query: '{ village(code: "520121999999") { name } }' })).body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
@@ -117,8 +119,16 @@ describe('GET /metrics (e2e)', () => {
     expect(value(samples, 'coverage_engine_loads_total')).toBe(1);
   });
 
+  it('counts response cache hits, misses and responses not kept', () => {
+    // KaiyangName 3× (1 miss, 2 hits), the two coverage queries (2 misses), the unknown village (a miss, not kept: an error).
+    expect(value(samples, 'graphql_response_cache_hits_total')).toBe(2);
+    expect(value(samples, 'graphql_response_cache_misses_total')).toBe(4);
+    expect(value(samples, 'graphql_response_cache_skipped_total')).toBe(1);
+    expect(value(samples, 'graphql_response_cache_bytes')).toBeGreaterThan(0);
+  });
+
   it('adds what happened since the last scrape, and has the default process metrics', async () => {
-    await post(baseUrl, { query: COVERAGE });
+    await post(baseUrl, { query: coverageWith('population coveredPopulation') });
     const again = parseMetrics(await (await fetch(`${baseUrl}/metrics`)).text());
     expect(value(again, 'coverage_cache_hits_total')).toBe(2);
     expect(value(again, 'coverage_cache_misses_total')).toBe(1);
