@@ -289,6 +289,8 @@ function random(seed: number): () => number {
 function requestMaker(w: Workload, seed: number) {
   const next = random(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)];
+  const coverageBody = (query: string, operationName: string, areas: string[]) =>
+    JSON.stringify({ query, operationName, variables: { area: pick(areas), item: pick(w.items), mode: pick(MODES), minutes: pick(MINUTES) } });
   return (): { kind: Kind; body: string } => {
     let r = next();
     const kind = MIX.find(([, share]) => (r -= share) < 0)?.[0] ?? 'directory';
@@ -300,23 +302,9 @@ function requestMaker(w: Workload, seed: number) {
       case 'area':
         return { kind, body: JSON.stringify({ query: AREA_QUERY, operationName: 'Area', variables: { code: pick(w.areas) } }) };
       case 'map':
-        return {
-          kind,
-          body: JSON.stringify({
-            query: MAP_QUERY,
-            operationName: 'MapView',
-            variables: { area: pick(w.mapAreas), item: pick(w.items), mode: pick(MODES), minutes: pick(MINUTES) },
-          }),
-        };
+        return { kind, body: coverageBody(MAP_QUERY, 'MapView', w.mapAreas) };
       default:
-        return {
-          kind,
-          body: JSON.stringify({
-            query: COVERAGE_QUERY,
-            operationName: 'Coverage',
-            variables: { area: pick(w.coverageAreas), item: pick(w.items), mode: pick(MODES), minutes: pick(MINUTES) },
-          }),
-        };
+        return { kind, body: coverageBody(COVERAGE_QUERY, 'Coverage', w.coverageAreas) };
     }
   };
 }

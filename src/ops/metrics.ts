@@ -133,32 +133,27 @@ export class Metrics {
     fromStats('coverage_cache_hits_total', 'Coverage results served from the cache.', () => sources.coverageCache().hits);
     fromStats('coverage_cache_misses_total', 'Coverage results computed (cache misses).', () => sources.coverageCache().misses);
     fromStats('coverage_engine_loads_total', 'Coverage engine (re)loads after a data change.', () => sources.coverageCache().engineLoads);
+    const gauge = (name: string, help: string, read: () => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.set(read());
+        },
+      });
     const responses = sources.responseCache;
     if (responses) {
       fromStats('graphql_response_cache_hits_total', 'Query responses served from the response cache.', () => responses().hits);
       fromStats('graphql_response_cache_misses_total', 'Cacheable queries executed (not in the response cache).', () => responses().misses);
       fromStats('graphql_response_cache_skipped_total', 'Executed responses not kept (errors, or too large).', () => responses().skipped);
-      new Gauge({
-        name: 'graphql_response_cache_bytes',
-        help: 'Size of the responses held (serialized JSON).',
-        registers: [this.registry],
-        collect() {
-          this.set(responses().bytes);
-        },
-      });
+      gauge('graphql_response_cache_bytes', 'Size of the responses held (serialized JSON).', () => responses().bytes);
     }
     const polygons = sources.polygons;
     if (polygons) {
       fromStats('coverage_polygons_computed_total', 'Coverage polygons computed (worker threads, or inline with POLYGON_THREADS=0).', () => polygons().computed);
       fromStats('coverage_polygons_refused_total', 'Coverage polygons refused because POLYGON_QUEUE were already waiting.', () => polygons().refused);
-      new Gauge({
-        name: 'coverage_polygons_queued',
-        help: 'Coverage polygons waiting for a worker thread.',
-        registers: [this.registry],
-        collect() {
-          this.set(polygons().queued);
-        },
-      });
+      gauge('coverage_polygons_queued', 'Coverage polygons waiting for a worker thread.', () => polygons().queued);
     }
   }
 
