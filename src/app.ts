@@ -67,7 +67,7 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
     : null;
   if (metrics) {
     app.use(metrics.httpMiddleware());
-    app.get('/metrics', metrics.handler());
+    app.get('/metrics', metrics.handler(config.metricsToken));
   }
 
   const httpServer = http.createServer(app);

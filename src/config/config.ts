@@ -28,6 +28,8 @@ export interface Config {
   readonly rateLimit: RateLimitConfig;
   readonly introspection: boolean;
   readonly metricsEnabled: boolean;
+  /** Bearer token GET /metrics requires (METRICS_TOKEN); null: none. */
+  readonly metricsToken: string | null;
   /** Express "trust proxy" (TRUST_PROXY); false: the socket's peer is the client. */
   readonly trustProxy: boolean | number | string;
 }
@@ -138,6 +140,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }),
     introspection: e.INTROSPECTION ?? e.NODE_ENV !== 'production',
     metricsEnabled: e.METRICS_ENABLED,
+    metricsToken: e.METRICS_TOKEN ?? null,
     trustProxy: e.TRUST_PROXY ?? false,
   });
 }

@@ -93,6 +93,8 @@ export const envSchema = z.object({
   INTROSPECTION: booleanString.optional(),
   /** Prometheus text format at GET /metrics. */
   METRICS_ENABLED: booleanString.default(true),
+  /** When set, GET /metrics asks for `Authorization: Bearer <METRICS_TOKEN>` (Prometheus: `authorization.credentials`). */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -19,6 +20,8 @@ export interface MetricsSources {
   /** The GraphQL response cache (RESPONSE_CACHE_MB), when on. */
   readonly responseCache?: () => { readonly hits: number; readonly misses: number; readonly skipped: number; readonly entries: number; readonly bytes: number };
 }
+
+const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
 
 /** Operation names are chosen by clients; past this many distinct ones, new names count as "other". */
 export const MAX_OPERATION_LABELS = 200;
@@ -182,8 +185,17 @@ export class Metrics {
   }
 
   /** GET /metrics: the Prometheus text format. */
-  handler(): RequestHandler {
-    return async (_req, res, next) => {
+  /** GET /metrics; with a token, only for `Authorization: Bearer <token>` (compared in constant time). */
+  handler(token: string | null = null): RequestHandler {
+    const expected = token === null ? null : digest(token);
+    return async (req, res, next) => {
+      if (expected !== null) {
+        const given = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
+        if (given === undefined || !timingSafeEqual(digest(given), expected)) {
+          res.status(401).set('www-authenticate', 'Bearer realm="metrics"').type('text/plain').send('GET /metrics needs Authorization: Bearer <METRICS_TOKEN>.\n');
+          return;
+        }
+      }
       try {
         res.set('content-type', this.registry.contentType).send(await this.registry.metrics());
       } catch (err) {

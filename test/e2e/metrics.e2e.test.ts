@@ -137,6 +137,26 @@ describe('GET /metrics (e2e)', () => {
     expect(value(again, 'nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
   });
 
+  it('with METRICS_TOKEN, answers only a scrape with that bearer token (401 otherwise)', async () => {
+    const token = 'metrics-token-for-the-test-0123';
+    const guarded = await createTestApp({ METRICS_TOKEN: token });
+    try {
+      const { url } = await guarded.app.listen(0, '127.0.0.1');
+      const scrape = (authorization?: string) => fetch(`${url}/metrics`, { headers: authorization ? { authorization } : {} });
+      const none = await scrape();
+      expect(none.status).toBe(401);
+      expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(await none.text()).toMatch(/METRICS_TOKEN/);
+      expect((await scrape(`Bearer ${token}x`)).status).toBe(401);
+      expect((await scrape(`Basic ${token}`)).status).toBe(401);
+      const ok = await scrape(`Bearer ${token}`);
+      expect(ok.status).toBe(200);
+      expect(await ok.text()).toMatch(/^http_requests_total\{method="GET",route="\/metrics",status="401"\} 3$/m);
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('keeps each app instance’s metrics to itself; METRICS_ENABLED=false turns /metrics off', async () => {
     const other = await createTestApp({ METRICS_ENABLED: 'false' });
     try {
