@@ -19,7 +19,7 @@ import { bodyTooLarge, formatLimitErrors } from './graphql/plugins/limit-errors'
 import { armorProtection, createLimitsPlugin } from './graphql/plugins/limits.plugin';
 import { createMetricsPlugin } from './graphql/plugins/metrics.plugin';
 import { DEFAULT_LIST_SIZE } from './graphql/plugins/query-cost';
-import { createRateLimitPlugin, exposeClientAddress } from './graphql/plugins/rate-limit.plugin';
+import { createRateLimiter, exposeClientAddress } from './graphql/plugins/rate-limit.plugin';
 import { createRequestLoggingPlugin } from './graphql/plugins/request-logging.plugin';
 import { createResponseCache } from './graphql/plugins/response-cache.plugin';
 import { Metrics, type PoolStats } from './ops/metrics';
@@ -73,7 +73,7 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
   const httpServer = http.createServer(app);
   const { limits } = config;
   const armor = armorProtection(limits, { hideSuggestions: !config.introspection });
-  const rateLimit = createRateLimitPlugin(config.rateLimit, logger);
+  const rateLimit = createRateLimiter(config.rateLimit, logger);
   const apollo = new ApolloServer<Context>({
     schema,
     logger,
@@ -93,7 +93,7 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
       ...armor.plugins,
       // Cost before the rate limit: the limiter charges the cost computed here.
       createLimitsPlugin(limits, { ...config.pagination, listSize: DEFAULT_LIST_SIZE }),
-      ...(rateLimit ? [rateLimit] : []),
+      ...(rateLimit ? [rateLimit.plugin] : []),
       // After the cost check and the rate limiter: a cached answer is charged like a computed one.
       ...(responseCache ? [responseCache.plugin] : []),
       ...(metrics ? [createMetricsPlugin(metrics)] : []),
@@ -142,7 +142,7 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
   });
   // Tiles, TileJSON, the /map page and the offline explorer (GET /graphql from a browser).
   // Bulk imports as file uploads (EDITOR keys); the same write path as the import mutations.
-  app.use(createImportRouter({ services, maxBytes: config.imports.maxBytes, logger }));
+  app.use(createImportRouter({ services, maxBytes: config.imports.maxBytes, logger, rateLimit }));
   app.use(createMapRouter({ config, logger, repositories, services, createContext: () => createContext(contextDeps) }));
   app.use(
     '/graphql',

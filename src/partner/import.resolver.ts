@@ -2,9 +2,12 @@ import { Args, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../graphql/context';
 import { actorOf } from './actor';
 import { ImportArgs } from './import.args';
+import { importCost } from './import-cost';
 import type { ImportService } from './import.service';
 import { Role } from './role.enum';
 import { WriteReport } from './write-report.type';
+
+const byteLength = (args: Record<string, unknown>): number => (typeof args.content === 'string' ? Buffer.byteLength(args.content) : 0);
 
 const caller = (ctx: Context) => ({ viewer: ctx.viewer, actor: actorOf(ctx) });
 
@@ -14,6 +17,7 @@ export class ImportResolver {
 
   @Authorized(Role.EDITOR)
   @Mutation(() => WriteReport, {
+    complexity: ({ args }) => importCost(byteLength(args)),
     description:
       'Creates or replaces service points by id from CSV (header: id,name,kind,status,area_code,village_code,longitude,latitude,address,phone,opening_hours,item_codes) or GeoJSON Points with those properties (EDITOR).',
   })
@@ -22,7 +26,9 @@ export class ImportResolver {
   }
 
   @Authorized(Role.EDITOR)
-  @Mutation(() => WriteReport, { description: 'Creates or replaces villages by code from CSV (header: code,name,longitude,latitude,population) or GeoJSON Points (EDITOR).' })
+  @Mutation(() => WriteReport, {
+    complexity: ({ args }) => importCost(byteLength(args)),
+    description: 'Creates or replaces villages by code from CSV (header: code,name,longitude,latitude,population) or GeoJSON Points (EDITOR).' })
   importVillages(@Args() args: ImportArgs, @Ctx() ctx: Context) {
     return this.imports.importVillages(args, caller(ctx));
   }

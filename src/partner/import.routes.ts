@@ -4,8 +4,10 @@ import { z } from 'zod';
 import { AppError, BadInputError } from '../common/errors';
 import type { Logger } from '../common/logger';
 import type { Services } from '../graphql/container';
+import { rateLimitedError, rateLimitHeaders, rateLimitKey, type RateLimiter } from '../graphql/plugins/rate-limit.plugin';
 import { actorOf } from './actor';
 import { assertRole } from './auth-checker';
+import { importCost } from './import-cost';
 import { Role } from './role.enum';
 import { ImportFormat, WriteMode } from './write-report.type';
 
@@ -26,9 +28,10 @@ const FORMAT_BY_TYPE: Record<string, ImportFormat> = {
 /**
  * `POST /imports/service-points` and `POST /imports/villages`: the file as the request body (text/csv or
  * application/geo+json, up to IMPORT_MAX_BYTES), options in the query string; the answer is the WriteReport as
- * JSON. Same key, roles and write path as the importServicePoints / importVillages mutations.
+ * JSON. Same key, roles, cost (importCost, from the same rate-limit budget) and write path as the
+ * importServicePoints / importVillages mutations.
  */
-export function createImportRouter(deps: { services: Services; maxBytes: number; logger: Logger }): express.Router {
+export function createImportRouter(deps: { services: Services; maxBytes: number; logger: Logger; rateLimit: RateLimiter | null }): express.Router {
   const router = express.Router();
   const body = express.text({ type: Object.keys(FORMAT_BY_TYPE), limit: deps.maxBytes });
   const handle = (entity: 'service-points' | 'villages') => async (req: Request, res: Response, next: NextFunction) => {
@@ -43,6 +46,17 @@ export function createImportRouter(deps: { services: Services; maxBytes: number;
       const parsed = query.safeParse(req.query);
       if (!parsed.success) throw new BadInputError(`Bad query parameter: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
       const q = parsed.data;
+      // Charged like a query of importCost points (1 per KiB), from the same per-key budget, before any work.
+      const cost = importCost(Buffer.byteLength(req.body));
+      const decision = await deps.rateLimit?.consume(rateLimitKey(viewer, req.ip), cost);
+      if (decision) {
+        for (const [name, value] of rateLimitHeaders(decision.state)) res.setHeader(name, value);
+        if (!decision.allowed) {
+          const error = rateLimitedError(`this upload (${Buffer.byteLength(req.body).toLocaleString('en')} bytes)`, cost, decision.state);
+          res.setHeader('retry-after', String(error.extensions.retryAfterSeconds));
+          throw error;
+        }
+      }
       const request = {
         format: q.format ? (q.format.toUpperCase() as ImportFormat) : format,
         content: req.body,
@@ -72,7 +86,7 @@ export function createImportRouter(deps: { services: Services; maxBytes: number;
     }
     if (!(err instanceof GraphQLError)) return next(err);
     const code = String(err.extensions.code ?? 'BAD_USER_INPUT');
-    const status = code === 'UNAUTHENTICATED' ? 401 : code === 'FORBIDDEN' ? 403 : code === 'LIMIT_EXCEEDED' ? 413 : code === 'SERVICE_UNAVAILABLE' ? 503 : 400;
+    const status = code === 'UNAUTHENTICATED' ? 401 : code === 'FORBIDDEN' ? 403 : code === 'LIMIT_EXCEEDED' ? 413 : code === 'RATE_LIMITED' ? 429 : code === 'SERVICE_UNAVAILABLE' ? 503 : 400;
     if (!(err instanceof AppError)) deps.logger.warn({ err }, 'import failed');
     const { http: _http, ...extensions } = err.extensions;
     res.status(status).json({ errors: [{ message: err.message, extensions: { ...extensions, code } }] });

@@ -293,6 +293,40 @@ describe('query limits (e2e)', () => {
       expect(reply.headers.get('ratelimit-remaining')).toBe(String(LIMIT));
     });
 
+    it('charges imports by size (10 + 1 per KiB), inline and uploaded, and refuses an upload the budget cannot pay before any work', async () => {
+      const { secret, apiKey } = await t.app.services.apiKey.create({ name: `rate-limit-import-${crypto.randomUUID()}`, roles: [Role.EDITOR], areaCodes: ['520121'] }, CLI_ACTOR);
+      const auth = { ...from('198.51.100.4'), authorization: `Bearer ${secret}` };
+      const csvOf = (kib: number) => {
+        const header = 'code,name,longitude,latitude,population\n';
+        const row = '520121001999,测试村,106.9612,27.0613,10\n';
+        return header + row.repeat(Math.ceil((kib * 1024 - header.length) / Buffer.byteLength(row)));
+      };
+      const costOf = (text: string) => 10 + Math.ceil(Buffer.byteLength(text) / 1024);
+      const audits = async () => (await t.db.dataSource.query(`SELECT count(*)::int AS n FROM audit_log WHERE actor_key_id = $1`, [apiKey.id]))[0].n as number;
+
+      const inline = csvOf(100);
+      const mutation = await post(baseUrl, { query: 'mutation($c: String!) { importVillages(format: CSV, content: $c, dryRun: true) { __typename } }', variables: { c: inline } }, auth);
+      expect(mutation.status).toBe(200);
+      expect(mutation.headers.get('ratelimit-remaining')).toBe(String(LIMIT - costOf(inline)));
+
+      const upload = csvOf(600);
+      const send = () => fetch(`${baseUrl}/imports/villages?dryRun=true`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body: upload });
+      const first = await send();
+      expect(first.status).toBe(200);
+      const left = LIMIT - costOf(inline) - costOf(upload);
+      expect(first.headers.get('ratelimit-remaining')).toBe(String(left));
+
+      const before = await audits();
+      const refused = await send();
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(refused.headers.get('ratelimit-remaining')).toBe(String(left));
+      const body = (await refused.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
+      expect(body.errors[0]!.extensions).toMatchObject({ code: 'RATE_LIMITED', cost: costOf(upload), remaining: left });
+      expect(body.errors[0]!.message).toMatch(/this upload \(.+ bytes\) costs/);
+      expect(await audits()).toBe(before);
+    });
+
     it('does not limit in-process operations (tests, tools)', async () => {
       for (let i = 0; i < 5; i++) expect((await t.execute(PAGE)).errors).toBeUndefined();
     });

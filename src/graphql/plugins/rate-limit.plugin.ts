@@ -46,7 +46,7 @@ export function rateLimitHeaders(state: RateLimitState): [string, string][] {
   ];
 }
 
-interface Decision {
+export interface Decision {
   readonly allowed: boolean;
   readonly state: RateLimitState;
 }
@@ -105,6 +105,15 @@ class CostBudget {
   }
 }
 
+/** RATE_LIMITED for `what` (a query, an upload) that costs more than what is left this minute. */
+export function rateLimitedError(what: string, cost: number, state: RateLimitState): RateLimitedError {
+  const retryAfterSeconds = Math.max(1, Math.ceil(state.msBeforeReset / 1000));
+  return new RateLimitedError(
+    `Rate limit: ${what} costs ${cost.toLocaleString('en')} points and ${state.remaining.toLocaleString('en')} of ${state.limit.toLocaleString('en')} are left for this minute (RATE_LIMIT_COST_PER_MINUTE, per API key or, without one, per client address). Retry after ${retryAfterSeconds} s, or ask for less.`,
+    { limit: state.limit, cost, remaining: state.remaining, retryAfterSeconds },
+  );
+}
+
 function setHeaders(headers: HeaderMap, state: RateLimitState): void {
   for (const [name, value] of rateLimitHeaders(state)) headers.set(name, value);
 }
@@ -115,7 +124,13 @@ function setHeaders(headers: HeaderMap, state: RateLimitState): void {
  * Retry-After. Every HTTP response carries RateLimit-Limit, -Remaining, -Reset and -Policy. Operations run in
  * process (no HTTP request: tests, tools) are not limited. Null when RATE_LIMIT_COST_PER_MINUTE is 0.
  */
-export function createRateLimitPlugin(config: RateLimitConfig, logger: Logger): ApolloServerPlugin<Context> | null {
+export interface RateLimiter {
+  readonly plugin: ApolloServerPlugin<Context>;
+  /** For work outside GraphQL (the upload routes): spends `cost` from `key`'s budget; null when the store is down. */
+  consume(key: string, cost: number): Promise<Decision | null>;
+}
+
+export function createRateLimiter(config: RateLimitConfig, logger: Logger): RateLimiter | null {
   if (config.costPerMinute === 0) return null;
   const options = { points: config.costPerMinute, duration: WINDOW_SECONDS, keyPrefix: config.keyPrefix };
   let redis: Redis | null = null;
@@ -130,7 +145,7 @@ export function createRateLimitPlugin(config: RateLimitConfig, logger: Logger): 
   const budget = new CostBudget(limiter, logger.child({ component: 'rate-limit' }));
   redis?.on('error', (err) => budget.warn(err));
 
-  return {
+  const plugin: ApolloServerPlugin<Context> = {
     async serverWillStart() {
       return {
         async serverWillStop() {
@@ -153,11 +168,8 @@ export function createRateLimitPlugin(config: RateLimitConfig, logger: Logger): 
           setHeaders(requestContext.response.http.headers, decision.state);
           headersSet = true;
           if (decision.allowed) return null;
-          const retryAfterSeconds = Math.max(1, Math.ceil(decision.state.msBeforeReset / 1000));
-          const error = new RateLimitedError(
-            `Rate limit: this query costs ${cost.toLocaleString('en')} points and ${decision.state.remaining.toLocaleString('en')} of ${decision.state.limit.toLocaleString('en')} are left for this minute (RATE_LIMIT_COST_PER_MINUTE, per API key or, without one, per client address). Retry after ${retryAfterSeconds} s, or ask for less.`,
-            { limit: decision.state.limit, cost, remaining: decision.state.remaining, retryAfterSeconds },
-          );
+          const error = rateLimitedError('this query', cost, decision.state);
+          const { retryAfterSeconds } = error.extensions as { retryAfterSeconds: number };
           return {
             http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) },
             body: { kind: 'single', singleResult: { errors: [{ message: error.message, extensions: { ...error.extensions } }] } },
@@ -171,4 +183,5 @@ export function createRateLimitPlugin(config: RateLimitConfig, logger: Logger): 
       };
     },
   };
+  return { plugin, consume: (key, cost) => budget.consume(key, cost) };
 }
