@@ -46,7 +46,7 @@ export const envSchema = z.object({
   /** Worker threads computing coverage polygons off the request thread; 0 computes them on it. */
   POLYGON_THREADS: z.coerce.number().int().min(0).max(16).default(1),
   /** Polygons that may wait for a worker thread; more are refused with SERVICE_UNAVAILABLE. */
-  POLYGON_QUEUE: z.coerce.number().int().min(1).max(10000).default(32),
+  POLYGON_QUEUE: z.coerce.number().int().min(1).max(10000).default(256),
   /** Roles a request without an API key gets: "none", or READER and/or PLANNER (anonymous access is read-only). */
   ANONYMOUS_ROLES: z
     .string()

@@ -5,6 +5,13 @@ import unionCircles, { type CoveragePolygonResult, type CoveragePolygonTask } fr
 
 const WORKER = workerFile(__filename, 'coverage-polygon.worker');
 
+/**
+ * Polygons of at most this many circles (a township, most map tiles: a few milliseconds) are computed on the
+ * calling thread: cheaper than the hand-over, and they never wait behind a city-wide union or fill the queue
+ * when a map asks for a screenful of tiles at once.
+ */
+export const INLINE_MAX_CIRCLES = 100;
+
 /** Rough CPU cost of one circle in a union (ms): 2,000 circles take 0.1–0.2 s. Orders the queue, nothing else. */
 const MS_PER_CIRCLE = 0.1;
 
@@ -58,7 +65,8 @@ export interface CoveragePolygonPoolOptions {
  */
 export class CoveragePolygonPool {
   private pool: Piscina<CoveragePolygonTask, CoveragePolygonResult> | null = null;
-  readonly stats = { computed: 0, refused: 0 };
+  /** Computed in all, of which on the calling thread (small, or POLYGON_THREADS=0); refused (queue full). */
+  readonly stats = { computed: 0, inline: 0, refused: 0 };
 
   constructor(private readonly options: CoveragePolygonPoolOptions) {}
 
@@ -72,9 +80,11 @@ export class CoveragePolygonPool {
   }
 
   async union(task: CoveragePolygonTask): Promise<CoveragePolygonResult> {
-    if (this.options.threads === 0) {
+    if (this.options.threads === 0 || task.centers.length <= INLINE_MAX_CIRCLES) {
+      const result = unionCircles(task);
       this.stats.computed++;
-      return unionCircles(task);
+      this.stats.inline++;
+      return result;
     }
     const pool = (this.pool ??= this.start());
     if (pool.queueSize >= this.options.maxQueue) {

@@ -77,7 +77,7 @@ export class CoverageService {
   ) {}
 
   /** Polygon worker counters, for /metrics. */
-  get polygonStats(): { computed: number; refused: number; queued: number } {
+  get polygonStats(): { computed: number; inline: number; refused: number; queued: number } {
     return { ...this.polygons.stats, queued: this.polygons.queued };
   }
 

@@ -16,7 +16,7 @@ export interface MetricsSources {
   /** Coverage result cache counters since start (CoverageService.stats). */
   readonly coverageCache: () => { readonly hits: number; readonly misses: number; readonly engineLoads: number };
   /** Coverage polygon worker threads (CoveragePolygonPool): polygons computed and refused since start, waiting now. */
-  readonly polygons?: () => { readonly computed: number; readonly refused: number; readonly queued: number };
+  readonly polygons?: () => { readonly computed: number; readonly inline: number; readonly refused: number; readonly queued: number };
   /** The GraphQL response cache (RESPONSE_CACHE_MB), when on. */
   readonly responseCache?: () => { readonly hits: number; readonly misses: number; readonly skipped: number; readonly entries: number; readonly bytes: number };
 }
@@ -154,7 +154,8 @@ export class Metrics {
     }
     const polygons = sources.polygons;
     if (polygons) {
-      fromStats('coverage_polygons_computed_total', 'Coverage polygons computed (worker threads, or inline with POLYGON_THREADS=0).', () => polygons().computed);
+      fromStats('coverage_polygons_computed_total', 'Coverage polygons computed.', () => polygons().computed);
+      fromStats('coverage_polygons_inline_total', 'Of those, computed on the request thread (small ones, or all with POLYGON_THREADS=0).', () => polygons().inline);
       fromStats('coverage_polygons_refused_total', 'Coverage polygons refused because POLYGON_QUEUE were already waiting.', () => polygons().refused);
       gauge('coverage_polygons_queued', 'Coverage polygons waiting for a worker thread.', () => polygons().queued);
     }

@@ -145,7 +145,8 @@ describe('starting the compiled server (e2e)', () => {
     const polygonRes = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ coverage(areaCode: "520121", itemCode: "CHRONIC_DISEASE_CERT") { polygonAreaKm2 polygon } }' }),
+      // A village-level item: Kaiyang's ~180 points, more than INLINE_MAX_CIRCLES, so a worker thread computes it.
+      body: JSON.stringify({ query: '{ coverage(areaCode: "520121", itemCode: "RESIDENT_ENROLMENT") { polygonAreaKm2 polygon } }' }),
     });
     const polygonBody = (await polygonRes.json()) as { data?: { coverage: { polygonAreaKm2: number; polygon: { type: string; coordinates: unknown[] } } }; errors?: unknown };
     expect(polygonBody.errors).toBeUndefined();
@@ -154,6 +155,7 @@ describe('starting the compiled server (e2e)', () => {
     expect(polygonBody.data!.coverage.polygonAreaKm2).toBeGreaterThan(0);
     const metrics = await (await fetch(new URL('/metrics', url))).text();
     expect(metrics).toMatch(/^coverage_polygons_computed_total 1$/m);
+    expect(metrics).toMatch(/^coverage_polygons_inline_total 0$/m);
 
     const signalled = Date.now();
     server.child.kill('SIGTERM');

@@ -1,6 +1,6 @@
 import type { Polygon } from 'geojson';
 import { queueOptionsSymbol, type PiscinaTask } from 'piscina';
-import { CheapestFirstQueue, CoveragePolygonPool } from '../../../src/coverage/coverage-polygon.pool';
+import { CheapestFirstQueue, CoveragePolygonPool, INLINE_MAX_CIRCLES } from '../../../src/coverage/coverage-polygon.pool';
 import { coveragePolygon } from '../../../src/geo/coverage-polygon';
 import { geodesicAreaKm2 } from '../../../src/geo/geodesic-area-km2';
 
@@ -9,6 +9,8 @@ const CLIP: Polygon = { type: 'Polygon', coordinates: [[[106.7, 26.8], [107.3, 2
 const CENTERS: [number, number][] = [];
 for (let i = 0; i < 30; i++) for (let j = 0; j < 30; j++) CENTERS.push([106.7 + i * 0.02 + (j % 2) * 0.007, 26.8 + j * 0.018]);
 const RADIUS_METERS = 1250;
+/** The fewest circles that go to a worker thread; fewer are computed on the calling thread. */
+const SMALLEST_FOR_A_WORKER = CENTERS.slice(0, INLINE_MAX_CIRCLES + 1);
 
 /** Counts turns of the event loop (setImmediate chain) until stopped: how much else this thread got to do meanwhile. */
 function countTurns(): () => number {
@@ -45,7 +47,7 @@ describe('CoveragePolygonPool', () => {
 
   it('keeps the calling thread free while a worker computes; inline (0 threads) it is blocked until done', async () => {
     const workers = pool(1);
-    await workers.union({ centers: CENTERS.slice(0, 2), radiusMeters: RADIUS_METERS, clip: CLIP }); // threads started
+    await workers.union({ centers: SMALLEST_FOR_A_WORKER, radiusMeters: RADIUS_METERS, clip: CLIP }); // threads started
 
     const stopWorker = countTurns();
     await workers.union({ centers: CENTERS, radiusMeters: RADIUS_METERS, clip: CLIP });
@@ -61,7 +63,7 @@ describe('CoveragePolygonPool', () => {
 
   it('refuses polygons beyond POLYGON_QUEUE with SERVICE_UNAVAILABLE, computes the others, and counts both', async () => {
     const busy = pool(1, 1);
-    await busy.union({ centers: CENTERS.slice(0, 2), radiusMeters: RADIUS_METERS, clip: CLIP });
+    await busy.union({ centers: SMALLEST_FOR_A_WORKER, radiusMeters: RADIUS_METERS, clip: CLIP });
     const outcomes = await Promise.allSettled(Array.from({ length: 6 }, () => busy.union({ centers: CENTERS, radiusMeters: RADIUS_METERS, clip: CLIP })));
     const refused = outcomes.filter((o) => o.status === 'rejected');
     // One thread runs one polygon at a time and one may wait: at most two of six submitted at once get through.
@@ -72,17 +74,18 @@ describe('CoveragePolygonPool', () => {
       expect(err.extensions?.code).toBe('SERVICE_UNAVAILABLE');
       expect(err.message).toMatch(/POLYGON_QUEUE/);
     }
-    expect(busy.stats).toEqual({ computed: 1 + outcomes.length - refused.length, refused: refused.length });
+    expect(busy.stats).toEqual({ computed: 1 + outcomes.length - refused.length, inline: 0, refused: refused.length });
     expect(busy.queued).toBe(0);
   });
 
   it('a small polygon waiting behind a big one goes first; equal ones keep their order', async () => {
     const workers = pool(1);
-    await workers.union({ centers: CENTERS.slice(0, 2), radiusMeters: RADIUS_METERS, clip: CLIP });
+    await workers.union({ centers: SMALLEST_FOR_A_WORKER, radiusMeters: RADIUS_METERS, clip: CLIP });
     const done: string[] = [];
     const run = (name: string, centers: [number, number][]) => workers.union({ centers, radiusMeters: RADIUS_METERS, clip: CLIP }).then(() => done.push(name));
     // All submitted at once: "big 1" takes the thread, the rest wait and are ordered by arrival + estimated cost.
-    await Promise.all([run('big 1', CENTERS), run('big 2', CENTERS), run('small 1', CENTERS.slice(0, 5)), run('small 2', CENTERS.slice(5, 10))]);
+    const small = INLINE_MAX_CIRCLES + 10; // still for a worker, ~8 times cheaper than "big"
+    await Promise.all([run('big 1', CENTERS), run('big 2', CENTERS), run('small 1', CENTERS.slice(0, small)), run('small 2', CENTERS.slice(small, 2 * small))]);
     expect(done).toEqual(['big 1', 'small 1', 'small 2', 'big 2']);
   });
 
@@ -98,18 +101,34 @@ describe('CoveragePolygonPool', () => {
 
   it('passes a worker-side error back to the caller, and the pool goes on working', async () => {
     const workers = pool(1);
-    await expect(workers.union({ centers: [[200, 27]], radiusMeters: RADIUS_METERS, clip: null })).rejects.toThrow(/out of range/);
-    const after = await workers.union({ centers: CENTERS.slice(0, 3), radiusMeters: RADIUS_METERS, clip: CLIP });
+    await expect(workers.union({ centers: [...SMALLEST_FOR_A_WORKER, [200, 27]], radiusMeters: RADIUS_METERS, clip: null })).rejects.toThrow(/out of range/);
+    const after = await workers.union({ centers: SMALLEST_FOR_A_WORKER, radiusMeters: RADIUS_METERS, clip: CLIP });
     expect(after.polygon.coordinates.length).toBeGreaterThan(0);
+  });
+
+  it('computes small polygons on the calling thread, even while the worker is busy', async () => {
+    const workers = pool(1);
+    const big = workers.union({ centers: CENTERS, radiusMeters: RADIUS_METERS, clip: CLIP });
+    const stop = countTurns();
+    const small = await workers.union({ centers: CENTERS.slice(0, INLINE_MAX_CIRCLES), radiusMeters: RADIUS_METERS, clip: CLIP });
+    expect(stop()).toBe(0); // done before the event loop turned: not handed to the (busy) worker
+    expect(small).toEqual({ polygon: coveragePolygon(CENTERS.slice(0, INLINE_MAX_CIRCLES), RADIUS_METERS, CLIP), areaKm2: expect.any(Number) });
+    await big;
   });
 
   it('starts again after close()', async () => {
     const workers = pool(1);
-    await workers.union({ centers: CENTERS.slice(0, 1), radiusMeters: RADIUS_METERS, clip: null });
+    await workers.union({ centers: SMALLEST_FOR_A_WORKER, radiusMeters: RADIUS_METERS, clip: CLIP });
     await workers.close();
-    const again = await workers.union({ centers: CENTERS.slice(0, 1), radiusMeters: RADIUS_METERS, clip: null });
-    // One circle of 64 chords: 0.16 % under πr² (the inscribed polygon); allow 0.5 %.
+    const again = await workers.union({ centers: SMALLEST_FOR_A_WORKER, radiusMeters: RADIUS_METERS, clip: CLIP });
+    expect(again.polygon).toEqual(coveragePolygon(SMALLEST_FOR_A_WORKER, RADIUS_METERS, CLIP));
+    expect(workers.stats.computed).toBe(2);
+  });
+
+  it('gives the geodesic area with the polygon (one circle: within 0.5 % of πr²)', async () => {
+    const one = await pool(1).union({ centers: CENTERS.slice(0, 1), radiusMeters: RADIUS_METERS, clip: null });
+    // One circle of 64 chords: 0.16 % under πr² (the inscribed polygon).
     const circleKm2 = (Math.PI * RADIUS_METERS ** 2) / 1e6;
-    expect(Math.abs(again.areaKm2 / circleKm2 - 1)).toBeLessThan(0.005);
+    expect(Math.abs(one.areaKm2 / circleKm2 - 1)).toBeLessThan(0.005);
   });
 });
