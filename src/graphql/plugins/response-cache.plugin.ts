@@ -90,12 +90,14 @@ export function createResponseCache(options: { maxBytes: number; dataVersion: ()
             // Database away: answer now rather than wait out a second connect timeout in the resolvers.
             const unavailable = asServiceUnavailable(err);
             if (!(unavailable instanceof ServiceUnavailableError)) return null; // let execution report it
+            const { http: _http, ...extensions } = unavailable.extensions;
             return {
               http: { status: 503, headers: rc.response.http.headers },
-              body: { kind: 'single', singleResult: { errors: [{ message: unavailable.message, extensions: { ...unavailable.extensions } }] } },
+              body: { kind: 'single', singleResult: { errors: [{ message: unavailable.message, extensions }] } },
             };
           }
-          if (current !== version) {
+          // Versions only grow; a request that read the version just before a write must not empty the cache again.
+          if (current !== version && (version === '' || BigInt(current) > BigInt(version))) {
             cache.clear();
             version = current;
           }
