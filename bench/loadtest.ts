@@ -160,15 +160,14 @@ async function startServer(): Promise<Server> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** CPU seconds (user + system) and resident memory of a process, from /proc (Linux); null elsewhere. */
-/** CPU seconds (utime + stime) from a /proc stat line. */
+/** CPU seconds (utime + stime) from a /proc stat line (Linux). */
 function cpuSecondsOf(statPath: string): number {
   const stat = fs.readFileSync(statPath, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** The whole process's CPU and its main (event-loop) thread's, whose thread id is the pid. */
+/** The whole process's CPU and its main (event-loop) thread's, whose thread id is the pid, and its resident memory; null off Linux. */
 function processStats(pid: number | null): { cpuSeconds: number; mainThreadCpuSeconds: number; rssMb: number } | null {
   if (pid === null) return null;
   try {
@@ -473,11 +472,11 @@ function summary(label: string, latencies: number[]): string {
 
 const SECTION = '<!-- loadtest -->';
 
-/** Replaces this database kind's block inside the "Load test" section (created at the end if missing); the rest of the file stays. */
 /** Result blocks, in the order RESULTS.md shows them: each database kind, and the variants a run may be. */
 const BLOCKS = ['embedded', 'embedded-no-response-cache', 'server', 'server-no-response-cache', 'server-city-polygons-0', 'server-city-polygons-1', 'embedded-city-polygons-0', 'embedded-city-polygons-1', 'external'];
 const NO_RESPONSE_CACHE = process.env.RESPONSE_CACHE_MB === '0';
 
+/** Replaces this run's block inside the "Load test" section (created at the end if missing); the rest of the file stays. */
 function writeResults(kind: string, block: string[]): void {
   const file = fs.existsSync(RESULTS_FILE) ? fs.readFileSync(RESULTS_FILE, 'utf8') : '';
   const first = file.indexOf(SECTION);

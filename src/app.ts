@@ -177,8 +177,8 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
     if (status >= 500) logger.error({ err }, 'unhandled HTTP error');
     if (err.type === 'entity.too.large') {
       // 413 LIMIT_EXCEEDED: which limit, its value, and how large the body was (when its length was declared).
-      const setting = req.originalUrl.startsWith('/imports/') ? 'IMPORT_MAX_BYTES' : 'MAX_BODY_BYTES';
-      const error = bodyTooLarge(setting, err.limit ?? limits.maxBodyBytes, err.length ?? err.expected);
+      // (Uploads over IMPORT_MAX_BYTES are answered by the import router itself.)
+      const error = bodyTooLarge('MAX_BODY_BYTES', err.limit ?? limits.maxBodyBytes, err.length ?? err.expected);
       res.status(413).json({ errors: [{ message: error.message, extensions: error.extensions }] });
       return;
     }

@@ -1,6 +1,6 @@
 import { Authorized, Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { AreaCodeArgs, DelegationLevelArgs } from '../common/code.args';
-import { convertGeometry } from '../geo/convert-geometry';
+import { fromWgs84 } from '../geo/convert-geometry';
 import type { Context } from '../graphql/context';
 import { CRS_ARGS, CrsArgs } from '../graphql/scalars/crs.args';
 import { GeoJSONScalar } from '../graphql/scalars/geojson.scalar';
@@ -49,7 +49,7 @@ export class AreaResolver {
   @FieldResolver(() => GeoJSONScalar, { nullable: true, complexity: 20, description: 'Boundary as a GeoJSON MultiPolygon (WGS-84); null where none is loaded (townships).' })
   async boundary(@Root() area: Area, @Args(CRS_ARGS) { crs }: CrsArgs, @Ctx() { loaders }: Context) {
     const boundary = await loaders.areaBoundary.load(area.code);
-    return boundary && convertGeometry(boundary, 'WGS84', crs);
+    return boundary && fromWgs84(boundary, crs);
   }
 
   @FieldResolver(() => GeoJSONScalar, {
@@ -63,7 +63,7 @@ export class AreaResolver {
 
   @FieldResolver(() => GeoJSONScalar, { nullable: true, description: 'Seat of government (synthetic in the seed data), GeoJSON Point.' })
   seat(@Root() area: Area, @Args(CRS_ARGS) { crs }: CrsArgs) {
-    return area.seat && convertGeometry(area.seat, 'WGS84', crs);
+    return area.seat && fromWgs84(area.seat, crs);
   }
 
   @FieldResolver(() => Int, { description: 'Villages in the area, at every level below it.' })

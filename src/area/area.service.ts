@@ -1,6 +1,6 @@
 import type { Feature, FeatureCollection, MultiPolygon } from 'geojson';
 import { NotFoundError } from '../common/errors';
-import { convertGeometry, type Crs } from '../geo/convert-geometry';
+import { fromWgs84, type Crs } from '../geo/convert-geometry';
 import type { Loaders } from '../graphql/loaders';
 import type { DelegationLevel } from '../service-item/delegation-level.enum';
 import type { ServiceItem } from '../service-item/service-item.entity';
@@ -39,7 +39,7 @@ export class AreaService {
       features.push({
         type: 'Feature',
         id: a.code,
-        geometry: convertGeometry(boundary, 'WGS84', crs),
+        geometry: fromWgs84(boundary, crs),
         properties: { code: a.code, name: a.name, level: a.level, parentCode: a.parentCode, villageCount: s?.villageCount ?? 0, population: s?.population ?? 0 },
       });
     });

@@ -3,6 +3,15 @@ import { GraphQLError } from 'graphql';
 /** The closed set of error codes clients may rely on (`extensions.code`). */
 export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'LIMIT_EXCEEDED' | 'RATE_LIMITED' | 'SERVICE_UNAVAILABLE';
 
+/**
+ * What a client is shown of a coded error: its message and extensions, without `http` (the status Apollo and the
+ * routes set from it; not for the client).
+ */
+export function clientError(err: GraphQLError): { message: string; extensions: Record<string, unknown> } {
+  const { http: _http, ...extensions } = err.extensions;
+  return { message: err.message, extensions };
+}
+
 export abstract class AppError extends GraphQLError {
   protected constructor(
     message: string,

@@ -70,22 +70,20 @@ export class CoveragePolygonPool {
 
   constructor(private readonly options: CoveragePolygonPoolOptions) {}
 
-  get threads(): number {
-    return this.options.threads;
-  }
-
   /** Polygons waiting for a thread now (for /metrics). */
   get queued(): number {
     return this.pool?.queueSize ?? 0;
   }
 
   async union(task: CoveragePolygonTask): Promise<CoveragePolygonResult> {
-    if (this.options.threads === 0 || task.centers.length <= INLINE_MAX_CIRCLES) {
-      const result = unionCircles(task);
-      this.stats.computed++;
-      this.stats.inline++;
-      return result;
-    }
+    const inline = this.options.threads === 0 || task.centers.length <= INLINE_MAX_CIRCLES;
+    const result = inline ? unionCircles(task) : await this.inWorker(task);
+    this.stats.computed++;
+    if (inline) this.stats.inline++;
+    return result;
+  }
+
+  private async inWorker(task: CoveragePolygonTask): Promise<CoveragePolygonResult> {
     const pool = (this.pool ??= this.start());
     if (pool.queueSize >= this.options.maxQueue) {
       this.stats.refused++;
@@ -95,9 +93,7 @@ export class CoveragePolygonPool {
     }
     // The symbol-keyed queue options stay here: structured clone does not copy them to the worker.
     const queued = { ...task, [queueOptionsSymbol]: { readyBy: performance.now() + task.centers.length * MS_PER_CIRCLE } satisfies QueueOptions };
-    const result = await pool.run(queued);
-    this.stats.computed++;
-    return result;
+    return pool.run(queued);
   }
 
   async close(): Promise<void> {

@@ -7,11 +7,13 @@ export interface CoveragePolygonTask {
   centers: [number, number][];
   radiusMeters: number;
   clip: Polygon | MultiPolygon | null;
+  /** false: skip the geodesic area (a map tile's piece needs none); `areaKm2` is then NaN. Default true. */
+  area?: boolean;
 }
 
 export interface CoveragePolygonResult {
   polygon: MultiPolygon;
-  /** Geodesic area of `polygon` (km²), computed here too so the request thread does not walk the rings. */
+  /** Geodesic area of `polygon` (km²), computed here too so the request thread does not walk the rings; NaN when not asked. */
   areaKm2: number;
 }
 
@@ -21,5 +23,5 @@ export interface CoveragePolygonResult {
  */
 export default function unionCircles(task: CoveragePolygonTask): CoveragePolygonResult {
   const polygon = coveragePolygon(task.centers, task.radiusMeters, task.clip);
-  return { polygon, areaKm2: geodesicAreaKm2(polygon) };
+  return { polygon, areaKm2: task.area === false ? Number.NaN : geodesicAreaKm2(polygon) };
 }

@@ -1,5 +1,5 @@
 import { Authorized, Arg, Args, Ctx, FieldResolver, Float, Query, Resolver, Root } from 'type-graphql';
-import { convertGeometry } from '../geo/convert-geometry';
+import { fromWgs84 } from '../geo/convert-geometry';
 import { ownCost } from '../graphql/plugins/query-cost';
 import { CRS_ARGS, CrsArgs } from '../graphql/scalars/crs.args';
 import type { Polygon } from 'geojson';
@@ -112,6 +112,6 @@ export class HandlingOptionResolver {
 export class IsochroneResolver {
   @FieldResolver(() => GeoJSONScalar, { description: 'GeoJSON Polygon in the chosen coordinate system (default WGS-84).' })
   polygon(@Root() isochrone: Isochrone, @Args(CRS_ARGS) { crs }: CrsArgs) {
-    return convertGeometry(isochrone.polygon as Polygon, 'WGS84', crs);
+    return fromWgs84(isochrone.polygon as Polygon, crs);
   }
 }

@@ -5,7 +5,7 @@ import { LimitExceededError, NotFoundError } from '../common/errors';
 import { MAX_FEATURES } from '../common/limits';
 import type { Logger } from '../common/logger';
 import type { Config } from '../config/config';
-import { convertGeometry, geodesicAreaKm2, geodesicCircle, travelMinutes, travelRadiusMeters, type Crs } from '../geo';
+import { fromWgs84, geodesicAreaKm2, geodesicCircle, travelMinutes, travelRadiusMeters, type Crs } from '../geo';
 import { toPage, type Page } from '../graphql/connection/connection.type';
 import { decodeCursor, encodeCursor } from '../graphql/connection/cursor';
 import { pageSize } from '../graphql/connection/page-size';
@@ -195,7 +195,7 @@ export class CoverageService {
       });
     }
     const clip: Polygon = { type: 'Polygon', coordinates: [[[minX, minY], [maxX, minY], [maxX, maxY], [minX, maxY], [minX, minY]]] };
-    const { polygon } = await this.polygons.union({ centers, radiusMeters: travel.radiusMeters, clip });
+    const { polygon } = await this.polygons.union({ centers, radiusMeters: travel.radiusMeters, clip, area: false });
     return { polygon, travel, dataVersion: engine.dataVersion };
   }
 
@@ -226,7 +226,7 @@ export class CoverageService {
   /** The coverage polygon in `crs`; in WGS-84 the cached polygon itself (nothing downstream changes it), not a copy. */
   async polygonIn(view: CoverageView, crs: Crs): Promise<MultiPolygon> {
     const { polygon } = await view.polygon();
-    return crs === 'WGS84' ? polygon : convertGeometry(polygon, 'WGS84', crs);
+    return fromWgs84(polygon, crs);
   }
 
   /** The coverage polygon as a Feature whose properties carry the figures and the method. */
@@ -234,7 +234,7 @@ export class CoverageService {
     const { polygon, areaKm2 } = await view.polygon();
     return {
       type: 'Feature',
-      geometry: crs === 'WGS84' ? polygon : convertGeometry(polygon, 'WGS84', crs),
+      geometry: fromWgs84(polygon, crs),
       properties: {
         areaCode: view.area.code,
         areaName: view.area.name,
@@ -268,7 +268,7 @@ export class CoverageService {
       return {
         type: 'Feature' as const,
         id: village.code,
-        geometry: convertGeometry(village.location, 'WGS84', crs),
+        geometry: fromWgs84(village.location, crs),
         properties: {
           code: village.code,
           name: village.name,

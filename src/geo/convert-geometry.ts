@@ -169,3 +169,11 @@ export function convertGeometry<T extends GeoJSON | Position>(value: T, from: Cr
   if (Array.isArray(value)) return convertPosition(value, from, to) as T;
   return convertObject(value as unknown as Json, from, to) as unknown as T;
 }
+
+/**
+ * A stored (WGS-84) geometry or position for output in `crs`: in WGS-84 the value itself, not a copy (outputs are
+ * only serialized), otherwise `convertGeometry`'s converted copy. For the hot per-node `crs` fields.
+ */
+export function fromWgs84<T extends GeoJSON | Position>(value: T, crs: Crs): T {
+  return crs === 'WGS84' ? value : convertGeometry(value, 'WGS84', crs);
+}

@@ -5,4 +5,4 @@ export { geodesicCircle } from './geodesic-circle';
 export { travelMinutes } from './travel-minutes';
 export { travelRadiusMeters } from './travel-radius-meters';
 export { validateGeometry } from './validate-geometry';
-export { convertGeometry, type Crs } from './convert-geometry';
+export { convertGeometry, fromWgs84, type Crs } from './convert-geometry';

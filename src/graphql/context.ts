@@ -1,4 +1,4 @@
-import crypto from 'node:crypto';
+import { requestIdFor } from '../ops/request-logger';
 import type { Logger } from '../common/logger';
 import { anonymousViewer, type Viewer } from '../partner/viewer';
 import { Role } from '../partner/role.enum';
@@ -20,6 +20,6 @@ export interface ContextDeps {
 
 /** Called once per GraphQL request. A client-sent x-request-id is kept when it looks sane, for tracing across systems. */
 export function createContext(deps: ContextDeps, incomingRequestId?: string | string[], viewer: Viewer = anonymousViewer([Role.READER, Role.PLANNER])): Context {
-  const requestId = typeof incomingRequestId === 'string' && /^[\w.:-]{1,64}$/.test(incomingRequestId) ? incomingRequestId : crypto.randomUUID();
+  const requestId = requestIdFor(incomingRequestId);
   return { requestId, viewer, logger: deps.logger.child({ requestId, viewer: viewer.keyId ?? 'anonymous' }), loaders: createLoaders(deps.repositories) };
 }

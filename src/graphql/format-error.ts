@@ -2,7 +2,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
 import type { ValidationError } from 'class-validator';
-import { AppError, ServiceUnavailableError } from '../common/errors';
+import { AppError, clientError, ServiceUnavailableError } from '../common/errors';
 import type { Logger } from '../common/logger';
 
 /** Codes produced by Apollo and graphql-js for bad requests; passed through unchanged. */
@@ -75,9 +75,7 @@ export function createFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof AppError) {
-      // `http` sets the response status (Apollo reads it from the thrown error); it is not for the client.
-      const { http: _http, ...extensions } = original.extensions;
-      return { message: original.message, path: formatted.path, locations: formatted.locations, extensions };
+      return { ...clientError(original), path: formatted.path, locations: formatted.locations };
     }
     if (original instanceof ArgumentValidationError) {
       const problems = flatten(original.extensions.validationErrors as unknown as ValidationError[]);

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { DataSource } from 'typeorm';
-import { AppError } from '../common/errors';
+import { AppError, clientError } from '../common/errors';
 import { asServiceUnavailable } from '../graphql/format-error';
 import { assertRole } from '../partner/auth-checker';
 import { Role } from '../partner/role.enum';
@@ -61,8 +61,7 @@ export function createTilesRouter(deps: MapDeps): Router {
     const err = asServiceUnavailable(caught); // the database is down: 503 SERVICE_UNAVAILABLE, not 500
     if (err instanceof AppError) {
       const status = HTTP_STATUS[err.code] ?? 500;
-      const { http: _http, ...extensions } = err.extensions; // `http` sets the status; it is not for the client
-      res.status(status).json({ errors: [{ message: err.message, extensions }] });
+      res.status(status).json({ errors: [clientError(err)] });
       return;
     }
     deps.logger.error({ err }, 'tile request failed');

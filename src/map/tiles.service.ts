@@ -9,7 +9,7 @@ import { MAX_BUDGET_MINUTES, MIN_BUDGET_MINUTES } from '../coverage/coverage.arg
 import type { CoverageService } from '../coverage/coverage.service';
 import { TravelMode } from '../coverage/travel-mode.enum';
 import { travelMinutes } from '../geo/travel-minutes';
-import { CRS_NAMES, convertGeometry, convertPosition, type Crs as CrsName } from '../geo/convert-geometry';
+import { CRS_NAMES, convertPosition, fromWgs84, type Crs as CrsName } from '../geo/convert-geometry';
 import type { Loaders } from '../graphql/loaders';
 import {
   bufferedTileBounds,
@@ -448,7 +448,7 @@ export class TilesService {
   private async features(r: TileRequest, loaders: Loaders): Promise<Feature[]> {
     let box = bufferedTileBounds(r.tile, QUERY_BUFFER_PIXELS);
     if (r.crs !== 'WGS84') box = expandBBox(box, CRS_QUERY_MARGIN_DEGREES);
-    const shift = <G extends Geometry>(g: G): G => (r.crs === 'WGS84' ? g : convertGeometry(g, 'WGS84', r.crs));
+    const shift = <G extends Geometry>(g: G): G => fromWgs84(g, r.crs);
     const travelArgs = { mode: r.mode, minutes: r.minutes };
 
     switch (r.layer) {

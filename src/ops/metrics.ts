@@ -185,8 +185,7 @@ export class Metrics {
     };
   }
 
-  /** GET /metrics: the Prometheus text format. */
-  /** GET /metrics; with a token, only for `Authorization: Bearer <token>` (compared in constant time). */
+  /** GET /metrics (Prometheus text format); with a token, only for `Authorization: Bearer <token>` (compared in constant time). */
   handler(token: string | null = null): RequestHandler {
     const expected = token === null ? null : digest(token);
     return async (req, res, next) => {

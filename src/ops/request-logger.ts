@@ -4,7 +4,7 @@ import type { RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from '../common/logger';
 
-/** The same rule as the GraphQL context: a client's x-request-id is kept when it looks like an id. */
+/** A client's x-request-id is kept when it looks like an id (for the request log and the GraphQL context alike). */
 const SANE_REQUEST_ID = /^[\w.:-]{1,64}$/;
 
 /** The request's id: the client's x-request-id when sane, else a new UUID. */

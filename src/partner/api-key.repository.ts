@@ -65,9 +65,6 @@ export class ApiKeyRepository {
     await this.db.query(SQL.TOUCH_API_KEY, [id]);
   }
 
-  async countActiveAdmins(): Promise<number> {
-    return ((await this.db.query(SQL.COUNT_ACTIVE_ADMIN_KEYS)) as { n: number }[])[0]!.n;
-  }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.db.transaction(work);

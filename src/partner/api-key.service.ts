@@ -120,7 +120,4 @@ export class ApiKeyService {
     return this.keys.list(includeRevoked);
   }
 
-  countActiveAdmins(): Promise<number> {
-    return this.keys.countActiveAdmins();
-  }
 }

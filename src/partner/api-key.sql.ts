@@ -24,5 +24,3 @@ export const TOUCH_API_KEY = `
   UPDATE api_key SET last_used_at = now()
   WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`;
 
-export const COUNT_ACTIVE_ADMIN_KEYS = `
-  SELECT count(*)::int AS n FROM api_key WHERE revoked_at IS NULL AND 'ADMIN' = ANY (roles)`;

@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type NextFunction } from 'express';
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
-import { AppError, BadInputError } from '../common/errors';
+import { AppError, BadInputError, clientError } from '../common/errors';
 import type { Logger } from '../common/logger';
 import type { Services } from '../graphql/container';
 import { rateLimitedError, rateLimitHeaders, rateLimitKey, type RateLimiter } from '../graphql/plugins/rate-limit.plugin';
@@ -47,12 +47,13 @@ export function createImportRouter(deps: { services: Services; maxBytes: number;
       if (!parsed.success) throw new BadInputError(`Bad query parameter: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
       const q = parsed.data;
       // Charged like a query of importCost points (1 per KiB), from the same per-key budget, before any work.
-      const cost = importCost(Buffer.byteLength(req.body));
+      const bytes = Buffer.byteLength(req.body);
+      const cost = importCost(bytes);
       const decision = await deps.rateLimit?.consume(rateLimitKey(viewer, req.ip), cost);
       if (decision) {
         for (const [name, value] of rateLimitHeaders(decision.state)) res.setHeader(name, value);
         if (!decision.allowed) {
-          const error = rateLimitedError(`this upload (${Buffer.byteLength(req.body).toLocaleString('en')} bytes)`, cost, decision.state);
+          const error = rateLimitedError(`this upload (${bytes.toLocaleString('en')} bytes)`, cost, decision.state);
           res.setHeader('retry-after', String(error.extensions.retryAfterSeconds));
           throw error;
         }
@@ -88,8 +89,8 @@ export function createImportRouter(deps: { services: Services; maxBytes: number;
     const code = String(err.extensions.code ?? 'BAD_USER_INPUT');
     const status = code === 'UNAUTHENTICATED' ? 401 : code === 'FORBIDDEN' ? 403 : code === 'LIMIT_EXCEEDED' ? 413 : code === 'RATE_LIMITED' ? 429 : code === 'SERVICE_UNAVAILABLE' ? 503 : 400;
     if (!(err instanceof AppError)) deps.logger.warn({ err }, 'import failed');
-    const { http: _http, ...extensions } = err.extensions;
-    res.status(status).json({ errors: [{ message: err.message, extensions: { ...extensions, code } }] });
+    const shown = clientError(err);
+    res.status(status).json({ errors: [{ ...shown, extensions: { ...shown.extensions, code } }] });
   });
   return router;
 }

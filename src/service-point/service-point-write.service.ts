@@ -2,8 +2,7 @@ import type { AreaRepository } from '../area/area.repository';
 import { BadInputError, ForbiddenError, NotFoundError } from '../common/errors';
 import { isInViewerAreas } from '../partner/auth-checker';
 import type { Config } from '../config/config';
-import { convertGeometry } from '../geo/convert-geometry';
-import type { LocationInput } from '../graphql/scalars/location.input';
+import { locationInWgs84 } from '../graphql/scalars/location.input';
 import type { Actor, AuditLogRepository } from '../partner/audit-log.repository';
 import type { Viewer } from '../partner/viewer';
 import { applyWrites, diffFields, type WriteOptions, type WriteSpec } from '../partner/write-pipeline';
@@ -54,7 +53,7 @@ export class ServicePointWriteService {
   }
 
   async create(input: CreateServicePointInput, caller: WriteCaller): Promise<ServicePoint> {
-    const [longitude, latitude] = toWgs84(input.location);
+    const [longitude, latitude] = locationInWgs84(input.location);
     const record = await this.withItems({
       id: input.id,
       name: input.name.trim(),
@@ -75,7 +74,7 @@ export class ServicePointWriteService {
 
   async update(id: string, patch: UpdateServicePointInput, caller: WriteCaller): Promise<ServicePoint> {
     return this.modify(id, caller, (before) => {
-      const location = patch.location ? toWgs84(patch.location) : null;
+      const location = patch.location ? locationInWgs84(patch.location) : null;
       return {
         ...before,
         ...(patch.name !== undefined && patch.name !== null ? { name: patch.name.trim() } : {}),
@@ -150,8 +149,4 @@ export class ServicePointWriteService {
 function assertInAreas(viewer: Viewer, areaCode: string, id: string): void {
   if (typeof areaCode === 'string' && isInViewerAreas(viewer, areaCode)) return;
   throw new ForbiddenError(`Service point ${id} lies in area ${areaCode}, outside this key's areas (${viewer.areaCodes.join(', ') || 'none'}).`, { areaCode });
-}
-
-function toWgs84(location: LocationInput): [number, number] {
-  return convertGeometry([location.longitude, location.latitude] as [number, number], location.crs, 'WGS84');
 }

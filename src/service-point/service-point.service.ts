@@ -14,7 +14,8 @@ import type { ServicePoint } from './service-point.entity';
 import type { ServicePointQuery, ServicePointRepository, ServicePointWithDistance } from './service-point.repository';
 import type { ServicePointsArgs } from './service-points.args';
 import type { NearInput } from './near.input';
-import { convertGeometry } from '../geo/convert-geometry';
+import { fromWgs84 } from '../geo/convert-geometry';
+import { locationInWgs84 } from '../graphql/scalars/location.input';
 
 export class ServicePointService {
   constructor(
@@ -85,7 +86,7 @@ export class ServicePointService {
       features: rows.map(({ point, distanceMeters }, i) => ({
         type: 'Feature',
         id: point.id,
-        geometry: convertGeometry(point.location, 'WGS84', crs),
+        geometry: fromWgs84(point.location, crs),
         properties: {
           id: point.id,
           name: point.name,
@@ -104,6 +105,6 @@ export class ServicePointService {
 
 /** Storage is WGS-84: a `near` given in GCJ-02 or BD-09 is converted at the edge. */
 function nearInWgs84(near: NearInput): { longitude: number; latitude: number; radiusMeters: number } {
-  const [longitude, latitude] = convertGeometry([near.longitude, near.latitude] as [number, number], near.crs ?? 'WGS84', 'WGS84');
+  const [longitude, latitude] = locationInWgs84(near);
   return { longitude, latitude, radiusMeters: near.radiusMeters };
 }

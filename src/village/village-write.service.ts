@@ -1,6 +1,6 @@
 import type { AreaRepository } from '../area/area.repository';
 import type { Config } from '../config/config';
-import { convertGeometry } from '../geo/convert-geometry';
+import { locationInWgs84 } from '../graphql/scalars/location.input';
 import type { AuditLogRepository } from '../partner/audit-log.repository';
 import { applyWrites, diffFields, type WriteOptions, type WriteSpec } from '../partner/write-pipeline';
 import type { FieldProblem, SourceRow, WriteReport } from '../partner/write-report.type';
@@ -27,7 +27,7 @@ export class VillageWriteService {
 
   fromGraphQL(inputs: readonly VillageGraphQLInput[]): SourceRow<VillageInput>[] {
     return inputs.map((v, i) => {
-      const [longitude, latitude] = convertGeometry([v.location.longitude, v.location.latitude] as [number, number], v.location.crs, 'WGS84');
+      const [longitude, latitude] = locationInWgs84(v.location);
       return { index: i + 1, line: i + 1, value: VillageWriteService.record(v.code, v.name, longitude, latitude, v.population) };
     });
   }

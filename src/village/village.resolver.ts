@@ -1,7 +1,7 @@
 import { Authorized, Args, Ctx, FieldResolver, Float, Query, Resolver, Root } from 'type-graphql';
 import { Area } from '../area/area.entity';
 import { VillageCodeArgs } from '../common/code.args';
-import { convertGeometry } from '../geo/convert-geometry';
+import { fromWgs84 } from '../geo/convert-geometry';
 import type { Context } from '../graphql/context';
 import { CRS_ARGS, CrsArgs } from '../graphql/scalars/crs.args';
 import { GeoJSONScalar } from '../graphql/scalars/geojson.scalar';
@@ -30,17 +30,17 @@ export class VillageResolver {
 
   @FieldResolver(() => GeoJSONScalar, { description: 'GeoJSON Point in the chosen coordinate system (default WGS-84).' })
   location(@Root() village: Village, @Args(CRS_ARGS) { crs }: CrsArgs) {
-    return convertGeometry(village.location, 'WGS84', crs);
+    return fromWgs84(village.location, crs);
   }
 
   @FieldResolver(() => Float, { description: 'Longitude in the chosen coordinate system (default WGS-84).' })
   longitude(@Root() village: Village, @Args(CRS_ARGS) { crs }: CrsArgs) {
-    return convertGeometry(village.location, 'WGS84', crs).coordinates[0];
+    return fromWgs84(village.location, crs).coordinates[0];
   }
 
   @FieldResolver(() => Float, { description: 'Latitude in the chosen coordinate system (default WGS-84).' })
   latitude(@Root() village: Village, @Args(CRS_ARGS) { crs }: CrsArgs) {
-    return convertGeometry(village.location, 'WGS84', crs).coordinates[1];
+    return fromWgs84(village.location, crs).coordinates[1];
   }
 
   @FieldResolver(() => Area)

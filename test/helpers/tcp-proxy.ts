@@ -14,8 +14,6 @@ export class TcpProxy {
   private readonly sockets = new Set<net.Socket>();
   private mode: 'forward' | 'blackhole' = 'forward';
   private boundPort = 0;
-  /** Connections accepted since construction (forwarded or not). */
-  accepted = 0;
 
   constructor(
     private readonly target: { host: string; port: number },
@@ -25,15 +23,6 @@ export class TcpProxy {
   /** Where the proxy listens (after the first `start()`). */
   get port(): number {
     return this.boundPort;
-  }
-
-  get listening(): boolean {
-    return this.server !== null;
-  }
-
-  /** Live connections on either side (client sockets and upstream sockets). */
-  get liveSockets(): number {
-    return this.sockets.size;
   }
 
   /** `url` with its host and port replaced by the proxy's. */
@@ -90,7 +79,6 @@ export class TcpProxy {
   }
 
   private accept(client: net.Socket): void {
-    this.accepted++;
     this.track(client);
     if (this.mode === 'blackhole') {
       client.on('data', () => undefined); // read and drop

@@ -1,5 +1,5 @@
 import { GraphQLError, Lexer, Source, TokenKind, type GraphQLFormattedError } from 'graphql';
-import { AppError, LimitExceededError } from '../../common/errors';
+import { AppError, clientError, LimitExceededError } from '../../common/errors';
 
 /** The query limits, each named after the setting that holds it. */
 export type QueryLimit = 'MAX_QUERY_DEPTH' | 'MAX_ALIASES' | 'MAX_DIRECTIVES' | 'MAX_QUERY_COST' | 'MAX_QUERY_TOKENS' | 'MAX_BATCH_SIZE' | 'MAX_BODY_BYTES';
@@ -67,16 +67,12 @@ export function formatLimitErrors(inner: (formatted: GraphQLFormattedError, erro
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     if (error instanceof GraphQLError && !error.path) {
       const original = error.originalError;
-      if (original instanceof AppError) {
-        const { http: _http, ...extensions } = original.extensions;
-        return { message: original.message, locations: formatted.locations, extensions };
-      }
+      if (original instanceof AppError) return { ...clientError(original), locations: formatted.locations };
       const tokens = original instanceof GraphQLError ? TOKEN_LIMIT_MESSAGE.exec(original.message) : null;
       if (tokens && original instanceof GraphQLError) {
         const limit = Number(tokens[1]);
         const actual = original.source ? countTokens(original.source.body) : limit + 1;
-        const { http: _http, ...extensions } = limitExceeded('MAX_QUERY_TOKENS', limit, actual).extensions;
-        return { message: ADVICE.MAX_QUERY_TOKENS(limit, actual), extensions };
+        return clientError(limitExceeded('MAX_QUERY_TOKENS', limit, actual));
       }
     }
     return inner(formatted, error);

@@ -31,7 +31,6 @@ interface CostContext {
   readonly paged: ReadonlySet<string>;
 }
 const COST_CONTEXT = 'serviceCircleCost';
-const FALLBACK_CONTEXT: CostContext = { model: { defaultPageSize: 20, maxPageSize: 500, listSize: DEFAULT_LIST_SIZE }, paged: new Set() };
 
 /** Return types of fields that take `first`: their lists (edges, villages, options) are that page. */
 const pagedTypesBySchema = new WeakMap<GraphQLSchema, ReadonlySet<string>>();
@@ -52,7 +51,7 @@ export function pagedTypes(schema: GraphQLSchema): ReadonlySet<string> {
 }
 
 function costContext(args: ComplexityEstimatorArgs): CostContext {
-  return (args.context?.[COST_CONTEXT] as CostContext | undefined) ?? FALLBACK_CONTEXT;
+  return args.context![COST_CONTEXT] as CostContext; // queryCost always passes it
 }
 
 /** How many times a field's selection counts: its page, a list's assumed length, or once. */

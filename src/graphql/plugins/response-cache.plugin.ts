@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import type { FormattedExecutionResult, OperationDefinitionNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import { ServiceUnavailableError } from '../../common/errors';
+import { clientError, ServiceUnavailableError } from '../../common/errors';
 import type { Context } from '../context';
 import { asServiceUnavailable } from '../format-error';
 
@@ -90,11 +90,7 @@ export function createResponseCache(options: { maxBytes: number; dataVersion: ()
             // Database away: answer now rather than wait out a second connect timeout in the resolvers.
             const unavailable = asServiceUnavailable(err);
             if (!(unavailable instanceof ServiceUnavailableError)) return null; // let execution report it
-            const { http: _http, ...extensions } = unavailable.extensions;
-            return {
-              http: { status: 503, headers: rc.response.http.headers },
-              body: { kind: 'single', singleResult: { errors: [{ message: unavailable.message, extensions }] } },
-            };
+            return { http: { status: 503, headers: rc.response.http.headers }, body: { kind: 'single', singleResult: { errors: [clientError(unavailable)] } } };
           }
           // Versions only grow; a request that read the version just before a write must not empty the cache again.
           if (current !== version && (version === '' || BigInt(current) > BigInt(version))) {
