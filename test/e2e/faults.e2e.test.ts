@@ -25,7 +25,12 @@ const CONNECT_TIMEOUT_MS = 2000;
 const REQUEST_BOUND_MS = CONNECT_TIMEOUT_MS + 3000;
 /** From the database's return to the first successful read of every kind and a 200 from /readyz. */
 const RECOVERY_BOUND_MS = 5000;
-const DOWN_MS = 3000;
+/**
+ * How long the database stays away. Long enough for two connect timeouts after a /readyz probe that itself waited
+ * one out: with the embedded database's single connection, requests during a hang fail one connect timeout at a
+ * time, and 3 s sometimes left room for only one answer.
+ */
+const DOWN_MS = 5000;
 
 interface Body {
   data?: Record<string, unknown> | null;
