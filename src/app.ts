@@ -56,7 +56,7 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
   if (config.trustProxy !== false) app.set('trust proxy', config.trustProxy);
   // First of all: the request id (x-request-id) and one log line per request; then HTTP metrics and GET /metrics.
   app.use(createRequestLogger(logger));
-  const responseCache = config.responseCacheBytes > 0 ? createResponseCache({ maxBytes: config.responseCacheBytes, dataVersion: () => services.coverage.dataVersion() }) : null;
+  const responseCache = config.responseCacheBytes > 0 ? createResponseCache({ maxBytes: config.responseCacheBytes }) : null;
   const metrics = config.metricsEnabled
     ? new Metrics({
         pool: () => (dataSource.driver as unknown as { master?: PoolStats }).master ?? null,

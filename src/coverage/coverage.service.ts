@@ -92,8 +92,8 @@ export class CoverageService {
   }
 
   /** The engine for the current data version: loaded on first use and reloaded when the data changed. */
-  async currentEngine(): Promise<CoverageEngine> {
-    const version = await this.coverage.dataVersion();
+  async currentEngine(loaders?: Loaders): Promise<CoverageEngine> {
+    const version = await (loaders ? loaders.dataVersion() : this.coverage.dataVersion());
     if (this.engine?.dataVersion === version) return this.engine;
     if (!this.engineLoading) {
       this.engineLoading = (async () => {
@@ -127,7 +127,7 @@ export class CoverageService {
     const travel = this.travel(args);
     const method = args.method ?? CoverageMethod.INDEX;
     const [area, item] = await Promise.all([this.area(args.areaCode, loaders), this.item(args.itemCode ?? null, loaders)]);
-    const engine = await this.currentEngine();
+    const engine = await this.currentEngine(loaders);
     const { computation, provenance, entry } = await this.computed(engine, method, area.code, item?.code ?? null, travel);
 
     let population = 0;
@@ -171,7 +171,7 @@ export class CoverageService {
   async allVillages(itemCode: string | null, travelArgs: TravelArgs, loaders: Loaders): Promise<{ computation: AreaComputation; travel: Travel; provenance: CoverageProvenance }> {
     const travel = this.travel(travelArgs);
     await this.item(itemCode, loaders);
-    const engine = await this.currentEngine();
+    const engine = await this.currentEngine(loaders);
     const { computation, provenance } = await this.computed(engine, CoverageMethod.INDEX, '', itemCode, travel);
     return { computation, travel, provenance };
   }
@@ -183,7 +183,7 @@ export class CoverageService {
   async polygonInBox(itemCode: string | null, travelArgs: TravelArgs, box: [number, number, number, number], loaders: Loaders): Promise<{ polygon: MultiPolygon; travel: Travel; dataVersion: string }> {
     const travel = this.travel(travelArgs);
     await this.item(itemCode, loaders);
-    const engine = await this.currentEngine();
+    const engine = await this.currentEngine(loaders);
     const [minX, minY, maxX, maxY] = box;
     const ruler = new CheapRuler((minY + maxY) / 2, 'meters');
     const [bx0, by0, bx1, by1] = ruler.bufferBBox(box, travel.radiusMeters * 1.01);
@@ -309,7 +309,7 @@ export class CoverageService {
       loaders.villageByCode.load(args.villageCode).then((v) => v ?? Promise.reject(new NotFoundError('Village', args.villageCode))),
       this.item(args.itemCode, loaders) as Promise<ServiceItem>,
     ]);
-    const engine = await this.currentEngine();
+    const engine = await this.currentEngine(loaders);
     const [lon, lat] = village.location.coordinates;
     const inScope = scopeTest(village, item.delegationLevel);
     const nearest = engine.nearestPoints(lon, lat, item.code, args.first ?? 5);
@@ -335,7 +335,7 @@ export class CoverageService {
   async delegationMatrix(args: DelegationMatrixArgs, loaders: Loaders): Promise<DelegationMatrix> {
     const travel = this.travel(args);
     const area = await this.area(args.areaCode, loaders);
-    const [engine, catalogue] = await Promise.all([this.currentEngine(), this.items.findAll(null)]);
+    const [engine, catalogue] = await Promise.all([this.currentEngine(loaders), this.items.findAll(null)]);
     const inArea = (p: EnginePoint) => (p.villageCode ?? p.areaCode).startsWith(area.code);
     const computedAt = new Date();
     const rows = [];
@@ -371,7 +371,7 @@ export class CoverageService {
     const travel = this.travel(args);
     const point = await loaders.servicePointById.load(args.servicePointId);
     if (!point) throw new NotFoundError('ServicePoint', args.servicePointId);
-    const version = await this.coverage.dataVersion();
+    const version = await loaders.dataVersion();
     const polygon: Polygon = geodesicCircle(point.location.coordinates as [number, number], travel.radiusMeters, 128);
     return {
       servicePoint: point,

@@ -94,7 +94,7 @@ export function createTilesRouter(deps: MapDeps): Router {
       await authorize(req, res, req.params.layer);
       const loaders = deps.createContext().loaders;
       const request = await tiles.request(req.params.layer, req.params.z, req.params.x, file[1], req.query as Record<string, unknown>, loaders);
-      const etag = await tiles.etag(request);
+      const etag = await tiles.etag(request, loaders);
       res.setHeader('ETag', etag);
       res.setHeader('Cache-Control', res.locals.cacheControl as string);
       if (matchesIfNoneMatch(req.get('if-none-match'), etag)) {

@@ -336,8 +336,8 @@ export class TilesService {
   }
 
   /** Strong ETag of a tile: data version, layer, the parameters that matter (resolved), travel model, z/x/y. */
-  async etag(r: TileRequest): Promise<string> {
-    const version = await this.coverage.dataVersion();
+  async etag(r: TileRequest, loaders: Loaders): Promise<string> {
+    const version = await loaders.dataVersion();
     const spec = TILE_LAYERS[r.layer];
     const travel = spec.params.includes('mode') ? this.coverage.travel({ mode: r.mode, minutes: r.minutes }) : null;
     const key = JSON.stringify([

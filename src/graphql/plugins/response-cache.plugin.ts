@@ -70,7 +70,7 @@ function cacheKey(rc: GraphQLRequestContext<Context>, dataVersion: string): stri
  * running its resolvers or queries: one `SELECT version` instead. Runs after the cost check and the rate
  * limiter, so a cached answer costs the same points. Responses with errors are never kept.
  */
-export function createResponseCache(options: { maxBytes: number; dataVersion: () => Promise<string> }): ResponseCache {
+export function createResponseCache(options: { maxBytes: number }): ResponseCache {
   const maxEntryBytes = Math.floor(options.maxBytes / 16);
   // Each entry's size (its JSON, in bytes) is given when it is stored.
   const cache = new LRUCache<string, FormattedExecutionResult>({ maxSize: options.maxBytes });
@@ -85,7 +85,7 @@ export function createResponseCache(options: { maxBytes: number; dataVersion: ()
           if (!isCacheableOperation(rc.operation)) return null;
           let current: string;
           try {
-            current = await options.dataVersion();
+            current = await rc.contextValue.loaders.dataVersion(); // the request's one read of it
           } catch (err) {
             // Database away: answer now rather than wait out a second connect timeout in the resolvers.
             const unavailable = asServiceUnavailable(err);
