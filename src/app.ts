@@ -19,7 +19,7 @@ import { bodyTooLarge, formatLimitErrors } from './graphql/plugins/limit-errors'
 import { armorProtection, createLimitsPlugin } from './graphql/plugins/limits.plugin';
 import { createMetricsPlugin } from './graphql/plugins/metrics.plugin';
 import { DEFAULT_LIST_SIZE } from './graphql/plugins/query-cost';
-import { createRateLimiter, exposeClientAddress } from './graphql/plugins/rate-limit.plugin';
+import { createRateLimiter } from './graphql/plugins/rate-limit.plugin';
 import { createRequestLoggingPlugin } from './graphql/plugins/request-logging.plugin';
 import { createResponseCache } from './graphql/plugins/response-cache.plugin';
 import { Metrics, type PoolStats } from './ops/metrics';
@@ -146,7 +146,6 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
   app.use(createMapRouter({ config, logger, repositories, services, createContext: () => createContext(contextDeps) }));
   app.use(
     '/graphql',
-    exposeClientAddress(),
     express.json({ limit: limits.maxBodyBytes }),
     batchLimit(limits.maxBatchSize),
     expressMiddleware(apollo, {
@@ -159,6 +158,7 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
           await services.apiKey.authenticateRequest(req.headers).catch((err: unknown) => {
             throw asServiceUnavailable(err);
           }),
+          req.ip ?? req.socket.remoteAddress ?? null,
         ),
     }),
   );

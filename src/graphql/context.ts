@@ -7,6 +7,8 @@ import type { Repositories } from './repositories';
 
 export interface Context {
   readonly requestId: string;
+  /** The caller's address as express sees it (`req.ip`, which honours TRUST_PROXY); null for in-process operations. */
+  readonly clientAddress: string | null;
   /** Who is asking (authenticated from the request's API key before the context is built). */
   readonly viewer: Viewer;
   readonly logger: Logger;
@@ -19,7 +21,12 @@ export interface ContextDeps {
 }
 
 /** Called once per GraphQL request. A client-sent x-request-id is kept when it looks sane, for tracing across systems. */
-export function createContext(deps: ContextDeps, incomingRequestId?: string | string[], viewer: Viewer = anonymousViewer([Role.READER, Role.PLANNER])): Context {
+export function createContext(
+  deps: ContextDeps,
+  incomingRequestId?: string | string[],
+  viewer: Viewer = anonymousViewer([Role.READER, Role.PLANNER]),
+  clientAddress: string | null = null,
+): Context {
   const requestId = requestIdFor(incomingRequestId);
-  return { requestId, viewer, logger: deps.logger.child({ requestId, viewer: viewer.keyId ?? 'anonymous' }), loaders: createLoaders(deps.repositories) };
+  return { requestId, viewer, clientAddress, logger: deps.logger.child({ requestId, viewer: viewer.keyId ?? 'anonymous' }), loaders: createLoaders(deps.repositories) };
 }

@@ -1,5 +1,4 @@
 import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
-import type { RequestHandler } from 'express';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { RateLimitedError } from '../../common/errors';
@@ -10,19 +9,6 @@ import type { Context } from '../context';
 import { operationCost } from './limits.plugin';
 
 const WINDOW_SECONDS = 60;
-
-/**
- * The client's address as express sees it (`req.ip`, which honours TRUST_PROXY), handed to Apollo plugins as a
- * request header. Set by `exposeClientAddress` on every /graphql request, overwriting anything a client sent.
- */
-export const CLIENT_ADDRESS_HEADER = 'x-service-circle-client-address';
-
-export function exposeClientAddress(): RequestHandler {
-  return (req, _res, next) => {
-    req.headers[CLIENT_ADDRESS_HEADER] = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-    next();
-  };
-}
 
 /** One budget per API key; without a key, per client address. */
 export function rateLimitKey(viewer: Pick<Viewer, 'keyId'>, clientAddress: string | undefined): string {
@@ -158,7 +144,7 @@ export function createRateLimiter(config: RateLimitConfig, logger: Logger): Rate
 
     async requestDidStart({ request, contextValue }) {
       if (!request.http) return;
-      const key = rateLimitKey(contextValue.viewer, request.http.headers.get(CLIENT_ADDRESS_HEADER));
+      const key = rateLimitKey(contextValue.viewer, contextValue.clientAddress ?? undefined);
       let headersSet = false;
       return {
         async responseForOperation(requestContext): Promise<GraphQLResponse | null> {
