@@ -45,7 +45,7 @@ export function routeLabel(path: string): string {
   if (/^\/tiles\/[^/]+$/.test(p)) return '/tiles/:tilejson';
   if (p.startsWith('/map/static/')) return '/map/static';
   if (p.startsWith('/vendor/')) return '/vendor';
-  if (p.startsWith('/imports/')) return p.split('/').slice(0, 3).join('/');
+  if (p === '/imports/service-points' || p === '/imports/villages') return p;
   return 'other';
 }
 

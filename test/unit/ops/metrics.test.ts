@@ -26,6 +26,7 @@ describe('routeLabel', () => {
     ['/map/static/map.js', '/map/static'],
     ['/vendor/maplibre-gl/maplibre-gl.js', '/vendor'],
     ['/imports/service-points?dryRun=true', '/imports/service-points'],
+    ['/imports/anything-a-client-makes-up', 'other'],
     ['/wp-admin/setup.php', 'other'],
   ])('%s → %s', (path, label) => {
     expect(routeLabel(path)).toBe(label);
