@@ -43,8 +43,8 @@ export class ImportService {
   async importServicePoints(request: ImportRequest, caller: WriteCaller, onProgress?: (done: number, total: number) => void): Promise<WriteReport> {
     const records = this.read(request, SERVICE_POINT_COLUMNS);
     const catalogue = await this.points.catalogue();
-    const rows = await Promise.all(records.map(async (r, i) => ({ index: i + 1, line: r.line, value: await this.points.withItems(servicePointOf(r, request.crs), catalogue) })));
-    return this.run(records, rows, request, (good, options) => this.points.apply(good, { ...options, ...caller, onProgress }));
+    const rows = records.map((r, i) => ({ index: i + 1, line: r.line, value: this.points.withItems(servicePointOf(r, request.crs), catalogue) }));
+    return this.run(records, rows, request, (good, options) => this.points.apply(good, { ...options, ...caller, onProgress }, catalogue));
   }
 
   async importVillages(request: ImportRequest, caller: WriteCaller, onProgress?: (done: number, total: number) => void): Promise<WriteReport> {

@@ -39,37 +39,41 @@ export class ServicePointWriteService {
     return new Map((await this.items.findAll(null)).map((i) => [i.code, i.delegationLevel]));
   }
 
-  /** A record's item set: as listed (sorted, unique), or the kind's default. */
-  async withItems(record: Omit<ServicePointInput, 'itemCodes'> & { itemCodes?: string[] | null }, catalogue?: Map<string, DelegationLevel>): Promise<ServicePointInput> {
+  /** A record's item set: as listed (sorted, unique), or the kind's default from the catalogue. */
+  withItems(record: Omit<ServicePointInput, 'itemCodes'> & { itemCodes?: string[] | null }, catalogue: Map<string, DelegationLevel>): ServicePointInput {
     if (record.itemCodes) return { ...record, itemCodes: [...new Set(record.itemCodes)].sort() };
-    const cat = catalogue ?? (await this.catalogue());
-    const list = [...cat].map(([code, delegationLevel]) => ({ code, delegationLevel }));
+    const list = [...catalogue].map(([code, delegationLevel]) => ({ code, delegationLevel }));
     return { ...record, itemCodes: defaultItemCodes(record.kind, list).sort() };
   }
 
-  async apply(rows: readonly SourceRow<ServicePointInput>[], options: WriteOptions<ServicePointInput>): Promise<WriteReport> {
-    const spec = this.spec(await this.catalogue());
+  /** Writes the rows; `catalogue` when the caller has already read it. */
+  async apply(rows: readonly SourceRow<ServicePointInput>[], options: WriteOptions<ServicePointInput>, catalogue?: Map<string, DelegationLevel>): Promise<WriteReport> {
+    const spec = this.spec(catalogue ?? (await this.catalogue()));
     return applyWrites(spec, rows, options, { transaction: (work) => this.points.transaction(work), audit: this.audit });
   }
 
   async create(input: CreateServicePointInput, caller: WriteCaller): Promise<ServicePoint> {
     const [longitude, latitude] = locationInWgs84(input.location);
-    const record = await this.withItems({
-      id: input.id,
-      name: input.name.trim(),
-      kind: input.kind,
-      status: input.status,
-      longitude,
-      latitude,
-      areaCode: input.areaCode,
-      villageCode: input.villageCode ?? null,
-      address: input.address ?? null,
-      phone: input.phone ?? null,
-      openingHours: input.openingHours ?? null,
-      locationSynthetic: false,
-      itemCodes: input.itemCodes,
-    });
-    return this.writeOne(record, caller, 'create');
+    const catalogue = await this.catalogue();
+    const record = this.withItems(
+      {
+        id: input.id,
+        name: input.name.trim(),
+        kind: input.kind,
+        status: input.status,
+        longitude,
+        latitude,
+        areaCode: input.areaCode,
+        villageCode: input.villageCode ?? null,
+        address: input.address ?? null,
+        phone: input.phone ?? null,
+        openingHours: input.openingHours ?? null,
+        locationSynthetic: false,
+        itemCodes: input.itemCodes,
+      },
+      catalogue,
+    );
+    return this.writeOne(record, caller, 'create', undefined, catalogue);
   }
 
   async update(id: string, patch: UpdateServicePointInput, caller: WriteCaller): Promise<ServicePoint> {
@@ -100,15 +104,22 @@ export class ServicePointWriteService {
   }
 
   private async modify(id: string, caller: WriteCaller, change: (before: ServicePointInput) => ServicePointInput): Promise<ServicePoint> {
-    const [before] = await this.points.transaction((m) => this.points.lockRecords(m, [id]));
+    // Only for the checks below: the write pipeline locks the row and compares it with this read (readVersions).
+    const [before] = await this.points.readRecords([id]);
     if (!before) throw new NotFoundError('ServicePoint', id);
     assertInAreas(caller.viewer, before.areaCode, id);
     return this.writeOne(change(before), caller, 'update', new Map([[id, before]]));
   }
 
-  private async writeOne(record: ServicePointInput, caller: WriteCaller, expect: 'create' | 'update', readVersions?: Map<string, ServicePointInput>): Promise<ServicePoint> {
+  private async writeOne(
+    record: ServicePointInput,
+    caller: WriteCaller,
+    expect: 'create' | 'update',
+    readVersions?: Map<string, ServicePointInput>,
+    catalogue?: Map<string, DelegationLevel>,
+  ): Promise<ServicePoint> {
     assertInAreas(caller.viewer, record.areaCode, record.id);
-    const report = await this.apply([{ index: 1, line: 1, value: record }], { mode: WriteMode.ALL_OR_NOTHING, expect, readVersions, ...caller });
+    const report = await this.apply([{ index: 1, line: 1, value: record }], { mode: WriteMode.ALL_OR_NOTHING, expect, readVersions, ...caller }, catalogue);
     if (report.problems.length) {
       const reasons = report.problems.map((p) => (p.field ? `${p.field}: ${p.reason}` : p.reason));
       throw new BadInputError(`The service point was not saved: ${reasons.join(' ')}`, { problems: report.problems });

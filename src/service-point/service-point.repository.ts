@@ -123,10 +123,20 @@ export class ServicePointRepository {
   }
 
   /** The stored points among `ids` as write records, row-locked until the transaction ends. */
-  async lockRecords(manager: EntityManager, ids: readonly string[]): Promise<ServicePointInput[]> {
+  /** Write records of these points, locked until the caller's transaction ends. */
+  lockRecords(manager: EntityManager, ids: readonly string[]): Promise<ServicePointInput[]> {
+    return this.records(manager, SQL.SERVICE_POINT_RECORDS_FOR_UPDATE, ids);
+  }
+
+  /** Write records of these points as they are now (no lock). */
+  readRecords(ids: readonly string[]): Promise<ServicePointInput[]> {
+    return this.records(this.db.manager, SQL.SERVICE_POINT_RECORDS, ids);
+  }
+
+  private async records(manager: EntityManager, sql: string, ids: readonly string[]): Promise<ServicePointInput[]> {
     if (ids.length === 0) return [];
     const rows: (Omit<ServicePointRow, 'location' | 'distance_meters'> & { longitude: number; latitude: number; item_codes: string[] })[] =
-      await manager.query(SQL.SERVICE_POINT_RECORDS_FOR_UPDATE, [ids]);
+      await manager.query(sql, [ids]);
     return rows.map((r) => ({
       id: r.id,
       name: r.name,

@@ -80,11 +80,14 @@ export const INSERT_SERVICE_POINT_ITEMS = /* sql */ `
   SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`;
 
 /** Stored versions of the points in $1 as write records (coordinates as numbers, item codes sorted), locked for the writing transaction. */
-export const SERVICE_POINT_RECORDS_FOR_UPDATE = /* sql */ `
+/** Points as write records (what the write pipeline compares and stores). */
+export const SERVICE_POINT_RECORDS = /* sql */ `
   SELECT sp.id, sp.name, sp.kind, sp.status, ST_X(sp.location::geometry) AS longitude, ST_Y(sp.location::geometry) AS latitude,
          sp.area_code, sp.village_code, sp.address, sp.phone, sp.opening_hours, sp.location_synthetic,
          COALESCE((SELECT array_agg(spi.item_code ORDER BY spi.item_code) FROM service_point_item spi WHERE spi.service_point_id = sp.id), '{}') AS item_codes
   FROM service_point sp
   WHERE sp.id = ANY($1::text[])
-  ORDER BY sp.id
+  ORDER BY sp.id`;
+
+export const SERVICE_POINT_RECORDS_FOR_UPDATE = /* sql */ `${SERVICE_POINT_RECORDS}
   FOR UPDATE OF sp`;
