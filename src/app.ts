@@ -37,6 +37,19 @@ export interface App {
   stop(): Promise<void>;
 }
 
+/** `work`, or a rejection after `ms` (for /readyz, which must answer even when the database hangs). */
+async function within<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const HOME_PAGE = `<!doctype html><meta charset="utf-8"><title>Service Circle</title>
 <h1>Service Circle</h1>
 <p>GraphQL API of the 15-minute medical-insurance service circle. POST queries to <code>/graphql</code>, e.g.</p>
@@ -114,17 +127,6 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
   // Ready = the database answers within 3 s and the coverage engine is loaded. The first probe starts the engine
   // load and waits up to 3 s for it; a reload after a data change does not make the server unready.
   app.get('/readyz', async (_req, res) => {
-    const within = async <T>(work: Promise<T>, ms: number): Promise<T> => {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-      });
-      try {
-        return await Promise.race([work, timeout]);
-      } finally {
-        clearTimeout(timer);
-      }
-    };
     try {
       await within(dataSource.query('SELECT 1'), 3000);
     } catch {

@@ -6,6 +6,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { createLogger } from '../common/logger';
 import { loadConfig } from '../config/config';
 import { openDatabase } from '../db/data-source';
+import { CRS_NAMES } from '../geo/convert-geometry';
 import { prepareDatabase } from '../db/prepare-database';
 import { createServices } from '../graphql/container';
 import { createRepositories } from '../graphql/repositories';
@@ -37,7 +38,7 @@ async function run(): Promise<number> {
   }
   const mode = (values.mode ?? 'ALL_OR_NOTHING').toUpperCase();
   const crs = (values.crs ?? 'WGS84').toUpperCase();
-  if (!['ALL_OR_NOTHING', 'VALID_ROWS'].includes(mode) || !['WGS84', 'GCJ02', 'BD09'].includes(crs)) {
+  if (!(Object.values(WriteMode) as string[]).includes(mode) || !(CRS_NAMES as readonly string[]).includes(crs)) {
     console.error(`--mode must be ALL_OR_NOTHING or VALID_ROWS and --crs WGS84, GCJ02 or BD09.\n${USAGE}`);
     return 64;
   }

@@ -12,13 +12,16 @@ import type { CoverageService, CoverageView } from './coverage.service';
 import { Coverage, CoverageGaps, DelegationMatrix, HandlingOption, Isochrone, VillageCoverage, VillageCoverageConnection, WhereToHandle } from './coverage.type';
 import { Role } from '../partner/role.enum';
 
+/** A coverage computation: 50 points from the index, 500 from the PostGIS reference statement. */
+const COVERAGE_COST = ownCost((args) => (args.method === 'POSTGIS' ? 500 : 50));
+
 @Resolver(() => Coverage)
 export class CoverageResolver {
   constructor(private readonly service: CoverageService) {}
 
   @Authorized(Role.PLANNER)
   @Query(() => Coverage, {
-    complexity: ownCost((args) => (args.method === 'POSTGIS' ? 500 : 50)),
+    complexity: COVERAGE_COST,
     description: 'Which villages (and how many people) reach an active point offering the item within the budget; the circle as a polygon.',
   })
   coverage(@Args() args: CoverageArgs, @Ctx() { loaders }: Context) {
@@ -26,7 +29,7 @@ export class CoverageResolver {
   }
 
   @Authorized(Role.PLANNER)
-  @Query(() => CoverageGaps, { complexity: ownCost((args) => (args.method === 'POSTGIS' ? 500 : 50)), description: 'Uncovered villages of an area, most people first, each with its nearest point offering the item.' })
+  @Query(() => CoverageGaps, { complexity: COVERAGE_COST, description: 'Uncovered villages of an area, most people first, each with its nearest point offering the item.' })
   coverageGaps(@Args() args: CoverageGapsArgs, @Ctx() { loaders }: Context) {
     return this.service.gaps(args, loaders);
   }

@@ -26,8 +26,10 @@ import type { Repositories } from './repositories';
 
 export type Services = ReturnType<typeof createServices>;
 
-/** Every service, built once; shared by the GraphQL resolvers and the HTTP routes (tiles, map page). */
-function createBaseServices(repos: Repositories, config: Config, logger: Logger) {
+/** Every service, built once; shared by the GraphQL resolvers and the HTTP routes (tiles, map page, uploads). */
+export function createServices(repos: Repositories, config: Config, logger: Logger) {
+  const servicePointWrite = new ServicePointWriteService(repos.servicePoint, repos.area, repos.serviceItem, repos.auditLog, config);
+  const villageWrite = new VillageWriteService(repos.village, repos.area, repos.auditLog, config);
   return {
     area: new AreaService(repos.area),
     village: new VillageService(repos.village, config),
@@ -39,15 +41,10 @@ function createBaseServices(repos: Repositories, config: Config, logger: Logger)
       cacheSeconds: config.auth.apiKeyCacheSeconds,
     }),
     auditLog: new AuditLogService(repos.auditLog),
-    servicePointWrite: new ServicePointWriteService(repos.servicePoint, repos.area, repos.serviceItem, repos.auditLog, config),
-    villageWrite: new VillageWriteService(repos.village, repos.area, repos.auditLog, config),
+    servicePointWrite,
+    villageWrite,
+    import: new ImportService(servicePointWrite, villageWrite, config),
   };
-}
-
-/** Services with the ones built on other services. */
-export function createServices(repos: Repositories, config: Config, logger: Logger) {
-  const base = createBaseServices(repos, config, logger);
-  return { ...base, import: new ImportService(base.servicePointWrite, base.villageWrite, config) };
 }
 
 /** Composition root for type-graphql: each resolver with its service. */

@@ -7,14 +7,15 @@ import type { Services } from '../graphql/container';
 import { rateLimitedError, rateLimitHeaders, rateLimitKey, type RateLimiter } from '../graphql/plugins/rate-limit.plugin';
 import { actorOf } from './actor';
 import { assertRole } from './auth-checker';
+import { CRS_NAMES, type Crs } from '../geo/convert-geometry';
 import { importCost } from './import-cost';
 import { Role } from './role.enum';
 import { ImportFormat, WriteMode } from './write-report.type';
 
 const query = z.object({
   format: z.enum(['csv', 'geojson', 'CSV', 'GEOJSON']).optional(),
-  mode: z.enum(['ALL_OR_NOTHING', 'VALID_ROWS']).default('ALL_OR_NOTHING'),
-  crs: z.enum(['WGS84', 'GCJ02', 'BD09']).default('WGS84'),
+  mode: z.nativeEnum(WriteMode).default(WriteMode.ALL_OR_NOTHING),
+  crs: z.enum(CRS_NAMES as [Crs, ...Crs[]]).default('WGS84'),
   dryRun: z.enum(['true', 'false']).default('false'),
 });
 
@@ -61,7 +62,7 @@ export function createImportRouter(deps: { services: Services; maxBytes: number;
       const request = {
         format: q.format ? (q.format.toUpperCase() as ImportFormat) : format,
         content: req.body,
-        mode: q.mode as WriteMode,
+        mode: q.mode,
         crs: q.crs,
         dryRun: q.dryRun === 'true',
       };
