@@ -5,11 +5,9 @@ import { getIntrospectionQuery, Kind, parse, type OperationDefinitionNode } from
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { QueryFailedError } from 'typeorm';
-import { createApp, type App } from '../../src/app';
 import { CLI_ACTOR } from '../../src/partner/actor';
 import { Role } from '../../src/partner/role.enum';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { openTestDatabase, testConfig } from '../helpers/test-db';
 
 /** The Redis the shared-budget test uses (this machine runs one on the default port). */
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -512,24 +510,17 @@ describe('query limits (e2e)', () => {
   });
 
   describe('rate limit with Redis unreachable', () => {
-    let app: App;
-    let close: () => Promise<void>;
+    let t: TestApp;
     let baseUrl: string;
     const lines: { level: number; msg: string; component?: string }[] = [];
 
     beforeAll(async () => {
       // Port 1: nothing listens, connections are refused at once.
-      const config = testConfig({ RATE_LIMIT_COST_PER_MINUTE: '1000', MAX_QUERY_COST: '1000', RATE_LIMIT_REDIS_URL: 'redis://127.0.0.1:1' });
-      const db = await openTestDatabase(config);
       const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
-      app = await createApp({ config, logger, dataSource: db.dataSource });
-      close = async () => {
-        await app.stop();
-        await db.close();
-      };
-      ({ url: baseUrl } = await app.listen(0, '127.0.0.1'));
+      t = await createTestApp({ RATE_LIMIT_COST_PER_MINUTE: '1000', MAX_QUERY_COST: '1000', RATE_LIMIT_REDIS_URL: 'redis://127.0.0.1:1' }, { logger });
+      ({ url: baseUrl } = await t.app.listen(0, '127.0.0.1'));
     });
-    afterAll(() => close?.());
+    afterAll(() => t?.close());
 
     it('fails open: queries are answered (without RateLimit headers) and a warning is logged', async () => {
       for (let i = 0; i < 5; i++) {

@@ -1,8 +1,6 @@
 import pino from 'pino';
-import { createApp, type App } from '../../src/app';
-import type { Database } from '../../src/db/data-source';
+import { postGraphQL } from '../helpers/graphql-http';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { openTestDatabase, testConfig } from '../helpers/test-db';
 
 /**
  * Operations (issue 5): Prometheus /metrics after real traffic (GraphQL counts and latency by operation, HTTP
@@ -36,13 +34,6 @@ function value(samples: Sample[], name: string, labels: Record<string, string> =
   return found[0]?.value;
 }
 
-const post = (baseUrl: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }).then(async (r) => ({
-    status: r.status,
-    headers: r.headers,
-    body: (await r.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] },
-  }));
-
 const COVERAGE = 'query KaiyangChronicCoverage { coverage(areaCode: "520121", itemCode: "CHRONIC_DISEASE_CERT") { villageCount coveredVillageCount } }';
 /** The same coverage with other fields: not the same response (the response cache misses), the same coverage result (its cache hits). */
 const coverageWith = (fields: string) => `query KaiyangChronicCoverage { coverage(areaCode: "520121", itemCode: "CHRONIC_DISEASE_CERT") { ${fields} } }`;
@@ -57,11 +48,11 @@ describe('GET /metrics (e2e)', () => {
   beforeAll(async () => {
     t = await createTestApp();
     ({ url: baseUrl } = await t.app.listen(0, '127.0.0.1'));
-    for (let i = 0; i < 3; i++) expect((await post(baseUrl, { query: OVERVIEW })).status).toBe(200);
-    expect((await post(baseUrl, { query: COVERAGE })).body.errors).toBeUndefined(); // computed: a cache miss
-    expect((await post(baseUrl, { query: coverageWith('population') })).body.errors).toBeUndefined(); // the same result again: a hit
-    expect((await post(baseUrl, { query: 'query Broken { area(code: "520121") { nonsense } }' })).status).toBe(400);
-    expect((await post(baseUrl, { query: '{ village(code: "520121999999") { name } }' })).body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    for (let i = 0; i < 3; i++) expect((await postGraphQL(baseUrl, OVERVIEW)).status).toBe(200);
+    expect((await postGraphQL(baseUrl, COVERAGE)).body.errors).toBeUndefined(); // computed: a cache miss
+    expect((await postGraphQL(baseUrl, coverageWith('population'))).body.errors).toBeUndefined(); // the same result again: a hit
+    expect((await postGraphQL(baseUrl, 'query Broken { area(code: "520121") { nonsense } }')).status).toBe(400);
+    expect((await postGraphQL(baseUrl, '{ village(code: "520121999999") { name } }')).body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
     expect((await fetch(`${baseUrl}/no-such-page`)).status).toBe(404);
     const res = await fetch(`${baseUrl}/metrics`);
@@ -128,7 +119,7 @@ describe('GET /metrics (e2e)', () => {
   });
 
   it('adds what happened since the last scrape, and has the default process metrics', async () => {
-    await post(baseUrl, { query: coverageWith('population coveredPopulation') });
+    await postGraphQL(baseUrl, coverageWith('population coveredPopulation'));
     const again = parseMetrics(await (await fetch(`${baseUrl}/metrics`)).text());
     expect(value(again, 'coverage_cache_hits_total')).toBe(2);
     expect(value(again, 'coverage_cache_misses_total')).toBe(1);
@@ -161,7 +152,7 @@ describe('GET /metrics (e2e)', () => {
     const other = await createTestApp({ METRICS_ENABLED: 'false' });
     try {
       const { url } = await other.app.listen(0, '127.0.0.1');
-      expect((await post(url, { query: OVERVIEW })).status).toBe(200);
+      expect((await postGraphQL(url, OVERVIEW)).status).toBe(200);
       expect((await fetch(`${url}/metrics`)).status).toBe(404);
     } finally {
       await other.close();
@@ -190,24 +181,17 @@ describe('request logs (e2e)', () => {
     responseTime?: number;
   }
   const lines: Line[] = [];
-  let app: App;
-  let db: Database;
+  let logged: TestApp;
   let baseUrl: string;
 
   beforeAll(async () => {
-    const config = testConfig();
-    db = await openTestDatabase(config);
-    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Line) });
-    app = await createApp({ config, logger, dataSource: db.dataSource });
-    ({ url: baseUrl } = await app.listen(0, '127.0.0.1'));
+    logged = await createTestApp({}, { logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Line) }) });
+    ({ url: baseUrl } = await logged.app.listen(0, '127.0.0.1'));
   });
-  afterAll(async () => {
-    await app?.stop();
-    await db?.close();
-  });
+  afterAll(() => logged?.close());
 
   it('logs the HTTP request and the GraphQL operation with the same request id, the one the client sent back in x-request-id', async () => {
-    const reply = await post(baseUrl, { query: OVERVIEW }, { 'x-request-id': 'trace-me-1' });
+    const reply = await postGraphQL(baseUrl, OVERVIEW, { headers: { 'x-request-id': 'trace-me-1' } });
     expect(reply.headers.get('x-request-id')).toBe('trace-me-1');
     await new Promise((r) => setTimeout(r, 50)); // pino-http logs when the response has finished
     const mine = lines.filter((l) => l.requestId === 'trace-me-1');
@@ -220,7 +204,7 @@ describe('request logs (e2e)', () => {
   });
 
   it('makes up a request id when the client sends none, and logs 4xx at warn', async () => {
-    const reply = await post(baseUrl, { query: '{ area(code: "520121") { nonsense } }' });
+    const reply = await postGraphQL(baseUrl, '{ area(code: "520121") { nonsense } }');
     const id = reply.headers.get('x-request-id')!;
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-/);
     await new Promise((r) => setTimeout(r, 50));

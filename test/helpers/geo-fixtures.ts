@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { FeatureCollection, Point } from 'geojson';
 
 /**
  * Turf-style fixtures for the pure functions in src/geo: `test/fixtures/geo/<function-name>/in/*.geojson`
@@ -71,4 +72,21 @@ export function expectedOutput<T>(fixture: GeoFixture, actual: T): T {
     throw new Error(`missing ${path.relative(process.cwd(), fixture.outPath)}: run the test with REGEN=1 and review the new file`);
   }
   return JSON.parse(fs.readFileSync(fixture.outPath, 'utf8')) as T;
+}
+
+/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so generated test inputs repeat run after run. */
+export function seeded(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** test/fixtures/geo/is-in-mainland-china/places.geojson: named places, each marked in or outside the mainland. */
+export function mainlandPlaces(): FeatureCollection<Point, { name: string; mainland: boolean }> {
+  return JSON.parse(fs.readFileSync(path.join(FIXTURES_ROOT, 'is-in-mainland-china/places.geojson'), 'utf8')) as FeatureCollection<Point, { name: string; mainland: boolean }>;
 }

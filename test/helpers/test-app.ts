@@ -1,6 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { createApp, type App } from '../../src/app';
-import { createSilentLogger } from '../../src/common/logger';
+import { createSilentLogger, type Logger } from '../../src/common/logger';
 import type { Config } from '../../src/config/config';
 import type { Database } from '../../src/db/data-source';
 import type { Viewer } from '../../src/partner/viewer';
@@ -15,10 +15,11 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+/** An app on the run's test database with env `overrides`; `logger` to read its logs (default: silent). */
+export async function createTestApp(overrides: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestApp> {
   const config = testConfig(overrides);
   const db = await openTestDatabase(config);
-  const app = await createApp({ config, logger: createSilentLogger(), dataSource: db.dataSource });
+  const app = await createApp({ config, logger: options.logger ?? createSilentLogger(), dataSource: db.dataSource });
   return {
     app,
     db,

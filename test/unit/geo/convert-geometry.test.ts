@@ -1,18 +1,12 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import gcoord from 'gcoord';
 import { Geodesic } from 'geographiclib-geodesic';
-import type { Feature, FeatureCollection, GeometryCollection, LineString, MultiPolygon, Point, Polygon, Position } from 'geojson';
+import type { Feature, GeometryCollection, LineString, MultiPolygon, Point, Polygon, Position } from 'geojson';
 import { CRS_NAMES, convertGeometry, convertPosition, type Crs } from '../../../src/geo/convert-geometry';
 import { isInMainlandChina } from '../../../src/geo/is-in-mainland-china';
+import { mainlandPlaces } from '../../helpers/geo-fixtures';
 
 const meters = (a: Position, b: Position) => Geodesic.WGS84.Inverse(a[1], a[0], b[1], b[0]).s12!;
-const places = (
-  JSON.parse(fs.readFileSync(path.join(__dirname, '../../fixtures/geo/is-in-mainland-china/places.geojson'), 'utf8')) as FeatureCollection<
-    Point,
-    { name: string; mainland: boolean }
-  >
-).features.map((f) => ({ name: f.properties.name, mainland: f.properties.mainland, p: f.geometry.coordinates }));
+const places = mainlandPlaces().features.map((f) => ({ name: f.properties.name, mainland: f.properties.mainland, p: f.geometry.coordinates }));
 const GCOORD = { WGS84: gcoord.WGS84, GCJ02: gcoord.GCJ02, BD09: gcoord.BD09 } as const;
 const PAIRS = CRS_NAMES.flatMap((from) => CRS_NAMES.filter((to) => to !== from).map((to) => [from, to] as const));
 

@@ -4,7 +4,7 @@ import { Geodesic } from 'geographiclib-geodesic';
 import { coveragePolygon } from '../../../src/geo/coverage-polygon';
 import { geodesicAreaKm2 } from '../../../src/geo/geodesic-area-km2';
 import { geodesicCircle } from '../../../src/geo/geodesic-circle';
-import { expectedOutput, loadGeoFixtures } from '../../helpers/geo-fixtures';
+import { expectedOutput, loadGeoFixtures, seeded } from '../../helpers/geo-fixtures';
 
 /** Centres are the Point features; the clip is the (Multi)Polygon feature with properties.role = "clip". */
 type CoverageInput = FeatureCollection<Point | Polygon | MultiPolygon> & {
@@ -16,18 +16,6 @@ function parse(input: CoverageInput) {
   const clipFeature = input.features.find((f) => f.properties?.role === 'clip');
   const clip = clipFeature ? (clipFeature.geometry as Polygon | MultiPolygon) : null;
   return { centers, clip, radiusMeters: input.properties.radiusMeters, steps: input.properties.steps };
-}
-
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function randomCenters(count: number, [w, s, e, n]: [number, number, number, number], seed: number): [number, number][] {

@@ -1,27 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as turf from '@turf/turf';
-import type { FeatureCollection, MultiPolygon, Point } from 'geojson';
+import type { MultiPolygon } from 'geojson';
 import outline from '../../../src/geo/data/china-mainland.json';
 import { isInMainlandChina } from '../../../src/geo/is-in-mainland-china';
 import { validateGeometry } from '../../../src/geo/validate-geometry';
+import { mainlandPlaces, seeded } from '../../helpers/geo-fixtures';
 
 const OUTLINE_FILE = path.join(__dirname, '../../../src/geo/data/china-mainland.json');
-const places = JSON.parse(
-  fs.readFileSync(path.join(__dirname, '../../fixtures/geo/is-in-mainland-china/places.geojson'), 'utf8'),
-) as FeatureCollection<Point, { name: string; mainland: boolean }>;
+const places = mainlandPlaces();
 const geometry = outline.geometry as MultiPolygon;
-
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('isInMainlandChina', () => {
   it.each(places.features.map((f) => [f.properties.name, f.properties.mainland, f.geometry.coordinates] as const))(
@@ -41,7 +29,7 @@ describe('isInMainlandChina', () => {
   });
 
   it('answers as a plain point-in-polygon test over the whole outline does (turf), near the boundary too', () => {
-    const rnd = random(7);
+    const rnd = seeded(7);
     const [minX, minY, maxX, maxY] = turf.bbox(geometry);
     const points: [number, number][] = [];
     for (let i = 0; i < 1500; i++) points.push([minX - 1 + rnd() * (maxX - minX + 2), minY - 1 + rnd() * (maxY - minY + 2)]);
