@@ -10,7 +10,7 @@ export interface PoolStats {
   readonly options?: { readonly max?: number };
 }
 
-export interface MetricsSources {
+interface MetricsSources {
   /** The database pool, or null when there is none (yet). */
   readonly pool: () => PoolStats | null;
   /** Coverage result cache counters since start (CoverageService.stats). */
@@ -24,7 +24,7 @@ export interface MetricsSources {
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
 
 /** Operation names are chosen by clients; past this many distinct ones, new names count as "other". */
-export const MAX_OPERATION_LABELS = 200;
+const MAX_OPERATION_LABELS = 200;
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 /** A bounded label for an operation name: the name when it is a sane GraphQL name and there is room, else "anonymous" / "other". */

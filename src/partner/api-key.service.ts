@@ -12,7 +12,7 @@ const SECRET_PATTERN = /^sc_[A-Za-z0-9_-]{43}$/;
 const PREFIX_LENGTH = 10;
 const CACHE_MAX_ENTRIES = 10_000;
 
-export function hashSecret(secret: string): string {
+function hashSecret(secret: string): string {
   return crypto.createHash('sha256').update(secret).digest('hex');
 }
 
@@ -23,7 +23,7 @@ export interface NewApiKeyRequest {
 }
 
 /** The secret a request carries: `Authorization: Bearer <secret>` or `X-API-Key: <secret>`; null when it carries none. */
-export function secretFromHeaders(headers: Record<string, string | string[] | undefined>): string | null {
+function secretFromHeaders(headers: Record<string, string | string[] | undefined>): string | null {
   const authorization = headers.authorization;
   if (typeof authorization === 'string' && authorization.trim() !== '') {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);

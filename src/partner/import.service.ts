@@ -23,11 +23,11 @@ const columns = (names: string[], required: string[]): ImportColumns => ({
   required: required.map(canonicalFieldName),
 });
 
-export const SERVICE_POINT_COLUMNS = columns(
+const SERVICE_POINT_COLUMNS = columns(
   ['id', 'name', 'kind', 'status', 'area_code', 'village_code', 'longitude', 'latitude', 'address', 'phone', 'opening_hours', 'item_codes'],
   ['id', 'name', 'kind', 'area_code', 'longitude', 'latitude'],
 );
-export const VILLAGE_COLUMNS = columns(['code', 'name', 'longitude', 'latitude', 'population'], ['code', 'name', 'longitude', 'latitude', 'population']);
+const VILLAGE_COLUMNS = columns(['code', 'name', 'longitude', 'latitude', 'population'], ['code', 'name', 'longitude', 'latitude', 'population']);
 
 /**
  * Bulk imports of service points and villages from CSV or GeoJSON: read the file, turn each record into a write

@@ -3,7 +3,7 @@ import type { DelegationLevel } from './delegation-level.enum';
 import type { ServiceItem } from './service-item.entity';
 import * as SQL from './service-item.sql';
 
-export interface ServiceItemRow {
+interface ServiceItemRow {
   code: string;
   name: string;
   name_zh: string;
@@ -11,7 +11,7 @@ export interface ServiceItemRow {
   sort_order: number;
 }
 
-export function toServiceItem(row: ServiceItemRow): ServiceItem {
+function toServiceItem(row: ServiceItemRow): ServiceItem {
   return { code: row.code, name: row.name, nameZh: row.name_zh, delegationLevel: row.delegation_level, sortOrder: row.sort_order };
 }
 

@@ -51,7 +51,7 @@ export function servicePointProblems(p: ServicePointInput, catalogue: ReadonlyMa
   return problems;
 }
 
-export function itemProblems(kind: ServicePointKind, itemCodes: readonly string[], catalogue: ReadonlyMap<string, DelegationLevel>): FieldProblem[] {
+function itemProblems(kind: ServicePointKind, itemCodes: readonly string[], catalogue: ReadonlyMap<string, DelegationLevel>): FieldProblem[] {
   if (!Array.isArray(itemCodes)) return [{ field: 'itemCodes', reason: 'itemCodes must be a list of item codes.' }];
   const unknown = itemCodes.filter((c) => !catalogue.has(c));
   if (unknown.length) return [{ field: 'itemCodes', reason: `unknown item codes: ${unknown.join(', ')} (the serviceItems query lists them).` }];

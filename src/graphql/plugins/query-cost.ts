@@ -66,7 +66,7 @@ function itemsOf({ type, field, args }: ComplexityEstimatorArgs, { model, paged 
 }
 
 /** Pages and lists: 1 + items × selection. Other fields fall through to the next estimator. */
-export const listEstimator: ComplexityEstimator = (args) => {
+const listEstimator: ComplexityEstimator = (args) => {
   const context = costContext(args);
   const isPage = args.field.args.some((a) => a.name === 'first');
   const items = itemsOf(args, context);
@@ -77,10 +77,10 @@ export const listEstimator: ComplexityEstimator = (args) => {
  * Introspection (`__schema`, `__type`), when INTROSPECTION allows it, costs 1 whatever it selects: its size is the
  * schema's, not the data's (GraphiQL's introspection query would otherwise count its nested lists ×10 each).
  */
-export const introspectionEstimator: ComplexityEstimator = ({ field }) => (field.name === '__schema' || field.name === '__type' ? 1 : undefined);
+const introspectionEstimator: ComplexityEstimator = ({ field }) => (field.name === '__schema' || field.name === '__type' ? 1 : undefined);
 
 /** Scalars and enums cost nothing of their own: they come with the row their object was read from. */
-export const leafEstimator: ComplexityEstimator = ({ field }) => (isLeafType(getNamedType(field.type)) ? 0 : undefined);
+const leafEstimator: ComplexityEstimator = ({ field }) => (isLeafType(getNamedType(field.type)) ? 0 : undefined);
 
 /**
  * For `@Field/@Query({ complexity: ownCost(...) })`: the field costs `own(args)` instead of 1, and its selection still
@@ -95,7 +95,7 @@ export function ownCost(own: (args: Record<string, unknown>) => number): Complex
  * graphql-query-complexity's fieldExtensionsEstimator), then pages and lists, then leaves (0), then 1 per object
  * field (simpleEstimator).
  */
-export const COST_ESTIMATORS: readonly ComplexityEstimator[] = [
+const COST_ESTIMATORS: readonly ComplexityEstimator[] = [
   introspectionEstimator,
   fieldExtensionsEstimator(),
   listEstimator,

@@ -15,7 +15,7 @@ export function rateLimitKey(viewer: Pick<Viewer, 'keyId'>, clientAddress: strin
   return viewer.keyId ? `key:${viewer.keyId}` : `ip:${clientAddress || 'unknown'}`;
 }
 
-export interface RateLimitState {
+interface RateLimitState {
   readonly limit: number;
   readonly remaining: number;
   /** Until the budget is whole again. */
@@ -32,7 +32,7 @@ export function rateLimitHeaders(state: RateLimitState): [string, string][] {
   ];
 }
 
-export interface Decision {
+interface Decision {
   readonly allowed: boolean;
   readonly state: RateLimitState;
 }

@@ -10,7 +10,7 @@ import { asServiceUnavailable } from '../format-error';
  * Query fields whose answers depend only on the data (villages, points, items, areas: the tables whose every
  * write bumps the data version) and on the configuration. `viewer`, `apiKeys` and `auditLog` are not here.
  */
-export const CACHEABLE_QUERY_FIELDS: ReadonlySet<string> = new Set([
+const CACHEABLE_QUERY_FIELDS: ReadonlySet<string> = new Set([
   'area',
   'areas',
   'coverage',
@@ -27,7 +27,7 @@ export const CACHEABLE_QUERY_FIELDS: ReadonlySet<string> = new Set([
   'whereToHandle',
 ]);
 
-export interface ResponseCacheStats {
+interface ResponseCacheStats {
   hits: number;
   misses: number;
   /** Responses not kept: errors in them, or larger than a sixteenth of the cache. */

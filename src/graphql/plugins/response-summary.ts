@@ -1,7 +1,7 @@
 import type { GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { getOperationAST } from 'graphql';
 
-export interface ResponseSummary {
+interface ResponseSummary {
   /** The operation's name: resolved by Apollo, else as the client named it, else read from the parsed document. */
   readonly operationName: string | null;
   /** ok: no errors; partial: data with errors; error: no data. */
