@@ -1,13 +1,8 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { createLogger } from '../common/logger';
-import { loadConfig } from '../config/config';
-import { openDatabase } from '../db/data-source';
-import { prepareDatabase } from '../db/prepare-database';
-import { createServices } from '../graphql/container';
-import { createRepositories } from '../graphql/repositories';
 import { CLI_ACTOR } from '../partner/actor';
 import { ALL_ROLES, type Role } from '../partner/role.enum';
+import { withServices } from './with-services';
 
 const USAGE = `Usage:
   npm run api-key -- create --name <name> --roles <ROLE,...> [--areas <code,...>]
@@ -42,12 +37,7 @@ async function run(): Promise<void> {
     process.exit(64);
   }
 
-  const config = loadConfig(process.env);
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
-  const db = await openDatabase(config, logger);
-  try {
-    await prepareDatabase(db, { migrate: config.migrateOnStart, seed: false, datasets: [], logger });
-    const service = createServices(createRepositories(db.dataSource), config, logger).apiKey;
+  await withServices(async ({ apiKey: service }) => {
     if (command === 'create') {
       const { apiKey, secret } = await service.create({ name: values.name!, roles: roles as Role[], areaCodes: list(values.areas) }, CLI_ACTOR);
       console.log(`Created API key ${apiKey.id} "${apiKey.name}" with roles ${apiKey.roles.join(', ')}${apiKey.areaCodes.length ? ` in areas ${apiKey.areaCodes.join(', ')}` : ''}.`);
@@ -65,9 +55,7 @@ async function run(): Promise<void> {
       const key = await service.revoke(id!, CLI_ACTOR);
       console.log(`Revoked API key ${key.id} "${key.name}" at ${key.revokedAt!.toISOString()}.`);
     }
-  } finally {
-    await db.close();
-  }
+  });
 }
 
 run().catch((err) => {

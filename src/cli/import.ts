@@ -3,17 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
-import { createLogger } from '../common/logger';
-import { loadConfig } from '../config/config';
-import { openDatabase } from '../db/data-source';
 import { CRS_NAMES } from '../geo/convert-geometry';
-import { prepareDatabase } from '../db/prepare-database';
-import { createServices } from '../graphql/container';
-import { createRepositories } from '../graphql/repositories';
 import { CLI_ACTOR } from '../partner/actor';
 import { Role } from '../partner/role.enum';
 import type { Viewer } from '../partner/viewer';
 import { ImportFormat, WriteMode } from '../partner/write-report.type';
+import { withServices } from './with-services';
 
 const USAGE = `Usage:
   npm run import -- <service-points|villages> <file.csv|file.geojson> [--mode ALL_OR_NOTHING|VALID_ROWS] [--crs WGS84|GCJ02|BD09] [--dry-run]
@@ -46,12 +41,7 @@ async function run(): Promise<number> {
   const format = (values.format?.toUpperCase() ?? (ext === '.csv' ? 'CSV' : 'GEOJSON')) as ImportFormat;
   const content = fs.readFileSync(file, 'utf8');
 
-  const config = loadConfig(process.env);
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
-  const db = await openDatabase(config, logger);
-  try {
-    await prepareDatabase(db, { migrate: config.migrateOnStart, seed: false, datasets: [], logger });
-    const services = createServices(createRepositories(db.dataSource), config, logger);
+  return withServices(async (services) => {
     const bar = new SingleBar({ format: `${entity} |{bar}| {value}/{total} rows written | {eta_formatted} left`, hideCursor: true, noTTYOutput: true, notTTYSchedule: 2000 }, Presets.shades_classic);
     let started = false;
     const onProgress = (done: number, total: number) => {
@@ -75,9 +65,7 @@ async function run(): Promise<number> {
         (request.dryRun ? ' (dry run: nothing was written)' : '') + '.',
     );
     return report.problems.length ? 2 : 0;
-  } finally {
-    await db.close();
-  }
+  });
 }
 
 run()
