@@ -10,6 +10,7 @@ import { assertRole } from './auth-checker';
 import { CRS_NAMES, type Crs } from '../geo/convert-geometry';
 import { importCost } from './import-cost';
 import { Role } from './role.enum';
+import type { Viewer } from './viewer';
 import { ImportFormat, WriteMode } from './write-report.type';
 
 const query = z.object({
@@ -35,10 +36,21 @@ const FORMAT_BY_TYPE: Record<string, ImportFormat> = {
 export function createImportRouter(deps: { services: Services; maxBytes: number; logger: Logger; rateLimit: RateLimiter | null }): express.Router {
   const router = express.Router();
   const body = express.text({ type: Object.keys(FORMAT_BY_TYPE), limit: deps.maxBytes });
-  const handle = (entity: 'service-points' | 'villages') => async (req: Request, res: Response, next: NextFunction) => {
+  // The key and the EDITOR role are checked before the body is read: a caller without them cannot make the
+  // server take in IMPORT_MAX_BYTES first (the error handler below then closes the connection unread).
+  const authorize = (entity: 'service-points' | 'villages') => async (req: Request, res: Response, next: NextFunction) => {
     try {
       const viewer = await deps.services.apiKey.authenticateRequest(req.headers);
       assertRole(viewer, [Role.EDITOR], `POST /imports/${entity}`);
+      res.locals.viewer = viewer;
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+  const handle = (entity: 'service-points' | 'villages') => async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const viewer = res.locals.viewer as Viewer;
       const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       const format = FORMAT_BY_TYPE[type];
       if (!format || typeof req.body !== 'string') {
@@ -77,10 +89,13 @@ export function createImportRouter(deps: { services: Services; maxBytes: number;
       next(err);
     }
   };
-  router.post('/imports/service-points', body, handle('service-points'));
-  router.post('/imports/villages', body, handle('villages'));
+  router.post('/imports/service-points', authorize('service-points'), body, handle('service-points'));
+  router.post('/imports/villages', authorize('villages'), body, handle('villages'));
   // Coded errors as JSON with a fitting status; anything else goes on to the app's error handler.
-  router.use('/imports', (err: unknown, _req: Request, res: Response, next: NextFunction) => {
+  router.use('/imports', (err: unknown, req: Request, res: Response, next: NextFunction) => {
+    // Refused before the body was read (no key, no role, bad content type): answer and close the connection,
+    // rather than let Node read and discard the rest of the upload to keep it alive.
+    if (!req.complete && !res.headersSent) res.setHeader('connection', 'close');
     if ((err as { type?: string }).type === 'entity.too.large') {
       const message = `The upload is larger than IMPORT_MAX_BYTES (${deps.maxBytes.toLocaleString('en')} bytes). Split the file.`;
       res.status(413).json({ errors: [{ message, extensions: { code: 'LIMIT_EXCEEDED', limit: deps.maxBytes } }] });
