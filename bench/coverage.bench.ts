@@ -83,7 +83,7 @@ async function national(serverUrl: string): Promise<void> {
 
     process.stdout.write('  PostGIS reference query (one ST_DWithin statement over every village; this takes a while)… ');
     t0 = performance.now();
-    const p = await repo.computeArea('', ITEM, radius, { nearestBeyond: false });
+    const { computation: p } = await repo.computeArea('', ITEM, radius, { nearestBeyond: false });
     const postgisMs = ms(t0);
     console.log('done');
     const pCovered = p.covered.reduce((n, x) => n + x, 0);

@@ -49,25 +49,38 @@ export class CoverageRepository {
    * The PostGIS reference computation, in the engine's result shape. `nearestBeyond: false` skips the second
    * statement (nearest point at any distance for uncovered villages), which the coverage figures do not need.
    */
-  async computeArea(areaCode: string, itemCode: string | null, radiusMeters: number, options: { nearestBeyond?: boolean } = {}): Promise<AreaComputation> {
-    const rows: { code: string; township_code: string; population: number; nearest_point_id: string | null; distance_meters: number | null }[] =
-      await this.db.query(SQL.POSTGIS_COVERAGE, [areaCode, itemCode, radiusMeters]);
-    const uncovered = rows.filter((r) => r.nearest_point_id === null).map((r) => r.code);
-    const beyond = new Map<string, { id: string; distance: number }>();
-    if (uncovered.length && options.nearestBeyond !== false) {
-      const far: { code: string; nearest_point_id: string; distance_meters: number }[] = await this.db.query(SQL.POSTGIS_NEAREST_ANY_DISTANCE, [
-        uncovered,
-        itemCode,
-      ]);
-      for (const f of far) beyond.set(f.code, { id: f.nearest_point_id, distance: f.distance_meters });
-    }
-    return {
-      codes: rows.map((r) => r.code),
-      townshipCodes: rows.map((r) => r.township_code),
-      population: Float64Array.from(rows, (r) => r.population),
-      covered: Uint8Array.from(rows, (r) => (r.nearest_point_id === null ? 0 : 1)),
-      nearestPointIds: rows.map((r) => r.nearest_point_id ?? beyond.get(r.code)?.id ?? null),
-      distanceMeters: Float64Array.from(rows, (r) => r.distance_meters ?? beyond.get(r.code)?.distance ?? Number.NaN),
-    };
+  async computeArea(
+    areaCode: string,
+    itemCode: string | null,
+    radiusMeters: number,
+    options: { nearestBeyond?: boolean } = {},
+  ): Promise<{ dataVersion: string; computation: AreaComputation }> {
+    // One REPEATABLE READ transaction: the version read first is the version of every row the statements see.
+    return this.db.transaction('REPEATABLE READ', async (m) => {
+      const version: { version: string }[] = await m.query(SQL.DATA_VERSION);
+      const rows: { code: string; township_code: string; population: number; nearest_point_id: string | null; distance_meters: number | null }[] =
+        await m.query(SQL.POSTGIS_COVERAGE, [areaCode, itemCode, radiusMeters]);
+      const uncovered = rows.filter((r) => r.nearest_point_id === null).map((r) => r.code);
+      const beyond = new Map<string, { id: string; distance: number }>();
+      if (uncovered.length && options.nearestBeyond !== false) {
+        const far: { code: string; nearest_point_id: string; distance_meters: number }[] = await m.query(SQL.POSTGIS_NEAREST_ANY_DISTANCE, [uncovered, itemCode]);
+        for (const f of far) beyond.set(f.code, { id: f.nearest_point_id, distance: f.distance_meters });
+      }
+      return { dataVersion: version[0]?.version ?? '0', computation: toComputation(rows, beyond) };
+    });
   }
+}
+
+function toComputation(
+  rows: { code: string; township_code: string; population: number; nearest_point_id: string | null; distance_meters: number | null }[],
+  beyond: Map<string, { id: string; distance: number }>,
+): AreaComputation {
+  return {
+    codes: rows.map((r) => r.code),
+    townshipCodes: rows.map((r) => r.township_code),
+    population: Float64Array.from(rows, (r) => r.population),
+    covered: Uint8Array.from(rows, (r) => (r.nearest_point_id === null ? 0 : 1)),
+    nearestPointIds: rows.map((r) => r.nearest_point_id ?? beyond.get(r.code)?.id ?? null),
+    distanceMeters: Float64Array.from(rows, (r) => r.distance_meters ?? beyond.get(r.code)?.distance ?? Number.NaN),
+  };
 }

@@ -91,28 +91,47 @@ export class CoverageService {
     return { loaded: this.engine !== null, dataVersion: this.engine?.dataVersion ?? null, loading: this.engineLoading !== null };
   }
 
-  /** The engine for the current data version: loaded on first use and reloaded when the data changed. */
+  /**
+   * The engine for the data version the request read (or a newer one): loaded on first use and reloaded when the
+   * data changed. One load runs at a time, so loads finish in the order they started and each reads a version at
+   * least as new as the one before. A load already in flight may have read its snapshot before the write this
+   * request saw; its engine is then too old for this request, which waits for the next load instead. The version
+   * of the engine returned is recorded in the request's version ledger (what the answer was computed from).
+   */
   async currentEngine(loaders?: Loaders): Promise<CoverageEngine> {
-    const version = await (loaders ? loaders.dataVersion() : this.coverage.dataVersion());
-    if (this.engine?.dataVersion === version) return this.engine;
-    if (!this.engineLoading) {
-      this.engineLoading = (async () => {
-        const started = Date.now();
-        const snapshot = await this.coverage.loadSnapshot();
-        const engine = new CoverageEngine(snapshot.dataVersion, snapshot.villages, snapshot.points);
-        this.syntheticData = snapshot.syntheticData;
-        this.stats.engineLoads++;
-        this.logger.info(
-          { dataVersion: engine.dataVersion, villages: snapshot.villages.length, points: snapshot.points.length, ms: Date.now() - started },
-          'coverage engine loaded',
-        );
+    const wanted = BigInt(await (loaders ? loaders.dataVersion() : this.coverage.dataVersion()));
+    for (;;) {
+      const engine = this.engine;
+      if (engine && BigInt(engine.dataVersion) >= wanted) {
+        loaders?.version.used(engine.dataVersion);
         return engine;
-      })().finally(() => {
-        this.engineLoading = null;
-      });
+      }
+      const startedHere = this.engineLoading === null;
+      const loaded = await (this.engineLoading ??= this.loadEngine());
+      if (startedHere && BigInt(loaded.dataVersion) < wanted) {
+        // A load started after the version was read found an older one: the database went back (a restore).
+        loaders?.version.used(loaded.dataVersion);
+        return loaded;
+      }
     }
-    this.engine = await this.engineLoading;
-    return this.engine;
+  }
+
+  private loadEngine(): Promise<CoverageEngine> {
+    return (async () => {
+      const started = Date.now();
+      const snapshot = await this.coverage.loadSnapshot();
+      const engine = new CoverageEngine(snapshot.dataVersion, snapshot.villages, snapshot.points);
+      this.syntheticData = snapshot.syntheticData;
+      this.stats.engineLoads++;
+      this.logger.info(
+        { dataVersion: engine.dataVersion, villages: snapshot.villages.length, points: snapshot.points.length, ms: Date.now() - started },
+        'coverage engine loaded',
+      );
+      this.engine = engine;
+      return engine;
+    })().finally(() => {
+      this.engineLoading = null;
+    });
   }
 
   travel(args: TravelArgs): Travel {
@@ -128,7 +147,7 @@ export class CoverageService {
     const method = args.method ?? CoverageMethod.INDEX;
     const [area, item] = await Promise.all([this.area(args.areaCode, loaders), this.item(args.itemCode ?? null, loaders)]);
     const engine = await this.currentEngine(loaders);
-    const { computation, provenance, entry } = await this.computed(engine, method, area.code, item?.code ?? null, travel);
+    const { computation, provenance, entry } = await this.computed(engine, method, area.code, item?.code ?? null, travel, loaders);
 
     let population = 0;
     let coveredPopulation = 0;
@@ -381,7 +400,12 @@ export class CoverageService {
     };
   }
 
-  private async computed(engine: CoverageEngine, method: CoverageMethod, areaCode: string, itemCode: string | null, travel: Travel) {
+  /**
+   * An area's coverage, cached per data version. The index answers from the engine's snapshot; the PostGIS
+   * reference reads its own, and says which version that was, so each result is labelled (and kept) under the
+   * version it was computed from.
+   */
+  private async computed(engine: CoverageEngine, method: CoverageMethod, areaCode: string, itemCode: string | null, travel: Travel, loaders?: Loaders) {
     if (this.cacheVersion !== engine.dataVersion) {
       this.cache.clear();
       this.cacheVersion = engine.dataVersion;
@@ -394,16 +418,21 @@ export class CoverageService {
       this.cache.set(key, entry);
     } else {
       this.stats.misses++;
-      const computation =
-        method === CoverageMethod.POSTGIS
-          ? await this.coverage.computeArea(areaCode, itemCode, travel.radiusMeters)
-          : engine.computeArea(areaCode, itemCode, travel.radiusMeters);
-      entry = { computation, provenance: this.provenance(engine.dataVersion, method, travel, new Date()) };
-      if (this.config.coverageCacheEntries > 0) {
+      let version = engine.dataVersion;
+      let computation: AreaComputation;
+      if (method === CoverageMethod.POSTGIS) {
+        ({ dataVersion: version, computation } = await this.coverage.computeArea(areaCode, itemCode, travel.radiusMeters));
+      } else {
+        computation = engine.computeArea(areaCode, itemCode, travel.radiusMeters);
+      }
+      entry = { computation, provenance: this.provenance(version, method, travel, new Date()) };
+      // Only a result of the engine's own version is kept with the engine's results.
+      if (this.config.coverageCacheEntries > 0 && version === engine.dataVersion) {
         this.cache.set(key, entry);
         while (this.cache.size > this.config.coverageCacheEntries) this.cache.delete(this.cache.keys().next().value!);
       }
     }
+    loaders?.version.used(entry.provenance.dataVersion);
     return { computation: entry.computation, provenance: entry.provenance, entry };
   }
 

@@ -95,13 +95,20 @@ export function createTilesRouter(deps: MapDeps): Router {
       const loaders = deps.createContext().loaders;
       const request = await tiles.request(req.params.layer, req.params.z, req.params.x, file[1], req.query as Record<string, unknown>, loaders);
       const etag = await tiles.etag(request, loaders);
-      res.setHeader('ETag', etag);
-      res.setHeader('Cache-Control', res.locals.cacheControl as string);
       if (matchesIfNoneMatch(req.get('if-none-match'), etag)) {
+        res.setHeader('ETag', etag);
+        res.setHeader('Cache-Control', res.locals.cacheControl as string);
         res.status(304).end();
         return;
       }
       const tile = await tiles.cachedRender(request, etag, loaders);
+      if (tile.whole) {
+        res.setHeader('ETag', etag);
+        res.setHeader('Cache-Control', res.locals.cacheControl as string);
+      } else {
+        // A write landed while it was drawn: this tile is not of the version the ETag would name; nobody keeps it.
+        res.setHeader('Cache-Control', 'no-store');
+      }
       res.setHeader('Content-Type', MVT_CONTENT_TYPE);
       res.setHeader('Server-Timing', tile.cached ? 'cache;desc=hit' : `db;dur=${tile.ms.query}, encode;dur=${tile.ms.encode}`);
       res.setHeader('X-Tile-Features', String(tile.features));

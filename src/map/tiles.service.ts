@@ -307,7 +307,7 @@ export class TilesService {
   private readonly extents = new Map<ExtentSource, { version: string; bbox: BBox | null }>();
   /** Rendered tiles by ETag (which holds the data version, so stale entries are never served), LRU by bytes. */
   private readonly cache = new Map<string, RenderedTile>();
-  private readonly inflight = new Map<string, Promise<RenderedTile>>();
+  private readonly inflight = new Map<string, Promise<{ tile: RenderedTile; whole: boolean }>>();
   private cacheBytes = 0;
   readonly stats = { renders: 0, cacheHits: 0 };
 
@@ -358,30 +358,38 @@ export class TilesService {
   /**
    * The tile for a request whose ETag is `etag`: from the cache when the same tile (same data version and
    * parameters) was rendered recently, else rendered (concurrent requests for one tile share one rendering).
+   * A rendered tile is kept, and `whole` (may carry the ETag), only when it is wholly of the version the ETag
+   * names: the engine it used was of that version and no write landed while its rows were read.
    */
-  async cachedRender(r: TileRequest, etag: string, loaders: Loaders): Promise<RenderedTile & { cached: boolean }> {
+  async cachedRender(r: TileRequest, etag: string, loaders: Loaders): Promise<RenderedTile & { cached: boolean; whole: boolean }> {
     const hit = this.cache.get(etag);
     if (hit) {
       this.stats.cacheHits++;
       this.cache.delete(etag); // re-insert: Map order is the LRU order
       this.cache.set(etag, hit);
-      return { ...hit, cached: true };
+      return { ...hit, cached: true, whole: true };
     }
     let pending = this.inflight.get(etag);
     if (!pending) {
-      pending = this.render(r, loaders).finally(() => this.inflight.delete(etag));
+      pending = (async () => {
+        const tile = await this.render(r, loaders);
+        return { tile, whole: await loaders.version.isWhole() };
+      })().finally(() => this.inflight.delete(etag));
       this.inflight.set(etag, pending);
-      const tile = await pending;
-      this.cache.set(etag, tile);
-      this.cacheBytes += tile.body.length + CACHE_ENTRY_OVERHEAD;
-      for (const [key, old] of this.cache) {
-        if (this.cacheBytes <= TILE_CACHE_BYTES && this.cache.size <= TILE_CACHE_ENTRIES) break;
-        this.cache.delete(key);
-        this.cacheBytes -= old.body.length + CACHE_ENTRY_OVERHEAD;
+      const { tile, whole } = await pending;
+      if (whole) {
+        this.cache.set(etag, tile);
+        this.cacheBytes += tile.body.length + CACHE_ENTRY_OVERHEAD;
+        for (const [key, old] of this.cache) {
+          if (this.cacheBytes <= TILE_CACHE_BYTES && this.cache.size <= TILE_CACHE_ENTRIES) break;
+          this.cache.delete(key);
+          this.cacheBytes -= old.body.length + CACHE_ENTRY_OVERHEAD;
+        }
       }
-      return { ...tile, cached: false };
+      return { ...tile, cached: false, whole };
     }
-    return { ...(await pending), cached: true };
+    const { tile, whole } = await pending;
+    return { ...tile, cached: true, whole };
   }
 
   async render(r: TileRequest, loaders: Loaders): Promise<RenderedTile> {

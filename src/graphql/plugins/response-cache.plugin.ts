@@ -30,7 +30,7 @@ const CACHEABLE_QUERY_FIELDS: ReadonlySet<string> = new Set([
 interface ResponseCacheStats {
   hits: number;
   misses: number;
-  /** Responses not kept: errors in them, or larger than a sixteenth of the cache. */
+  /** Responses not kept: errors in them, larger than a sixteenth of the cache, or not wholly of the version read. */
   skipped: number;
 }
 
@@ -116,6 +116,13 @@ export function createResponseCache(options: { maxBytes: number }): ResponseCach
           }
           const bytes = Buffer.byteLength(JSON.stringify(result));
           if (bytes > maxEntryBytes) {
+            stats.skipped++;
+            return;
+          }
+          // Kept under the version read only if it is of that version: every part computed from it (the engine
+          // may be newer) and no write landed while the SQL reads ran (the version read again is the same).
+          const whole = await rc.contextValue.loaders.version.isWhole().catch(() => false);
+          if (!whole) {
             stats.skipped++;
             return;
           }

@@ -58,7 +58,7 @@ describe('coverage: engine and PostGIS agree', () => {
         const { radiusMeters } = service.travel({ mode });
         for (const item of items) {
           const e = engine.computeArea(areaCode, item, radiusMeters);
-          const p = await repo.computeArea(areaCode, item, radiusMeters);
+          const { computation: p } = await repo.computeArea(areaCode, item, radiusMeters);
           const { nearThreshold, compared } = compare(e, p, radiusMeters);
           if (nearThreshold.length) console.info(`${name} ${mode} ${item ?? 'any'}: differ only within 0.5% of the threshold: ${nearThreshold.join(', ')}`);
           expect(nearThreshold.length).toBeLessThanOrEqual(Math.ceil(e.codes.length * 0.01));

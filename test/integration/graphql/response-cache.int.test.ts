@@ -63,6 +63,41 @@ describe('GraphQL response cache (RESPONSE_CACHE_MB)', () => {
     expect(onlyVersionRead((await traced(t, POINT, { id: 'TS-520121103' }, planner)).statements)).toBe(false);
   });
 
+  it('keeps nothing under a version it was not computed from: a write that lands after the version was read', async () => {
+    // Two requests read version N; then a write lands (N + 1) before they run. The first one's answer comes from
+    // data newer than N (a newer engine, rows read after the write), so it must not be kept under N, where the
+    // second one, which read N too, would find it.
+    const COVERAGE = '{ coverage(areaCode: "520121", itemCode: "RESIDENT_ENROLMENT", mode: WALK, minutes: 17) { coveredVillageCount provenance { dataVersion } } }';
+    for (const query of [POINT, COVERAGE]) {
+      const first = t.app.createContext();
+      const second = t.app.createContext();
+      const read = await first.loaders.dataVersion();
+      expect(await second.loaders.dataVersion()).toBe(read);
+      const [{ name }] = (await t.db.dataSource.query(`SELECT name FROM service_point WHERE id = 'HS-520121-08'`)) as { name: string }[];
+      await t.db.dataSource.query(`UPDATE service_point SET name = name || '·' WHERE id = 'HS-520121-08'`);
+      try {
+        const variables = query === POINT ? { id: 'HS-520121-08' } : {};
+        const r1 = await t.app.apollo.executeOperation({ query, variables }, { contextValue: first });
+        expect(r1.body.kind === 'single' && r1.body.singleResult.errors).toBeFalsy();
+        if (query === COVERAGE && r1.body.kind === 'single') {
+          const label = (r1.body.singleResult.data as { coverage: { provenance: { dataVersion: string } } }).coverage.provenance.dataVersion;
+          expect(BigInt(label)).toBeGreaterThan(BigInt(read)); // computed from the newer engine, and says so
+        }
+        const statements: string[] = [];
+        const stop = t.db.ormLogger.onQuery((sql) => statements.push(sql));
+        try {
+          await t.app.apollo.executeOperation({ query, variables }, { contextValue: second });
+        } finally {
+          stop();
+        }
+        // A hit would run no statement at all here (the second request has read its version already).
+        expect([query, statements.length > 0]).toEqual([query, true]);
+      } finally {
+        await t.db.dataSource.query(`UPDATE service_point SET name = $1 WHERE id = 'HS-520121-08'`, [name]);
+      }
+    }
+  });
+
   it('does not keep answers with errors', async () => {
     const query = '{ village(code: "520121999999") { name } }';
     const first = await traced(t, query);
