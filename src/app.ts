@@ -90,7 +90,7 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
   const apollo = new ApolloServer<Context>({
     schema,
     logger,
-    formatError: formatLimitErrors(createFormatError(logger)),
+    formatError: formatLimitErrors(createFormatError(logger, { hideSuggestions: !config.introspection })),
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     introspection: config.introspection,

@@ -67,11 +67,33 @@ function flatten(errors: ValidationError[], prefix = ''): string[] {
 }
 
 /**
+ * graphql-js's "Did you mean …?" sentences (fields, arguments, types, input fields, enum values: "Did you mean the
+ * enum value "ADMIN"?") and graphql-armor's mask for some of them ("[Suggestion hidden]?").
+ */
+const SUGGESTION = /\s*(?:Did you mean\b[^?]*(?:\?|$)|\[Suggestion hidden\]\??)/g;
+
+/** A message without schema suggestions; what the client got wrong is still said. */
+export function withoutSuggestions(message: string): string {
+  return message.replace(SUGGESTION, '').trim();
+}
+
+/**
  * The last word on what a client sees: coded errors pass, validation errors get a readable message,
  * database outages become SERVICE_UNAVAILABLE, and anything else is masked as INTERNAL_SERVER_ERROR
- * (logged with its stack, never sent).
+ * (logged with its stack, never sent). With `hideSuggestions` (introspection off) no message suggests schema
+ * names: graphql-armor's blockFieldSuggestion misses enum values (variables and literals), so every message is
+ * cleaned here.
  */
-export function createFormatError(logger: Logger) {
+export function createFormatError(logger: Logger, options: { hideSuggestions?: boolean } = {}) {
+  const format = formatError(logger);
+  if (!options.hideSuggestions) return format;
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const shown = format(formatted, error);
+    return { ...shown, message: withoutSuggestions(shown.message) };
+  };
+}
+
+function formatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof AppError) {
