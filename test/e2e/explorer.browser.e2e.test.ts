@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { openLocalBrowser } from '../helpers/browser';
+import { describeInChromium, openLocalBrowser } from '../helpers/browser';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /**
@@ -128,7 +128,7 @@ describe('offline GraphQL explorer and page routes (e2e)', () => {
     });
   });
 
-  describe('in Chromium', () => {
+  describeInChromium('in Chromium', () => {
     let browser: Browser;
     let context: BrowserContext;
     let page: Page;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { openLocalBrowser } from '../helpers/browser';
+import { describeInChromium, openLocalBrowser } from '../helpers/browser';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { CLI_ACTOR } from '../../src/partner/actor';
 import { Role } from '../../src/partner/role.enum';
@@ -37,7 +37,7 @@ interface CoverageFigures {
   coveredPopulationRatio: number;
 }
 
-describe('coverage map page in Chromium (e2e)', () => {
+describeInChromium('coverage map page in Chromium (e2e)', () => {
   let t: TestApp;
   let baseUrl: string;
   let browser: Browser;
