@@ -29,7 +29,7 @@ export const envSchema = z.object({
   /** Comma-separated dataset names from seeds/data (kaiyang, sanming). */
   SEED_DATASETS: z.string().default('kaiyang,sanming'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Travel model (domain.md): speeds in km/h, a detour factor turning geodesic into road distance, the budget. */
+  /** Travel model (seeds/DOMAIN.md): speeds in km/h, a detour factor turning geodesic into road distance, the budget. */
   TRAVEL_SPEED_WALK_KMH: z.coerce.number().positive().max(50).default(5),
   TRAVEL_SPEED_BICYCLE_KMH: z.coerce.number().positive().max(80).default(12),
   TRAVEL_SPEED_EBIKE_KMH: z.coerce.number().positive().max(120).default(20),

@@ -4,7 +4,7 @@ import type { Database } from '../../../src/db/data-source';
 import { readSeedFile, type SeedDataset } from '../../../seeds/dataset';
 import { openTestDatabase } from '../../helpers/test-db';
 
-/** The figures of the source reports (shared/domain.md) hold on the seeded database. */
+/** The figures of the source reports (seeds/DOMAIN.md) hold on the seeded database. */
 describe('seed data against the report figures', () => {
   let db: Database;
   const one = async (sql: string, params: unknown[] = []) => Object.values((await db.dataSource.query(sql, params))[0])[0];

@@ -1,6 +1,6 @@
 import { travelRadiusMeters } from '../../../src/geo/travel-radius-meters';
 
-// Domain defaults (shared/domain.md, Travel): walking 5, bicycle 12, e-bike/motorbike 20, car on rural roads
+// Domain defaults (seeds/DOMAIN.md, Travel): walking 5, bicycle 12, e-bike/motorbike 20, car on rural roads
 // 30 km/h; detour factor 1.3.
 describe('travelRadiusMeters', () => {
   describe.each([
