@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { bundledOperationNames } from './bundled-operations';
 
 /** What node-postgres's Pool reports (TypeORM's postgres driver keeps it as `driver.master`). */
 export interface PoolStats {
@@ -17,24 +18,54 @@ interface MetricsSources {
   readonly coverageCache: () => { readonly hits: number; readonly misses: number; readonly engineLoads: number };
   /** Coverage polygon worker threads (CoveragePolygonPool): polygons computed and refused since start, waiting now. */
   readonly polygons?: () => { readonly computed: number; readonly inline: number; readonly refused: number; readonly queued: number };
+  /** Operation names always labelled (default: bundledOperationNames(), the pages' and examples' operations). */
+  readonly bundledOperations?: ReadonlySet<string>;
   /** The GraphQL response cache (RESPONSE_CACHE_MB), when on. */
   readonly responseCache?: () => { readonly hits: number; readonly misses: number; readonly skipped: number; readonly entries: number; readonly bytes: number };
 }
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
 
-/** Operation names are chosen by clients; past this many distinct ones, new names count as "other". */
+/** Operation names are chosen by clients; at most this many learned from keyed callers (bundled names come on top). */
 const MAX_OPERATION_LABELS = 200;
+/** One key's share of those, so that one key (or a leaked one) cannot take them all. */
+const MAX_OPERATION_LABELS_PER_KEY = 20;
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+/** Labels of our own: a client naming its operation so does not get to merge into them. */
+const RESERVED_LABELS = new Set(['anonymous', 'other']);
 
-/** A bounded label for an operation name: the name when it is a sane GraphQL name and there is room, else "anonymous" / "other". */
-export function operationLabel(name: string | null | undefined, seen: Set<string>, max = MAX_OPERATION_LABELS): string {
-  if (!name) return 'anonymous';
-  if (!OPERATION_NAME.test(name)) return 'other';
-  if (seen.has(name)) return name;
-  if (seen.size >= max) return 'other';
-  seen.add(name);
-  return name;
+/** Who sent an operation, as far as its label is concerned: a key's id (or name), or null when anonymous. */
+export type LabelCaller = string | null;
+
+/**
+ * Bounded operation-name labels that no caller can exhaust or pollute:
+ * - names of the operations the server ships (bundled pages, schema/examples.graphql) are always labels, from anyone;
+ * - a keyed caller's other names take the free slots, at most `perKey` per key and `max` in all, first come;
+ * - an anonymous caller never adds a label, and does not count under a name a key brought in: "other".
+ * Unnamed operations are "anonymous"; names that are not sane GraphQL names, or past the limits, are "other".
+ */
+export class OperationLabels {
+  private readonly learned = new Set<string>();
+  private readonly perCaller = new Map<string, number>();
+
+  constructor(
+    private readonly bundled: ReadonlySet<string>,
+    private readonly max = MAX_OPERATION_LABELS,
+    private readonly perKey = MAX_OPERATION_LABELS_PER_KEY,
+  ) {}
+
+  label(name: string | null | undefined, caller: LabelCaller): string {
+    if (!name) return 'anonymous';
+    if (!OPERATION_NAME.test(name) || RESERVED_LABELS.has(name)) return 'other';
+    if (this.bundled.has(name)) return name;
+    if (caller === null) return 'other';
+    if (this.learned.has(name)) return name;
+    const taken = this.perCaller.get(caller) ?? 0;
+    if (this.learned.size >= this.max || taken >= this.perKey) return 'other';
+    this.learned.add(name);
+    this.perCaller.set(caller, taken + 1);
+    return name;
+  }
 }
 
 /** The route family of a request path, so that tile coordinates and unknown paths do not become labels. */
@@ -59,7 +90,7 @@ const COST_BUCKETS = [1, 5, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
  */
 export class Metrics {
   readonly registry = new Registry();
-  private readonly operations = new Set<string>();
+  private readonly operations: OperationLabels;
 
   readonly graphqlRequests = new Counter({
     name: 'graphql_requests_total',
@@ -102,6 +133,7 @@ export class Metrics {
   });
 
   constructor(sources: MetricsSources) {
+    this.operations = new OperationLabels(sources.bundledOperations ?? bundledOperationNames());
     collectDefaultMetrics({ register: this.registry });
     const pool = (name: string, help: string, read: (p: PoolStats) => number | undefined) =>
       new Gauge({
@@ -161,9 +193,9 @@ export class Metrics {
     }
   }
 
-  /** Bounded operation-name label for this instance. */
-  operation(name: string | null | undefined): string {
-    return operationLabel(name, this.operations);
+  /** Bounded operation-name label for this instance (see OperationLabels); `caller` null for anonymous callers. */
+  operation(name: string | null | undefined, caller: LabelCaller): string {
+    return this.operations.label(name, caller);
   }
 
   /** Counts and times every HTTP request when its response is finished (or the client went away). */

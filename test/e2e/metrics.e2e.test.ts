@@ -1,4 +1,6 @@
 import pino from 'pino';
+import { CLI_ACTOR } from '../../src/partner/actor';
+import { Role } from '../../src/partner/role.enum';
 import { postGraphQL } from '../helpers/graphql-http';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
@@ -34,10 +36,11 @@ function value(samples: Sample[], name: string, labels: Record<string, string> =
   return found[0]?.value;
 }
 
-const COVERAGE = 'query KaiyangChronicCoverage { coverage(areaCode: "520121", itemCode: "CHRONIC_DISEASE_CERT") { villageCount coveredVillageCount } }';
+/** Operation names of the explorer and schema/examples.graphql: labelled for anonymous callers too (OperationLabels). */
+const COVERAGE = 'query KaiyangCoverage { coverage(areaCode: "520121", itemCode: "CHRONIC_DISEASE_CERT") { villageCount coveredVillageCount } }';
 /** The same coverage with other fields: not the same response (the response cache misses), the same coverage result (its cache hits). */
-const coverageWith = (fields: string) => `query KaiyangChronicCoverage { coverage(areaCode: "520121", itemCode: "CHRONIC_DISEASE_CERT") { ${fields} } }`;
-const OVERVIEW = 'query KaiyangName { area(code: "520121") { name } }';
+const coverageWith = (fields: string) => `query KaiyangCoverage { coverage(areaCode: "520121", itemCode: "CHRONIC_DISEASE_CERT") { ${fields} } }`;
+const OVERVIEW = 'query KaiyangOverview { area(code: "520121") { name } }';
 
 describe('GET /metrics (e2e)', () => {
   let t: TestApp;
@@ -68,22 +71,23 @@ describe('GET /metrics (e2e)', () => {
   });
 
   it('counts GraphQL operations by name and outcome', () => {
-    expect(value(samples, 'graphql_requests_total', { operation: 'KaiyangName', status: 'ok' })).toBe(3);
-    expect(value(samples, 'graphql_requests_total', { operation: 'KaiyangChronicCoverage', status: 'ok' })).toBe(2);
-    expect(value(samples, 'graphql_requests_total', { operation: 'Broken', status: 'error' })).toBe(1);
+    expect(value(samples, 'graphql_requests_total', { operation: 'KaiyangOverview', status: 'ok' })).toBe(3);
+    expect(value(samples, 'graphql_requests_total', { operation: 'KaiyangCoverage', status: 'ok' })).toBe(2);
+    // An anonymous caller's own name is not a label (it could make up thousands): "other".
+    expect(value(samples, 'graphql_requests_total', { operation: 'other', status: 'error' })).toBe(1);
     expect(value(samples, 'graphql_requests_total', { operation: 'anonymous', status: 'partial' })).toBe(1);
-    expect(value(samples, 'graphql_errors_total', { operation: 'Broken', code: 'GRAPHQL_VALIDATION_FAILED' })).toBe(1);
+    expect(value(samples, 'graphql_errors_total', { operation: 'other', code: 'GRAPHQL_VALIDATION_FAILED' })).toBe(1);
     expect(value(samples, 'graphql_errors_total', { operation: 'anonymous', code: 'NOT_FOUND' })).toBe(1);
   });
 
   it('has a latency histogram per operation, and the cost of each', () => {
-    expect(value(samples, 'graphql_request_duration_seconds_count', { operation: 'KaiyangName' })).toBe(3);
-    expect(value(samples, 'graphql_request_duration_seconds_bucket', { operation: 'KaiyangName', le: '+Inf' })).toBe(3);
-    expect(value(samples, 'graphql_request_duration_seconds_sum', { operation: 'KaiyangName' })).toBeGreaterThan(0);
-    const buckets = samples.filter((s) => s.name === 'graphql_request_duration_seconds_bucket' && s.labels.operation === 'KaiyangChronicCoverage');
+    expect(value(samples, 'graphql_request_duration_seconds_count', { operation: 'KaiyangOverview' })).toBe(3);
+    expect(value(samples, 'graphql_request_duration_seconds_bucket', { operation: 'KaiyangOverview', le: '+Inf' })).toBe(3);
+    expect(value(samples, 'graphql_request_duration_seconds_sum', { operation: 'KaiyangOverview' })).toBeGreaterThan(0);
+    const buckets = samples.filter((s) => s.name === 'graphql_request_duration_seconds_bucket' && s.labels.operation === 'KaiyangCoverage');
     expect(buckets.length).toBeGreaterThan(5);
-    expect(value(samples, 'graphql_request_cost_sum', { operation: 'KaiyangName' })).toBe(3); // 1 point each
-    expect(value(samples, 'graphql_request_cost_sum', { operation: 'KaiyangChronicCoverage' })).toBe(100); // 50 each
+    expect(value(samples, 'graphql_request_cost_sum', { operation: 'KaiyangOverview' })).toBe(3); // 1 point each
+    expect(value(samples, 'graphql_request_cost_sum', { operation: 'KaiyangCoverage' })).toBe(100); // 50 each
   });
 
   it('counts HTTP requests by method, route and status', () => {
@@ -111,7 +115,7 @@ describe('GET /metrics (e2e)', () => {
   });
 
   it('counts response cache hits, misses and responses not kept', () => {
-    // KaiyangName 3× (1 miss, 2 hits), the two coverage queries (2 misses), the unknown village (a miss, not kept: an error).
+    // KaiyangOverview 3× (1 miss, 2 hits), the two coverage queries (2 misses), the unknown village (a miss, not kept: an error).
     expect(value(samples, 'graphql_response_cache_hits_total')).toBe(2);
     expect(value(samples, 'graphql_response_cache_misses_total')).toBe(4);
     expect(value(samples, 'graphql_response_cache_skipped_total')).toBe(1);
@@ -161,7 +165,7 @@ describe('GET /metrics (e2e)', () => {
     try {
       const { url } = await third.app.listen(0, '127.0.0.1');
       const fresh = parseMetrics(await (await fetch(`${url}/metrics`)).text());
-      expect(value(fresh, 'graphql_requests_total', { operation: 'KaiyangName', status: 'ok' })).toBeUndefined();
+      expect(value(fresh, 'graphql_requests_total', { operation: 'KaiyangOverview', status: 'ok' })).toBeUndefined();
     } finally {
       await third.close();
     }
@@ -200,7 +204,7 @@ describe('request logs (e2e)', () => {
     expect(http).toMatchObject({ level: 30, req: { method: 'POST', url: '/graphql' }, res: { statusCode: 200 } });
     expect(http!.responseTime).toBeGreaterThanOrEqual(0);
     expect(http!.req!.headers).toBeUndefined(); // headers carry API keys: never logged
-    expect(operation).toMatchObject({ level: 30, operationName: 'KaiyangName', cost: 1, outcome: 'ok' });
+    expect(operation).toMatchObject({ level: 30, operationName: 'KaiyangOverview', cost: 1, outcome: 'ok' });
   });
 
   it('makes up a request id when the client sends none, and logs 4xx at warn', async () => {
@@ -209,5 +213,59 @@ describe('request logs (e2e)', () => {
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-/);
     await new Promise((r) => setTimeout(r, 50));
     expect(lines.find((l) => l.requestId === id && l.msg === 'request completed')).toMatchObject({ level: 40, res: { statusCode: 400 } });
+  });
+});
+
+describe('operation labels cannot be exhausted or polluted by anonymous callers (e2e)', () => {
+  let t: TestApp;
+  let baseUrl: string;
+  let partner: string;
+  let greedy: string;
+  const named = (name: string) => `query ${name} { __typename }`;
+  const labels = async () => {
+    const samples = parseMetrics(await (await fetch(`${baseUrl}/metrics`)).text());
+    const counts = new Map<string, number>();
+    for (const s of samples) if (s.name === 'graphql_requests_total') counts.set(s.labels.operation!, (counts.get(s.labels.operation!) ?? 0) + s.value);
+    return counts;
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    ({ url: baseUrl } = await t.app.listen(0, '127.0.0.1'));
+    partner = (await t.app.services.apiKey.create({ name: 'test metrics partner', roles: [Role.READER], areaCodes: [] }, CLI_ACTOR)).secret;
+    greedy = (await t.app.services.apiKey.create({ name: 'test metrics greedy', roles: [Role.READER], areaCodes: [] }, CLI_ACTOR)).secret;
+  });
+  afterAll(async () => {
+    await t.db.dataSource.query(`DELETE FROM audit_log WHERE entity_key IN (SELECT id::text FROM api_key WHERE name LIKE 'test metrics%')`);
+    await t.db.dataSource.query(`DELETE FROM api_key WHERE name LIKE 'test metrics%'`);
+    await t?.close();
+  });
+
+  it('anonymous made-up names count as "other"; the bundled pages\' and examples\' names and a keyed caller\'s own stay labelled', async () => {
+    for (let i = 0; i < 250; i++) expect((await postGraphQL(baseUrl, named(`Probe${i}`))).status).toBe(200);
+    // Names the bundled map page, the explorer and schema/examples.graphql use, sent anonymously (as the pages do).
+    for (const name of ['MapInit', 'KaiyangCoverage', 'KaiyangOverview']) expect((await postGraphQL(baseUrl, named(name))).status).toBe(200);
+    expect((await postGraphQL(baseUrl, named('PartnerSync'), { key: partner })).status).toBe(200);
+    // A name a key brought in is that key's series: the same name sent anonymously does not count there.
+    expect((await postGraphQL(baseUrl, named('PartnerSync'))).status).toBe(200);
+
+    const counts = await labels();
+    expect([...counts.keys()].filter((l) => l.startsWith('Probe'))).toEqual([]);
+    expect(counts.get('other')).toBe(251);
+    expect(counts.get('MapInit')).toBe(1);
+    expect(counts.get('KaiyangCoverage')).toBe(1);
+    expect(counts.get('KaiyangOverview')).toBe(1);
+    expect(counts.get('PartnerSync')).toBe(1);
+  });
+
+  it('one key cannot take every free label: past its share its new names count as "other", and another key still gets labels', async () => {
+    for (let i = 0; i < 60; i++) expect((await postGraphQL(baseUrl, named(`Greedy${i}`), { key: greedy })).status).toBe(200);
+    expect((await postGraphQL(baseUrl, named('PartnerReport'), { key: partner })).status).toBe(200);
+    const counts = await labels();
+    const greedyLabels = [...counts.keys()].filter((l) => l.startsWith('Greedy'));
+    expect(greedyLabels.length).toBeGreaterThan(0);
+    expect(greedyLabels.length).toBeLessThan(60);
+    expect(counts.get('other')).toBe(251 + 60 - greedyLabels.length);
+    expect(counts.get('PartnerReport')).toBe(1);
   });
 });

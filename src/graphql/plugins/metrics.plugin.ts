@@ -4,7 +4,7 @@ import type { Context } from '../context';
 import { operationCost } from './limits.plugin';
 import { summarizeResponse } from './response-summary';
 
-/** Counts, times and costs every GraphQL operation (also in-process ones), by operation name. */
+/** Counts, times and costs every GraphQL operation (also in-process ones), by operation name (bounded per caller: OperationLabels). */
 export function createMetricsPlugin(metrics: Metrics): ApolloServerPlugin<Context> {
   return {
     async requestDidStart({ request }) {
@@ -12,7 +12,8 @@ export function createMetricsPlugin(metrics: Metrics): ApolloServerPlugin<Contex
       return {
         async willSendResponse(requestContext) {
           const { operationName, outcome, errorCodes } = summarizeResponse(requestContext);
-          const operation = metrics.operation(operationName);
+          const viewer = requestContext.contextValue.viewer;
+          const operation = metrics.operation(operationName, viewer.kind === 'anonymous' ? null : (viewer.keyId ?? viewer.name));
           metrics.graphqlRequests.inc({ operation, status: outcome });
           metrics.graphqlDuration.observe({ operation }, Number(process.hrtime.bigint() - started) / 1e9);
           const cost = operationCost(request);

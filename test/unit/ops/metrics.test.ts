@@ -1,16 +1,39 @@
-import { operationLabel, routeLabel } from '../../../src/ops/metrics';
+import { bundledOperationNames } from '../../../src/ops/bundled-operations';
+import { OperationLabels, routeLabel } from '../../../src/ops/metrics';
 import { requestIdFor } from '../../../src/ops/request-logger';
 
-describe('operationLabel', () => {
-  it('keeps sane names until there are too many, then says "other"', () => {
-    const seen = new Set<string>();
-    expect(operationLabel('KaiyangOverview', seen, 2)).toBe('KaiyangOverview');
-    expect(operationLabel(undefined, seen, 2)).toBe('anonymous');
-    expect(operationLabel('Second', seen, 2)).toBe('Second');
-    expect(operationLabel('Third', seen, 2)).toBe('other');
-    expect(operationLabel('KaiyangOverview', seen, 2)).toBe('KaiyangOverview');
-    expect(operationLabel('not a name"}', new Set(), 2)).toBe('other');
-    expect(operationLabel('x'.repeat(65), new Set(), 2)).toBe('other');
+describe('OperationLabels', () => {
+  it('labels bundled names for anyone, keyed callers\' names while there is room, and nothing new for anonymous callers', () => {
+    const labels = new OperationLabels(new Set(['KaiyangOverview']), 3, 2);
+    expect(labels.label('KaiyangOverview', null)).toBe('KaiyangOverview');
+    expect(labels.label(undefined, null)).toBe('anonymous');
+    expect(labels.label('MadeUp', null)).toBe('other');
+    expect(labels.label('First', 'key-a')).toBe('First');
+    expect(labels.label('First', null)).toBe('other'); // a key's name is not an anonymous caller's to count under
+    expect(labels.label('First', 'key-b')).toBe('First'); // already a label: no new slot
+    expect(labels.label('Second', 'key-a')).toBe('Second');
+    expect(labels.label('Third', 'key-a')).toBe('other'); // key-a's share (2) is used up
+    expect(labels.label('Third', 'key-b')).toBe('Third');
+    expect(labels.label('Fourth', 'key-c')).toBe('other'); // all 3 free slots are taken
+    expect(labels.label('KaiyangOverview', 'key-c')).toBe('KaiyangOverview'); // bundled names take no slot
+  });
+
+  it('never labels names that are not sane GraphQL names, or our own labels', () => {
+    const labels = new OperationLabels(new Set(), 10, 10);
+    expect(labels.label('not a name"}', 'key')).toBe('other');
+    expect(labels.label('x'.repeat(65), 'key')).toBe('other');
+    expect(labels.label('anonymous', 'key')).toBe('other');
+    expect(labels.label('other', 'key')).toBe('other');
+  });
+});
+
+describe('bundledOperationNames', () => {
+  it('has the operations of schema/examples.graphql, the map page and the explorer\'s default tabs', () => {
+    const names = bundledOperationNames();
+    for (const name of ['KaiyangOverview', 'SanmingCounties', 'MapInit', 'MapCoverage', 'MapWhereToHandle', 'KaiyangCoverage', 'WhereToHandleChronicDisease']) {
+      expect(names).toContain(name);
+    }
+    expect(names.size).toBeLessThan(100);
   });
 });
 
