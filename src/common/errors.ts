@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 
 /** The closed set of error codes clients may rely on (`extensions.code`). */
-export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'LIMIT_EXCEEDED' | 'RATE_LIMITED' | 'SERVICE_UNAVAILABLE';
+export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'CONFLICT' | 'UNAUTHENTICATED' | 'LIMIT_EXCEEDED' | 'RATE_LIMITED' | 'SERVICE_UNAVAILABLE';
 
 /**
  * What a client is shown of a coded error: its message and extensions, without `http` (the status Apollo and the
@@ -60,6 +60,13 @@ export class UnauthenticatedError extends AppError {
 export class ForbiddenError extends AppError {
   constructor(message: string, details: Record<string, unknown> = {}) {
     super(message, 'FORBIDDEN', 'info', details);
+  }
+}
+
+/** The record changed between the caller's read and its write (a concurrent update): read it again and retry. */
+export class ConflictError extends AppError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(message, 'CONFLICT', 'info', details);
   }
 }
 

@@ -38,6 +38,20 @@ export interface WriteOptions<R = unknown> {
 const WRITE_BATCH = 2000;
 
 /**
+ * Why a row was refused when it is not a plain BAD_USER_INPUT: outside the key's areas (FORBIDDEN), or changed by
+ * someone else since the caller read it (CONFLICT: read again and retry). Batches list such rows like any other;
+ * single writes answer with the code (problemCode). Kept beside the problems, not in them, so reports keep their shape.
+ */
+export type ProblemCode = 'FORBIDDEN' | 'CONFLICT';
+type Found = FieldProblem & { readonly code?: ProblemCode };
+const problemCodes = new WeakMap<RowProblem, ProblemCode>();
+
+/** The code of a problem the pipeline reported, or undefined for a plain BAD_USER_INPUT one. */
+export function problemCode(problem: RowProblem): ProblemCode | undefined {
+  return problemCodes.get(problem);
+}
+
+/**
  * The one write path for mutations and imports, in one transaction: validate every row (format, scope,
  * stored data, duplicates), then write the changed rows and their audit records. With ALL_OR_NOTHING any bad
  * row writes nothing; with VALID_ROWS the good rows are written. The coverage caches notice through the data
@@ -51,16 +65,20 @@ export async function applyWrites<R>(
 ): Promise<WriteReport> {
   const problems: RowProblem[] = [];
   const bad = new Set<number>();
-  const reject = (index: number, found: FieldProblem[]) => {
+  const reject = (index: number, found: Found[]) => {
     if (found.length === 0) return;
     bad.add(index);
     const row = rows[index]!;
-    for (const p of found) problems.push({ index: row.index, line: row.line, key: safeKey(spec, row.value), field: p.field, reason: p.reason });
+    for (const p of found) {
+      const problem: RowProblem = { index: row.index, line: row.line, key: safeKey(spec, row.value), field: p.field, reason: p.reason };
+      if (p.code) problemCodes.set(problem, p.code);
+      problems.push(problem);
+    }
   };
 
   const firstLineOfKey = new Map<string, number>();
   rows.forEach((row, i) => {
-    const found = spec.validate(row.value);
+    const found: Found[] = spec.validate(row.value);
     const key = safeKey(spec, row.value);
     if (key !== null) {
       const first = firstLineOfKey.get(key);
@@ -68,7 +86,7 @@ export async function applyWrites<R>(
       else firstLineOfKey.set(key, row.line);
     }
     if (found.length === 0 && !isInViewerAreas(options.viewer, spec.areaOf(row.value))) {
-      found.push({ field: 'areaCode', reason: `area ${spec.areaOf(row.value)} is outside this key's areas (${options.viewer.areaCodes.join(', ') || 'none'}).` });
+      found.push({ field: 'areaCode', code: 'FORBIDDEN', reason: `area ${spec.areaOf(row.value)} is outside this key's areas (${options.viewer.areaCodes.join(', ') || 'none'}).` });
     }
     reject(i, found);
   });
@@ -87,10 +105,10 @@ export async function applyWrites<R>(
       if (options.expect === 'update' && !before) reject(i, [{ field: null, reason: `${spec.keyOf(record)} does not exist.` }]);
       const read = options.readVersions?.get(spec.keyOf(record));
       if (read && before && Object.keys(spec.diff(read, before)).length > 0) {
-        reject(i, [{ field: null, reason: `${spec.keyOf(record)} was changed by someone else meanwhile; read it again and retry.` }]);
+        reject(i, [{ field: null, code: 'CONFLICT', reason: `${spec.keyOf(record)} was changed by someone else meanwhile; read it again and retry.` }]);
       }
       if (before && !isInViewerAreas(options.viewer, spec.areaOf(before))) {
-        reject(i, [{ field: 'areaCode', reason: `the stored ${spec.keyOf(record)} lies in area ${spec.areaOf(before)}, outside this key's areas.` }]);
+        reject(i, [{ field: 'areaCode', code: 'FORBIDDEN', reason: `the stored ${spec.keyOf(record)} lies in area ${spec.areaOf(before)}, outside this key's areas.` }]);
       }
     }
     problems.sort((a, b) => a.index - b.index);

@@ -1,11 +1,11 @@
 import type { AreaRepository } from '../area/area.repository';
-import { BadInputError, ForbiddenError, NotFoundError } from '../common/errors';
+import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors';
 import { isInViewerAreas } from '../partner/auth-checker';
 import type { Config } from '../config/config';
 import { locationInWgs84 } from '../graphql/scalars/location.input';
 import type { Actor, AuditLogRepository } from '../partner/audit-log.repository';
 import type { Viewer } from '../partner/viewer';
-import { applyWrites, diffFields, type WriteOptions, type WriteSpec } from '../partner/write-pipeline';
+import { applyWrites, diffFields, problemCode, type WriteOptions, type WriteSpec } from '../partner/write-pipeline';
 import { WriteMode, type FieldProblem, type SourceRow, type WriteReport } from '../partner/write-report.type';
 import type { DelegationLevel } from '../service-item/delegation-level.enum';
 import { defaultItemCodes } from '../service-item/delegation.rules';
@@ -122,7 +122,12 @@ export class ServicePointWriteService {
     const report = await this.apply([{ index: 1, line: 1, value: record }], { mode: WriteMode.ALL_OR_NOTHING, expect, readVersions, ...caller }, catalogue);
     if (report.problems.length) {
       const reasons = report.problems.map((p) => (p.field ? `${p.field}: ${p.reason}` : p.reason));
-      throw new BadInputError(`The service point was not saved: ${reasons.join(' ')}`, { problems: report.problems });
+      const message = `The service point was not saved: ${reasons.join(' ')}`;
+      const codes = new Set(report.problems.map(problemCode));
+      // A concurrent update first: after reading again, the other problems may be gone or different.
+      if (codes.has('CONFLICT')) throw new ConflictError(message, { problems: report.problems });
+      if (codes.has('FORBIDDEN')) throw new ForbiddenError(message, { problems: report.problems });
+      throw new BadInputError(message, { problems: report.problems });
     }
     const [saved] = await this.points.findByIds([record.id]);
     return saved!;
