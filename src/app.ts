@@ -15,6 +15,7 @@ import { asServiceUnavailable, createFormatError } from './graphql/format-error'
 import { createRepositories } from './graphql/repositories';
 import { buildAppSchema } from './graphql/schema';
 import { batchLimit } from './graphql/http-limits';
+import { nestingLimit } from './graphql/nesting-limit';
 import { bodyTooLarge, formatLimitErrors } from './graphql/plugins/limit-errors';
 import { armorProtection, createLimitsPlugin } from './graphql/plugins/limits.plugin';
 import { createMetricsPlugin } from './graphql/plugins/metrics.plugin';
@@ -150,6 +151,7 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
     '/graphql',
     express.json({ limit: limits.maxBodyBytes }),
     batchLimit(limits.maxBatchSize),
+    nestingLimit(limits.maxNestingDepth),
     expressMiddleware(apollo, {
       // The API key (if any) is checked before anything runs: a bad key fails the whole request with 401.
       // A key lookup while the database is down: 503 SERVICE_UNAVAILABLE, not a 500 "context creation failed".

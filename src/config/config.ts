@@ -44,6 +44,8 @@ export interface LimitsConfig {
   /** Operations per batched POST; 1: batching off. */
   readonly maxBatchSize: number;
   readonly maxBodyBytes: number;
+  /** Deepest nesting of JSON and of brackets in documents (MAX_NESTING_DEPTH). */
+  readonly maxNestingDepth: number;
 }
 
 export interface RateLimitConfig {
@@ -132,6 +134,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxTokens: e.MAX_QUERY_TOKENS,
       maxBatchSize: e.MAX_BATCH_SIZE,
       maxBodyBytes: e.MAX_BODY_BYTES,
+      maxNestingDepth: e.MAX_NESTING_DEPTH,
     }),
     rateLimit: Object.freeze({
       costPerMinute: e.RATE_LIMIT_COST_PER_MINUTE,

@@ -69,6 +69,11 @@ export const envSchema = z.object({
   MAX_QUERY_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(5000),
   /** Operations in one batched POST (a JSON array); 1 turns batching off. */
   MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /**
+   * Deepest nesting of JSON (request bodies with their variables, GET variables, GeoJSON imports) and of brackets in
+   * GraphQL documents; the cap of 500 keeps recursive code downstream (JSON.stringify, graphql-js's parser) within its stack.
+   */
+  MAX_NESTING_DEPTH: z.coerce.number().int().min(8).max(500).default(64),
   /** Largest JSON body on /graphql (413 above). */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
   /** Cost points a key (or, without one, a client address) may spend per minute; 0 = no rate limit. */

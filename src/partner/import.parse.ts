@@ -1,6 +1,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { getNodeValue, parseTree, type Node, type ParseError } from 'jsonc-parser';
 import { BadInputError } from '../common/errors';
+import { nestingExceeded, textDepth } from '../common/nesting';
 import { ImportFormat, type FieldProblem } from './write-report.type';
 
 /** One record of an import file: its line, and its fields by canonical name (CSV: strings; GeoJSON: JSON values). */
@@ -22,13 +23,19 @@ export interface ImportColumns {
   readonly required: readonly string[];
 }
 
+export interface ReadOptions {
+  /** Deepest nesting a GeoJSON file may have (MAX_NESTING_DEPTH); a FeatureCollection of Points needs 5. */
+  readonly maxNestingDepth: number;
+}
+
 /**
  * Reads a whole import file into records with line numbers. A file that cannot be read at all (not CSV or JSON,
- * unknown or missing columns, not a FeatureCollection) is refused as a whole with BAD_USER_INPUT; row-level
- * problems are left for the write pipeline to report with every other bad row.
+ * unknown or missing columns, not a FeatureCollection) is refused as a whole with BAD_USER_INPUT (LIMIT_EXCEEDED
+ * when nested deeper than MAX_NESTING_DEPTH); row-level problems are left for the write pipeline to report with
+ * every other bad row.
  */
-export function readImportFile(format: ImportFormat, content: string, columns: ImportColumns): RawRecord[] {
-  return format === ImportFormat.CSV ? readCsv(content, columns) : readGeoJson(content, columns);
+export function readImportFile(format: ImportFormat, content: string, columns: ImportColumns, options: ReadOptions): RawRecord[] {
+  return format === ImportFormat.CSV ? readCsv(content, columns) : readGeoJson(content, columns, options);
 }
 
 function readCsv(content: string, columns: ImportColumns): RawRecord[] {
@@ -54,7 +61,13 @@ function readCsv(content: string, columns: ImportColumns): RawRecord[] {
   });
 }
 
-function readGeoJson(content: string, columns: ImportColumns): RawRecord[] {
+function readGeoJson(content: string, columns: ImportColumns, options: ReadOptions): RawRecord[] {
+  // jsonc-parser builds and reads its tree recursively: refuse deep nesting before it runs out of stack.
+  const nesting = textDepth(content, 'json');
+  if (nesting.depth > options.maxNestingDepth) {
+    const line = lineFinder(content)(nesting.at);
+    throw nestingExceeded('The GeoJSON', options.maxNestingDepth, nesting.depth, `It goes that deep on line ${line}; a FeatureCollection of Points needs 5 levels.`);
+  }
   const errors: ParseError[] = [];
   const tree = parseTree(content, errors, { allowTrailingComma: false, disallowComments: true });
   if (!tree || errors.length > 0) {

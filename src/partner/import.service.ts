@@ -60,7 +60,7 @@ export class ImportService {
         limit: this.config.imports.maxBytes,
       });
     }
-    const records = readImportFile(request.format, request.content, cols);
+    const records = readImportFile(request.format, request.content, cols, { maxNestingDepth: this.config.limits.maxNestingDepth });
     if (records.length > this.config.imports.maxRows) {
       throw new LimitExceededError(`The import has ${records.length.toLocaleString('en')} rows; the limit is ${this.config.imports.maxRows.toLocaleString('en')} (IMPORT_MAX_ROWS). Split the file.`, {
         limit: this.config.imports.maxRows,

@@ -107,6 +107,7 @@ describe('query limits (e2e)', () => {
         maxTokens: 5000,
         maxBatchSize: 10,
         maxBodyBytes: 1024 * 1024,
+        maxNestingDepth: 64,
       });
       expect(t.config.rateLimit).toMatchObject({ costPerMinute: 50_000, redisUrl: null });
       expect(t.config.pagination.maxPageSize).toBe(500);

@@ -1,0 +1,178 @@
+import { CLI_ACTOR } from '../../src/partner/actor';
+import { Role } from '../../src/partner/role.enum';
+import { createTestApp, type TestApp } from '../helpers/test-app';
+
+/**
+ * "Never a 500" (Hardening, item 3), over real HTTP: input an attacker sent to a local copy. Each gets a coded
+ * client error instead of a 500, and nothing is half-written:
+ * - JSON nested thousands of levels deep (variables, extensions, GET variables, GeoJSON imports): LIMIT_EXCEEDED
+ *   (MAX_NESTING_DEPTH) before recursive code (the response cache's JSON.stringify, jsonc-parser) runs out of stack;
+ * - GraphQL documents nested 10,000 levels deep: a message of ours, never "Maximum call stack size exceeded".
+ */
+
+interface ErrorBody {
+  message: string;
+  extensions?: { code?: string; setting?: string; limit?: number; actual?: number; [k: string]: unknown };
+}
+interface Reply<T = Record<string, unknown>> {
+  status: number;
+  text: string;
+  body: T & { data?: Record<string, unknown> | null; errors?: ErrorBody[] };
+}
+interface Report {
+  entity: string;
+  mode: string;
+  rowsRead: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  problems: { index: number; line: number; key: string | null; field: string | null; reason: string }[];
+}
+
+const nested = (open: string, close: string, depth: number, inner: string) => `${open.repeat(depth)}${inner}${close.repeat(depth)}`;
+/** Codes 520121001960–979 and ids TEST-HOSTILE-…: unused by the seed and by other tests; removed in afterAll. */
+const VILLAGE = (n: number) => `5201210019${60 + n}`;
+const KAIYANG = { lon: 106.9612, lat: 27.0613 };
+const INTERNAL = /call stack|RangeError|TypeError|Internal server error|primitive value|\bat .+:\d+:\d+/i;
+const feature = (properties: Record<string, unknown> | string, coordinates: unknown = [KAIYANG.lon, KAIYANG.lat]) =>
+  `{ "type": "Feature", "geometry": { "type": "Point", "coordinates": ${JSON.stringify(coordinates)} }, "properties": ${typeof properties === 'string' ? properties : JSON.stringify(properties)} }`;
+/** A FeatureCollection with one feature per line, from line 2. */
+const collection = (...features: string[]) => `{ "type": "FeatureCollection", "features": [\n${features.join(',\n')}\n] }\n`;
+
+describe('hostile input is answered with coded client errors, never a 500 (e2e)', () => {
+  let t: TestApp;
+  let baseUrl: string;
+  let editor: string;
+  let township: { code: string; lon: number; lat: number };
+
+  const send = async <T = Record<string, unknown>>(path: string, init: { method?: string; body?: string; type?: string; key?: boolean; headers?: Record<string, string> } = {}): Promise<Reply<T>> => {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method: init.method ?? 'POST',
+      headers: { ...(init.type ? { 'content-type': init.type } : {}), ...(init.key ? { authorization: `Bearer ${editor}` } : {}), ...init.headers },
+      body: init.body,
+    });
+    const text = await res.text();
+    let body = {} as Reply<T>['body'];
+    try {
+      body = JSON.parse(text) as Reply<T>['body'];
+    } catch {
+      // not JSON: the assertions on status and text say what came back
+    }
+    return { status: res.status, text, body };
+  };
+  const graphql = (body: string) => send('/graphql', { body, type: 'application/json' });
+  const upload = (entity: 'villages' | 'service-points', content: string, type: 'text/csv' | 'application/geo+json', query = '') =>
+    send<Report>(`/imports/${entity}${query}`, { body: content, type, key: true });
+  const villageCodes = async (): Promise<string[]> =>
+    ((await t.db.dataSource.query(`SELECT code FROM village WHERE code >= '520121001960' AND code <= '520121001979' ORDER BY code`)) as { code: string }[]).map((r) => r.code);
+  const pointIds = async (): Promise<string[]> =>
+    ((await t.db.dataSource.query(`SELECT id FROM service_point WHERE id LIKE 'TEST-HOSTILE-%' ORDER BY id`)) as { id: string }[]).map((r) => r.id);
+  const cleanUp = async () => {
+    await t.db.dataSource.query(`DELETE FROM village WHERE code >= '520121001960' AND code <= '520121001979'`);
+    await t.db.dataSource.query(`DELETE FROM service_point_item WHERE service_point_id LIKE 'TEST-HOSTILE-%'`);
+    await t.db.dataSource.query(`DELETE FROM service_point WHERE id LIKE 'TEST-HOSTILE-%'`);
+  };
+
+  /** One answer: a 4xx whose errors are all coded with `codes`, and no internal message anywhere. */
+  const expectClientError = (reply: { status: number; text: string; body: { errors?: ErrorBody[] } }, status: number, codes: string[]) => {
+    expect({ status: reply.status, codes: reply.body.errors?.map((e) => e.extensions?.code) }).toEqual({ status, codes });
+    expect(reply.text).not.toMatch(INTERNAL);
+    return reply.body.errors![0]!;
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp({ RATE_LIMIT_COST_PER_MINUTE: '0' });
+    ({ url: baseUrl } = await t.app.listen(0, '127.0.0.1'));
+    editor = (await t.app.services.apiKey.create({ name: 'test hostile editor', roles: [Role.EDITOR], areaCodes: ['520121'] }, CLI_ACTOR)).secret;
+    [township] = await t.db.dataSource.query(`SELECT code, ST_X(seat::geometry) AS lon, ST_Y(seat::geometry) AS lat FROM area WHERE code = '520121001'`);
+    await cleanUp();
+  });
+  afterEach(cleanUp);
+  afterAll(async () => {
+    await t.db.dataSource.query(`DELETE FROM audit_log WHERE actor_name LIKE 'test hostile%' OR entity_key IN (SELECT id::text FROM api_key WHERE name LIKE 'test hostile%')`);
+    await t.db.dataSource.query(`DELETE FROM api_key WHERE name LIKE 'test hostile%'`);
+    await t.close();
+  });
+
+  describe('deeply nested JSON (MAX_NESTING_DEPTH, 64)', () => {
+    it('states its default', () => {
+      expect(t.config.limits.maxNestingDepth).toBe(64);
+    });
+
+    it('variables nested 5,000 levels: 400 LIMIT_EXCEEDED naming the limit and the depth, before Apollo (not a 500 RangeError)', async () => {
+      const reply = await graphql(`{"query":"{ __typename }","variables":{"v":${nested('{"a":', '}', 5000, '1')}}}`);
+      const error = expectClientError(reply, 400, ['LIMIT_EXCEEDED']);
+      // The body is level 1, `variables` level 2, then 5,000 objects.
+      expect(error.extensions).toMatchObject({ setting: 'MAX_NESTING_DEPTH', limit: 64, actual: 5002 });
+      expect(error.message).toMatch(/nests 5,002 levels deep; the limit is 64 \(MAX_NESTING_DEPTH\)/);
+    });
+
+    it.each([
+      ['lists in variables', `{"query":"{ __typename }","variables":{"v":${nested('[', ']', 100_000, '1')}}}`],
+      ['an extension', `{"query":"{ __typename }","extensions":${nested('{"a":[', ']}', 5000, '1')}}`],
+      ['the second operation of a batch', `[{"query":"{ __typename }"},{"query":"{ __typename }","variables":{"v":${nested('[', ']', 5000, '1')}}}]`],
+      ['the whole body', nested('[', ']', 10_000, '1')],
+    ])('%s nested thousands of levels: 400 LIMIT_EXCEEDED', async (_what, body) => {
+      const error = expectClientError(await graphql(body), 400, ['LIMIT_EXCEEDED']);
+      expect(error.extensions).toMatchObject({ setting: 'MAX_NESTING_DEPTH', limit: 64 });
+    });
+
+    it('GET variables nested 5,000 levels: 400 LIMIT_EXCEEDED (not a 500)', async () => {
+      const variables = `{"v":${nested('[', ']', 5000, '1')}}`;
+      const reply = await send(`/graphql?query=${encodeURIComponent('{ __typename }')}&variables=${variables}`, { method: 'GET', headers: { 'apollo-require-preflight': 'true' } });
+      const error = expectClientError(reply, 400, ['LIMIT_EXCEEDED']);
+      expect(error.extensions).toMatchObject({ setting: 'MAX_NESTING_DEPTH', limit: 64, actual: 5001 });
+    });
+
+    it('JSON within the limit still runs, over POST and GET', async () => {
+      const post = await graphql(`{"query":"{ __typename }","variables":{"v":${nested('{"a":', '}', 62, '1')}}}`);
+      expect(post.body).toEqual({ data: { __typename: 'Query' } });
+      const get = await send(`/graphql?query=${encodeURIComponent('{ __typename }')}&variables=${encodeURIComponent(`{"v":${nested('[', ']', 63, '1')}}`)}`, {
+        method: 'GET',
+        headers: { 'apollo-require-preflight': 'true' },
+      });
+      expect(get.body).toEqual({ data: { __typename: 'Query' } });
+    });
+
+    it('GeoJSON nested thousands of levels is refused as a whole with a coded 4xx, inline or uploaded', async () => {
+      const deepProperty = collection(feature(`{ "code": "${VILLAGE(8)}", "name": ${nested('[', ']', 5000, '"x"')}, "population": 1 }`));
+      for (const content of [deepProperty, nested('[', ']', 20_000, '1')]) {
+        const reply = await upload('villages', content, 'application/geo+json', '?mode=VALID_ROWS');
+        const error = expectClientError(reply, 413, ['LIMIT_EXCEEDED']);
+        expect(error.extensions).toMatchObject({ setting: 'MAX_NESTING_DEPTH', limit: 64 });
+        expect(error.message).toMatch(/The GeoJSON nests [\d,]+ levels deep; the limit is 64 \(MAX_NESTING_DEPTH\)\. It goes that deep on line \d+/);
+      }
+      const inline = await send('/graphql', {
+        type: 'application/json',
+        key: true,
+        body: JSON.stringify({ query: 'mutation($c: String!) { importVillages(format: GEOJSON, content: $c, mode: VALID_ROWS) { created } }', variables: { c: deepProperty } }),
+      });
+      expect(inline.status).toBe(200);
+      expect(inline.body.errors?.map((e) => e.extensions?.code)).toEqual(['LIMIT_EXCEEDED']);
+      expect(inline.text).not.toMatch(INTERNAL);
+      expect(await villageCodes()).toEqual([]);
+    });
+  });
+
+  describe('deeply nested GraphQL documents', () => {
+    it.each([
+      ['selections', 10_000, nested('{a', '}', 10_000, '')],
+      ['list values', 10_000, `{ area(code: ${nested('[', ']', 10_000, '"520121"')}) { name } }`],
+      ['object values', 10_000, `{ servicePoints(filter: ${nested('{near: ', '}', 10_000, '1')}) { totalCount } }`],
+      // The parser ran out of stack here before it reached MAX_QUERY_TOKENS (5,000).
+      ['object values', 1800, `{ servicePoints(filter: ${nested('{near: ', '}', 1800, '1')}) { totalCount } }`],
+    ])('%s nested %i levels: 400 LIMIT_EXCEEDED with our message, not "Maximum call stack size exceeded"', async (_what, _depth, query) => {
+      const error = expectClientError(await graphql(JSON.stringify({ query })), 400, ['LIMIT_EXCEEDED']);
+      expect(error.extensions).toMatchObject({ setting: 'MAX_NESTING_DEPTH', limit: 64 });
+      expect(error.message).toMatch(/The query document nests .* levels deep; the limit is 64 \(MAX_NESTING_DEPTH\)/);
+    });
+
+    it('brackets inside strings and comments do not count', async () => {
+      const query = `# ${'{'.repeat(200)}\n{ a: __type(name: "${'[\\"('.repeat(200)}") { name } b: __type(name: """${'{\\"""'.repeat(200)}""") { name } }`;
+      const reply = await graphql(JSON.stringify({ query }));
+      expect(reply.status).toBe(200);
+      expect(reply.body).toEqual({ data: { a: null, b: null } });
+    });
+  });
+});
