@@ -17,10 +17,38 @@ export function canonicalFieldName(name: string): string {
   return name.toLowerCase().replace(/[\s_-]/g, '');
 }
 
+/** What a GeoJSON property must hold: text (a string), a number, or item codes (a string or a list of strings). */
+export type ColumnType = 'text' | 'number' | 'codes';
+
 export interface ImportColumns {
   /** Canonical name → the name used in messages. */
   readonly known: ReadonlyMap<string, string>;
   readonly required: readonly string[];
+  /** Canonical name → the JSON type its GeoJSON property must have (CSV fields are all text, parsed later). */
+  readonly types: ReadonlyMap<string, ColumnType>;
+  /** Canonical name → the record field that row problems name (area_code → areaCode). */
+  readonly fields: ReadonlyMap<string, string>;
+}
+
+/** A JSON value as a message names it: `the number 5`, `the string "5"`, `an object`. */
+function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  return `the ${typeof value} ${String(value)}`;
+}
+
+/** Why a GeoJSON property's value is not of its column's type (null or absent is fine: the rules decide), or null. */
+function typeProblem(property: string, value: unknown, type: ColumnType | undefined): string | null {
+  if (value === null || value === undefined || type === undefined) return null;
+  if (type === 'text') return typeof value === 'string' ? null : `${property} must be a string (got ${describeValue(value)}); GeoJSON properties are not converted.`;
+  if (type === 'number') return typeof value === 'number' ? null : `${property} must be a number (got ${describeValue(value)}); GeoJSON properties are not converted.`;
+  if (typeof value === 'string') return null;
+  const expected = `${property} must be a string or a list of strings`;
+  if (!Array.isArray(value)) return `${expected} (got ${describeValue(value)}).`;
+  const odd = value.find((v) => typeof v !== 'string');
+  return odd === undefined ? null : `${expected} (got a list holding ${describeValue(odd)}).`;
 }
 
 export interface ReadOptions {
@@ -88,13 +116,27 @@ function readGeoJson(content: string, columns: ImportColumns, options: ReadOptio
     const fields: Record<string, unknown> = {};
     if (f?.type !== 'Feature') problems.push({ field: null, reason: 'not a GeoJSON Feature.' });
     const props = f?.properties && typeof f.properties === 'object' && !Array.isArray(f.properties) ? (f.properties as Record<string, unknown>) : {};
+    // Property name as written, by canonical name: `area_code` and `areaCode` in one feature are one field given twice.
+    const written = new Map<string, string>();
     for (const [k, v] of Object.entries(props)) {
       const name = canonicalFieldName(k);
       names.add(name);
-      fields[name] = v;
+      const field = columns.fields.get(name) ?? k;
+      const earlier = written.get(name);
+      if (earlier !== undefined) {
+        problems.push({ field, reason: `"${earlier}" and "${k}" are the same property; give it once.` });
+        continue;
+      }
+      written.set(name, k);
+      // Values of the wrong type are rejected rather than converted (no `name: 5`, `population: "5"`, objects as text).
+      const wrong = typeProblem(k, v, columns.types.get(name));
+      if (wrong) problems.push({ field, reason: wrong });
+      else fields[name] = v;
     }
-    const coords = f?.geometry?.type === 'Point' && Array.isArray(f.geometry.coordinates) ? f.geometry.coordinates : null;
-    if (!coords || coords.length < 2) problems.push({ field: 'geometry', reason: 'the geometry must be a Point with [longitude, latitude].' });
+    const coords = f?.geometry?.type === 'Point' && Array.isArray(f.geometry.coordinates) ? (f.geometry.coordinates as unknown[]) : null;
+    if (!coords || coords.length < 2 || typeof coords[0] !== 'number' || typeof coords[1] !== 'number') {
+      problems.push({ field: 'geometry', reason: 'the geometry must be a Point with [longitude, latitude] numbers.' });
+    }
     else {
       fields.longitude = coords[0];
       fields.latitude = coords[1];

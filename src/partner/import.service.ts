@@ -6,7 +6,7 @@ import type { ServicePointInput } from '../service-point/service-point.repositor
 import type { ServicePointWriteService, WriteCaller } from '../service-point/service-point-write.service';
 import type { VillageInput } from '../village/village.repository';
 import { VillageWriteService } from '../village/village-write.service';
-import { canonicalFieldName, readImportFile, type ImportColumns, type RawRecord } from './import.parse';
+import { canonicalFieldName, readImportFile, type ColumnType, type ImportColumns, type RawRecord } from './import.parse';
 import { WriteMode, type ImportFormat, type RowProblem, type SourceRow, type WriteReport } from './write-report.type';
 
 export interface ImportRequest {
@@ -18,16 +18,38 @@ export interface ImportRequest {
   dryRun: boolean;
 }
 
-const columns = (names: string[], required: string[]): ImportColumns => ({
-  known: new Map(names.map((n) => [canonicalFieldName(n), n])),
-  required: required.map(canonicalFieldName),
-});
+/** Columns by name (snake_case; the record field is its camelCase), each with the type its GeoJSON property must have. */
+const columns = (types: Record<string, ColumnType>, required: string[]): ImportColumns => {
+  const names = Object.keys(types);
+  return {
+    known: new Map(names.map((n) => [canonicalFieldName(n), n])),
+    required: required.map(canonicalFieldName),
+    types: new Map(names.map((n) => [canonicalFieldName(n), types[n]!])),
+    fields: new Map(names.map((n) => [canonicalFieldName(n), n.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase())])),
+  };
+};
 
 const SERVICE_POINT_COLUMNS = columns(
-  ['id', 'name', 'kind', 'status', 'area_code', 'village_code', 'longitude', 'latitude', 'address', 'phone', 'opening_hours', 'item_codes'],
+  {
+    id: 'text',
+    name: 'text',
+    kind: 'text',
+    status: 'text',
+    area_code: 'text',
+    village_code: 'text',
+    longitude: 'number',
+    latitude: 'number',
+    address: 'text',
+    phone: 'text',
+    opening_hours: 'text',
+    item_codes: 'codes',
+  },
   ['id', 'name', 'kind', 'area_code', 'longitude', 'latitude'],
 );
-const VILLAGE_COLUMNS = columns(['code', 'name', 'longitude', 'latitude', 'population'], ['code', 'name', 'longitude', 'latitude', 'population']);
+const VILLAGE_COLUMNS = columns(
+  { code: 'text', name: 'text', longitude: 'number', latitude: 'number', population: 'number' },
+  ['code', 'name', 'longitude', 'latitude', 'population'],
+);
 
 /**
  * Bulk imports of service points and villages from CSV or GeoJSON: read the file, turn each record into a write
@@ -109,9 +131,9 @@ function numberOf(value: unknown): number {
   return Number.NaN;
 }
 
+/** CSV fields and (checked by the reader) GeoJSON text properties are strings; anything else is no value. */
 function textOf(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  return typeof value === 'string' ? value.trim() : String(value);
+  return typeof value === 'string' ? value.trim() : null;
 }
 
 function positionOf(r: RawRecord, crs: Crs): [number, number] {
@@ -126,7 +148,7 @@ function servicePointOf(r: RawRecord, crs: Crs): Omit<ServicePointInput, 'itemCo
   const [longitude, latitude] = positionOf(r, crs);
   const items = f.itemcodes;
   const itemCodes = Array.isArray(items)
-    ? items.map(String)
+    ? items.filter((c): c is string => typeof c === 'string')
     : typeof items === 'string' && items.trim() !== ''
       ? items.split(/[;|,\s]+/).filter(Boolean)
       : null;

@@ -4,10 +4,11 @@ import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /**
  * "Never a 500" (Hardening, item 3), over real HTTP: input an attacker sent to a local copy. Each gets a coded
- * client error instead of a 500, and nothing is half-written:
+ * client error (or, inside an import, a row problem) instead of a 500, and nothing is half-written:
  * - JSON nested thousands of levels deep (variables, extensions, GET variables, GeoJSON imports): LIMIT_EXCEEDED
  *   (MAX_NESTING_DEPTH) before recursive code (the response cache's JSON.stringify, jsonc-parser) runs out of stack;
- * - GraphQL documents nested 10,000 levels deep: a message of ours, never "Maximum call stack size exceeded".
+ * - GraphQL documents nested 10,000 levels deep: a message of ours, never "Maximum call stack size exceeded";
+ * - GeoJSON properties of the wrong type (objects, arrays, `name: 5`, `population: "5"`): row problems.
  */
 
 interface ErrorBody {
@@ -173,6 +174,80 @@ describe('hostile input is answered with coded client errors, never a 500 (e2e)'
       const reply = await graphql(JSON.stringify({ query }));
       expect(reply.status).toBe(200);
       expect(reply.body).toEqual({ data: { a: null, b: null } });
+    });
+  });
+
+  describe('GeoJSON property types', () => {
+    const village = (n: number, extra: Record<string, unknown> = {}) => ({ code: VILLAGE(n), name: `类型村${n}`, population: 10, ...extra });
+
+    it('an object or array where a string or number belongs is a row problem naming the field and the type, not a 500', async () => {
+      const content = collection(
+        feature(village(0)),
+        feature(village(1, { name: { a: 1 } })),
+        feature(village(2, { code: { toString: 1 } })),
+        feature(village(3, { name: ['a'] })),
+        feature(village(4, { population: { value: 5 } })),
+      );
+      const reply = await upload('villages', content, 'application/geo+json', '?mode=VALID_ROWS');
+      expect(reply.status).toBe(200);
+      expect(reply.body).toMatchObject({ rowsRead: 5, created: 1, rejected: 4 });
+      expect(reply.body.problems.map((p) => [p.index, p.line, p.field, p.reason])).toEqual([
+        [2, 3, 'name', expect.stringMatching(/name must be a string \(got an object\)/)],
+        [3, 4, 'code', expect.stringMatching(/code must be a string \(got an object\)/)],
+        [4, 5, 'name', expect.stringMatching(/name must be a string \(got an array\)/)],
+        [5, 6, 'population', expect.stringMatching(/population must be a number \(got an object\)/)],
+      ]);
+      expect(await villageCodes()).toEqual([VILLAGE(0)]);
+    });
+
+    it('`name: 5` and `population: "5"` are rejected, not coerced', async () => {
+      const content = collection(feature(village(5, { name: 5 })), feature(village(6, { population: '5' })), feature(village(7, { name: true })));
+      for (const query of ['?mode=VALID_ROWS&dryRun=true', '?mode=VALID_ROWS']) {
+        const reply = await upload('villages', content, 'application/geo+json', query);
+        expect(reply.status).toBe(200);
+        expect(reply.body).toMatchObject({ rowsRead: 3, created: 0, rejected: 3 });
+        expect(reply.body.problems.map((p) => [p.index, p.key, p.field, p.reason])).toEqual([
+          [1, VILLAGE(5), 'name', expect.stringMatching(/name must be a string \(got the number 5\)/)],
+          [2, VILLAGE(6), 'population', expect.stringMatching(/population must be a number \(got the string "5"\)/)],
+          [3, VILLAGE(7), 'name', expect.stringMatching(/name must be a string \(got the boolean true\)/)],
+        ]);
+      }
+      expect(await villageCodes()).toEqual([]);
+    });
+
+    it('service points: strings, item codes as a string or a list of strings, numeric coordinates; one field under two spellings is a row problem', async () => {
+      const point = (n: number, extra: Record<string, unknown> = {}) => ({
+        id: `TEST-HOSTILE-${n}`,
+        name: `类型站${n}`,
+        kind: 'TOWNSHIP_STATION',
+        area_code: township.code,
+        ...extra,
+      });
+      const at = [township.lon, township.lat];
+      const content = collection(
+        feature(point(1, { item_codes: ['RESIDENT_ENROLMENT'] }), at),
+        feature(point(2, { item_codes: 'RESIDENT_ENROLMENT;CHRONIC_DISEASE_CERT' }), at),
+        feature(point(3, { item_codes: { RESIDENT_ENROLMENT: true } }), at),
+        feature(point(4, { item_codes: ['RESIDENT_ENROLMENT', { toString: 1 }] }), at),
+        feature(point(5, { phone: 85187601703 }), at),
+        feature(point(6, { kind: ['TOWNSHIP_STATION'] }), at),
+        feature(point(7), [String(township.lon), township.lat]),
+        feature(point(8, { longitude: '106.9' }), at),
+        feature(point(9, { areaCode: township.code }), at),
+      );
+      const reply = await upload('service-points', content, 'application/geo+json', '?mode=VALID_ROWS');
+      expect(reply.status).toBe(200);
+      expect(reply.body).toMatchObject({ rowsRead: 9, created: 2, rejected: 7 });
+      expect(reply.body.problems.map((p) => [p.index, p.key, p.field, p.reason])).toEqual([
+        [3, 'TEST-HOSTILE-3', 'itemCodes', expect.stringMatching(/item_codes must be a string or a list of strings \(got an object\)/)],
+        [4, 'TEST-HOSTILE-4', 'itemCodes', expect.stringMatching(/item_codes must be a string or a list of strings \(got a list holding an object\)/)],
+        [5, 'TEST-HOSTILE-5', 'phone', expect.stringMatching(/phone must be a string \(got the number 85187601703\)/)],
+        [6, 'TEST-HOSTILE-6', 'kind', expect.stringMatching(/kind must be a string \(got an array\)/)],
+        [7, 'TEST-HOSTILE-7', 'geometry', expect.stringMatching(/\[longitude, latitude\] numbers/)],
+        [8, 'TEST-HOSTILE-8', 'longitude', expect.stringMatching(/longitude must be a number \(got the string "106.9"\)/)],
+        [9, 'TEST-HOSTILE-9', 'areaCode', expect.stringMatching(/"area_code" and "areaCode" are the same property/)],
+      ]);
+      expect(await pointIds()).toEqual(['TEST-HOSTILE-1', 'TEST-HOSTILE-2']);
     });
   });
 });
