@@ -2,9 +2,19 @@ import type { FieldProblem } from '../partner/write-report.type';
 
 /** Small field checks shared by the service-point and village write rules; each returns a problem or null. */
 
+/** An unpaired UTF-16 surrogate: not a character; PostgreSQL's jsonb (the audit log) refuses its \uD800 escape. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Free text (names, addresses, opening hours): present unless optional, within a length, and storable. PostgreSQL
+ * text cannot hold U+0000, so a NUL is this row's problem, found before any SQL (the codes, ids and item codes have
+ * patterns or catalogues that already leave it out).
+ */
 export function checkText(field: string, value: unknown, min: number, max: number, optional = false): FieldProblem | null {
   if (value === null || value === undefined) return optional ? null : { field, reason: `${field} is required.` };
   if (typeof value !== 'string') return { field, reason: `${field} must be text.` };
+  if (value.includes('\u0000')) return { field, reason: `${field} contains U+0000 (NUL), which cannot be stored; remove it.` };
+  if (LONE_SURROGATE.test(value)) return { field, reason: `${field} contains an unpaired surrogate (not a Unicode character), which cannot be stored; fix the text's encoding.` };
   const length = [...value.trim()].length;
   if (length < min || length > max) return { field, reason: `${field} must be ${min} to ${max} characters (got ${length}).` };
   return null;

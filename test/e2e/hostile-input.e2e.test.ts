@@ -8,7 +8,9 @@ import { createTestApp, type TestApp } from '../helpers/test-app';
  * - JSON nested thousands of levels deep (variables, extensions, GET variables, GeoJSON imports): LIMIT_EXCEEDED
  *   (MAX_NESTING_DEPTH) before recursive code (the response cache's JSON.stringify, jsonc-parser) runs out of stack;
  * - GraphQL documents nested 10,000 levels deep: a message of ours, never "Maximum call stack size exceeded";
- * - GeoJSON properties of the wrong type (objects, arrays, `name: 5`, `population: "5"`): row problems.
+ * - GeoJSON properties of the wrong type (objects, arrays, `name: 5`, `population: "5"`): row problems;
+ * - U+0000 (and unpaired surrogates) in CSV and GeoJSON text: row problems, so VALID_ROWS writes the valid rows
+ *   and a dry run counts exactly what VALID_ROWS writes.
  */
 
 interface ErrorBody {
@@ -248,6 +250,92 @@ describe('hostile input is answered with coded client errors, never a 500 (e2e)'
         [9, 'TEST-HOSTILE-9', 'areaCode', expect.stringMatching(/"area_code" and "areaCode" are the same property/)],
       ]);
       expect(await pointIds()).toEqual(['TEST-HOSTILE-1', 'TEST-HOSTILE-2']);
+    });
+  });
+
+  describe('U+0000 and other text the database cannot store', () => {
+    /** The same file as a dry run and for real: equal reports, and exactly the valid rows stored. */
+    const dryRunAgrees = async (entity: 'villages' | 'service-points', content: string, type: 'text/csv' | 'application/geo+json') => {
+      const dry = await upload(entity, content, type, '?mode=VALID_ROWS&dryRun=true');
+      expect(dry.status).toBe(200);
+      const real = await upload(entity, content, type, '?mode=VALID_ROWS');
+      expect(real.status).toBe(200);
+      expect(real.body).toEqual(dry.body);
+      return real.body;
+    };
+
+    it('CSV: a NUL in a village name is a row problem; VALID_ROWS writes the valid rows and the dry run counts the same', async () => {
+      const csv = [
+        'code,name,longitude,latitude,population',
+        `${VILLAGE(10)},好村一,${KAIYANG.lon},${KAIYANG.lat},120`,
+        `${VILLAGE(11)},坏\u0000村,${KAIYANG.lon},${KAIYANG.lat},5`,
+        `${VILLAGE(12)},好村二,${KAIYANG.lon},${KAIYANG.lat},7`,
+        `${VILLAGE(13)}\u0000,坏村,${KAIYANG.lon},${KAIYANG.lat},5`,
+      ].join('\n');
+      const report = await dryRunAgrees('villages', `${csv}\n`, 'text/csv');
+      expect(report).toMatchObject({ rowsRead: 4, created: 2, rejected: 2 });
+      expect(report.problems.map((p) => [p.index, p.line, p.field])).toEqual([
+        [2, 3, 'name'],
+        [4, 5, 'code'],
+      ]);
+      expect(report.problems[0]!.reason).toMatch(/name contains U\+0000 \(NUL\), which cannot be stored; remove it/);
+      expect(await villageCodes()).toEqual([VILLAGE(10), VILLAGE(12)]);
+      const [stored] = await t.db.dataSource.query(`SELECT name, population FROM village WHERE code = $1`, [VILLAGE(12)]);
+      expect(stored).toEqual({ name: '好村二', population: 7 });
+    });
+
+    it('GeoJSON: NUL in any text field, id, code or item code, and an unpaired surrogate, are row problems; the dry run agrees with VALID_ROWS', async () => {
+      const at = `[${township.lon}, ${township.lat}]`;
+      const point = (n: number, props: string) =>
+        `{ "type": "Feature", "geometry": { "type": "Point", "coordinates": ${at} }, "properties": { "id": "TEST-HOSTILE-${n}", "name": "站${n}", "kind": "TOWNSHIP_STATION", "area_code": "${township.code}"${props} } }`;
+      const content = `{ "type": "FeatureCollection", "features": [\n${[
+        point(1, ''),
+        point(2, ', "address": "开阳\\u0000路"'),
+        point(3, ', "opening_hours": "9-17\\u0000"'),
+        point(4, ', "phone": "0851\\u0000"'),
+        point(5, ', "item_codes": ["RESIDENT_ENROLMENT\\u0000"]'),
+        point(6, ', "status": "ACTIVE\\u0000"'),
+        point(7, ', "village_code": "520121001001\\u0000"'),
+        point(8, ', "address": "\\ud800"'),
+        `{ "type": "Feature", "geometry": { "type": "Point", "coordinates": ${at} }, "properties": { "id": "TEST-HOSTILE-9\\u0000", "name": "站9", "kind": "TOWNSHIP_STATION", "area_code": "${township.code}" } }`,
+        point(10, ', "name": "站\\u0000十"'),
+        point(11, ', "address": "开阳路 1 号"'),
+      ].join(',\n')}\n] }\n`;
+      const report = await dryRunAgrees('service-points', content, 'application/geo+json');
+      expect(report).toMatchObject({ rowsRead: 11, created: 2, rejected: 9 });
+      // (A village code on a township station is a second problem of row 7, with the same field.)
+      expect([...new Set(report.problems.map((p) => `${p.index} ${p.field}`))]).toEqual([
+        '2 address',
+        '3 openingHours',
+        '4 phone',
+        '5 itemCodes',
+        '6 status',
+        '7 villageCode',
+        '8 address',
+        '9 id',
+        '10 name',
+      ]);
+      expect(report.problems.filter((p) => p.index === 2 || p.index === 3 || p.index === 10).map((p) => p.reason)).toEqual([
+        expect.stringMatching(/^address contains U\+0000 \(NUL\), which cannot be stored; remove it/),
+        expect.stringMatching(/^openingHours contains U\+0000/),
+        expect.stringMatching(/^name contains U\+0000/),
+      ]);
+      expect(report.problems.find((p) => p.index === 8)!.reason).toMatch(/address contains an unpaired surrogate/);
+      expect(await pointIds()).toEqual(['TEST-HOSTILE-1', 'TEST-HOSTILE-11']);
+    });
+
+    it('GraphQL: upsertVillages with VALID_ROWS reports the NUL row and writes the others', async () => {
+      const v = (n: number, name: string) => ({ code: VILLAGE(n), name, population: 1, location: { longitude: KAIYANG.lon, latitude: KAIYANG.lat } });
+      const reply = await send('/graphql', {
+        type: 'application/json',
+        key: true,
+        body: JSON.stringify({
+          query: 'mutation($v: [VillageInput!]!) { upsertVillages(mode: VALID_ROWS, villages: $v) { created rejected problems { index field } } }',
+          variables: { v: [v(14, '好村'), v(15, '坏\u0000村')] },
+        }),
+      });
+      expect(reply.body).toEqual({ data: { upsertVillages: { created: 1, rejected: 1, problems: [{ index: 2, field: 'name' }] } } });
+      expect(await villageCodes()).toEqual([VILLAGE(14)]);
     });
   });
 });
