@@ -75,7 +75,14 @@ function readCsv(content: string, columns: ImportColumns): RawRecord[] {
     throw new BadInputError(`The CSV cannot be read${e.lines ? ` (line ${e.lines})` : ''}: ${e.message ?? 'unknown error'}`, { argument: 'content' });
   }
   if (rows.length === 0) throw new BadInputError('The CSV is empty: it needs a header row and at least one data row.', { argument: 'content' });
-  const header = rows[0]!.record.map(canonicalFieldName);
+  const written = rows[0]!.record;
+  const header = written.map(canonicalFieldName);
+  // One column named twice (also loosely: area_code and areaCode) would leave it unclear which value counts.
+  const twice = header.flatMap((name, i) => {
+    const first = header.indexOf(name);
+    return first < i ? [`"${written[first]}" and "${written[i]}" name the same column (columns ${first + 1} and ${i + 1})`] : [];
+  });
+  if (twice.length) throw new BadInputError(`The CSV header names a column twice: ${twice.join('; ')}. Keep one of each.`, { argument: 'content' });
   checkColumns(header, columns, 'column');
   return rows.slice(1).map(({ record, info }) => {
     const fields: Record<string, unknown> = {};

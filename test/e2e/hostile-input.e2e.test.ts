@@ -5,12 +5,12 @@ import { createTestApp, type TestApp } from '../helpers/test-app';
 /**
  * "Never a 500" (Hardening, item 3), over real HTTP: input an attacker sent to a local copy. Each gets a coded
  * client error (or, inside an import, a row problem) instead of a 500, and nothing is half-written:
- * - JSON nested thousands of levels deep (variables, extensions, GET variables, GeoJSON imports): LIMIT_EXCEEDED
- *   (MAX_NESTING_DEPTH) before recursive code (the response cache's JSON.stringify, jsonc-parser) runs out of stack;
+ * - JSON nested thousands of levels deep (variables, extensions, GET variables): LIMIT_EXCEEDED before Apollo;
  * - GraphQL documents nested 10,000 levels deep: a message of ours, never "Maximum call stack size exceeded";
  * - GeoJSON properties of the wrong type (objects, arrays, `name: 5`, `population: "5"`): row problems;
  * - U+0000 (and unpaired surrogates) in CSV and GeoJSON text: row problems, so VALID_ROWS writes the valid rows
- *   and a dry run counts exactly what VALID_ROWS writes.
+ *   and a dry run counts exactly what VALID_ROWS writes;
+ * - a CSV naming one column twice (also `area_code` and `areaCode`): refused as a whole.
  */
 
 interface ErrorBody {
@@ -336,6 +336,21 @@ describe('hostile input is answered with coded client errors, never a 500 (e2e)'
       });
       expect(reply.body).toEqual({ data: { upsertVillages: { created: 1, rejected: 1, problems: [{ index: 2, field: 'name' }] } } });
       expect(await villageCodes()).toEqual([VILLAGE(14)]);
+    });
+  });
+
+  describe('CSV headers', () => {
+    it.each([
+      ['villages', 'code,name,longitude,latitude,population,Name', /"name" and "Name" name the same column/],
+      ['villages', 'code,name,longitude,latitude,population,population', /"population" and "population" name the same column/],
+      ['service-points', 'id,name,kind,area_code,longitude,latitude,areaCode', /"area_code" and "areaCode" name the same column \(columns 4 and 7\)/],
+    ] as const)('%s: a header naming one column twice (%s) is refused as a whole: 400 BAD_USER_INPUT', async (entity, header, message) => {
+      const row = entity === 'villages' ? `${VILLAGE(16)},重复村,${KAIYANG.lon},${KAIYANG.lat},1,2` : `TEST-HOSTILE-20,重复站,TOWNSHIP_STATION,${township.code},${township.lon},${township.lat},${township.code}`;
+      const reply = await upload(entity, `${header}\n${row}\n`, 'text/csv', '?mode=VALID_ROWS');
+      const error = expectClientError(reply, 400, ['BAD_USER_INPUT']);
+      expect(error.message).toMatch(message);
+      expect(await villageCodes()).toEqual([]);
+      expect(await pointIds()).toEqual([]);
     });
   });
 });
