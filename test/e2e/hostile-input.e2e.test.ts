@@ -354,3 +354,45 @@ describe('hostile input is answered with coded client errors, never a 500 (e2e)'
     });
   });
 });
+
+describe('at the highest MAX_NESTING_DEPTH (500), input just within it is still no 500 (e2e)', () => {
+  let t: TestApp;
+  let baseUrl: string;
+  let editor: string;
+  const post = async (path: string, body: string, type = 'application/json', headers: Record<string, string> = {}) => {
+    const res = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': type, ...headers }, body });
+    return { status: res.status, text: await res.text() };
+  };
+  const codes = (text: string) => ((JSON.parse(text) as { errors?: ErrorBody[] }).errors ?? []).map((e) => e.extensions?.code);
+
+  beforeAll(async () => {
+    t = await createTestApp({ MAX_NESTING_DEPTH: '500', RATE_LIMIT_COST_PER_MINUTE: '0' });
+    ({ url: baseUrl } = await t.app.listen(0, '127.0.0.1'));
+    editor = (await t.app.services.apiKey.create({ name: 'test hostile deep editor', roles: [Role.EDITOR], areaCodes: ['520121'] }, CLI_ACTOR)).secret;
+  });
+  afterAll(async () => {
+    await t.db.dataSource.query(`DELETE FROM audit_log WHERE entity_key IN (SELECT id::text FROM api_key WHERE name LIKE 'test hostile deep%')`);
+    await t.db.dataSource.query(`DELETE FROM api_key WHERE name LIKE 'test hostile deep%'`);
+    await t.close();
+  });
+
+  it.each([
+    // Body 1 + variables 1 + 498: exactly 500 (the response cache's key is JSON.stringify of these variables).
+    ['variables 500 levels deep', 200, [], `{"query":"{ __typename }","variables":{"v":${nested('{"a":', '}', 498, '1')}}}`],
+    ['variables 501 levels deep', 400, ['LIMIT_EXCEEDED'], `{"query":"{ __typename }","variables":{"v":${nested('{"a":', '}', 499, '1')}}}`],
+    ['selections 500 levels deep', 400, ['LIMIT_EXCEEDED'], JSON.stringify({ query: `{ area(code: "520121") { ${nested('parent { ', '} ', 498, 'name ')}} }` })],
+    ['object values 500 levels deep', 400, ['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_VALIDATION_FAILED'], JSON.stringify({ query: `{ servicePoints(filter: ${nested('{near: ', '}', 498, '1')}) { totalCount } }` })],
+    ['list values 500 levels deep', 400, ['GRAPHQL_VALIDATION_FAILED'], JSON.stringify({ query: `{ area(code: ${nested('[', ']', 498, '"520121"')}) { name } }` })],
+  ] as const)('%s: HTTP %i %j', async (_what, status, expected, body) => {
+    const reply = await post('/graphql', body);
+    expect({ status: reply.status, codes: codes(reply.text) }).toEqual({ status, codes: expected });
+    expect(reply.text).not.toMatch(INTERNAL);
+  });
+
+  it('a GeoJSON import 500 levels deep is read: the deep property is a row problem', async () => {
+    const content = collection(feature(`{ "code": "${VILLAGE(17)}", "name": ${nested('[', ']', 496, '"x"')}, "population": 1 }`));
+    const reply = await post('/imports/villages?mode=VALID_ROWS&dryRun=true', content, 'application/geo+json', { authorization: `Bearer ${editor}` });
+    expect(reply.status).toBe(200);
+    expect((JSON.parse(reply.text) as Report).problems.map((p) => [p.field, p.reason])).toEqual([['name', expect.stringMatching(/name must be a string \(got an array\)/)]]);
+  });
+});
