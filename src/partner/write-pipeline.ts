@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { TOWNSHIP_REACH_FACTOR, townshipsInReach } from '../area/township-reach.repository';
 import type { Actor, AuditChange, AuditLogRepository } from './audit-log.repository';
 import { isInViewerAreas } from './auth-checker';
 import type { Viewer } from './viewer';
@@ -10,6 +11,11 @@ export interface WriteSpec<R> {
   keyOf(record: R): string;
   /** The area code the record lies in, for the EDITOR key's scope. */
   areaOf(record: R): string;
+  /**
+   * Where the record is placed: its county (6 digits) and WGS-84 position. For keys narrower than that county, a
+   * record placed somewhere new (created, or moved) must lie within reach of one of the key's townships.
+   */
+  placeOf?(record: R): { countyCode: string; longitude: number; latitude: number };
   /** Checks that need no database (formats, ranges, catalogue). */
   validate(record: R): FieldProblem[];
   /** Checks against stored data, for all rows at once: problems by row index. */
@@ -111,6 +117,7 @@ export async function applyWrites<R>(
         reject(i, [{ field: 'areaCode', code: 'FORBIDDEN', reason: `the stored ${spec.keyOf(record)} lies in area ${spec.areaOf(before)}, outside this key's areas.` }]);
       }
     }
+    await checkPlacement(spec, rows, valid.filter((i) => !bad.has(i)), stored, options.viewer, manager, reject);
     problems.sort((a, b) => a.index - b.index);
 
     const report: WriteReport = { entity: spec.entity, mode: options.mode, rowsRead: rows.length, created: 0, updated: 0, unchanged: 0, rejected: bad.size, problems };
@@ -141,6 +148,50 @@ export async function applyWrites<R>(
       options.onProgress?.(Math.min(i + WRITE_BATCH, changed.length), changed.length);
     }
     return report;
+  });
+}
+
+/**
+ * The key's scope for where records are placed: a key for the county (or above) may place them anywhere in it (the
+ * county boundary is checked for everyone); a narrower key only within reach of one of its townships
+ * (townshipsInReach). Only positions a row sets are checked (new records, moved ones), so a record stored elsewhere
+ * by a county key can still be edited where it is.
+ */
+async function checkPlacement<R>(
+  spec: WriteSpec<R>,
+  rows: readonly SourceRow<R>[],
+  candidates: readonly number[],
+  stored: ReadonlyMap<string, R>,
+  viewer: Viewer,
+  manager: EntityManager,
+  reject: (index: number, found: Found[]) => void,
+): Promise<void> {
+  const placeOf = spec.placeOf;
+  if (!placeOf) return;
+  const placed = candidates.filter((i) => {
+    const record = rows[i]!.value;
+    const place = placeOf(record);
+    if (isInViewerAreas(viewer, place.countyCode)) return false;
+    const before = stored.get(spec.keyOf(record));
+    if (!before) return true;
+    const was = placeOf(before);
+    return was.longitude !== place.longitude || was.latitude !== place.latitude;
+  });
+  if (placed.length === 0) return;
+  const reach = await townshipsInReach(manager, placed.map((i) => placeOf(rows[i]!.value)));
+  const km = (meters: number) => `${(meters / 1000).toFixed(1)} km`;
+  placed.forEach((i, j) => {
+    const found = reach[j];
+    if (found && found.inReach.some((t) => isInViewerAreas(viewer, t.code))) return;
+    const { countyCode, longitude, latitude } = placeOf(rows[i]!.value);
+    const areas = viewer.areaCodes.join(', ') || 'none';
+    const own = found?.seats.find((t) => isInViewerAreas(viewer, t.code));
+    const nearest = found?.seats[0];
+    const where = !found
+      ? `which township (${longitude}, ${latitude}) lies in cannot be told (county ${countyCode} has no township seats), so not that it is in this key's areas (${areas})`
+      : `(${longitude}, ${latitude}) lies in township ${nearest!.code} (its seat is ${km(nearest!.meters)} away), not in this key's areas (${areas})` +
+        (own ? `: the seat of ${own.code} is ${km(own.meters)} away, more than ${TOWNSHIP_REACH_FACTOR}× as far` : '');
+    reject(i, [{ field: 'location', code: 'FORBIDDEN', reason: `${where}. A key for county ${countyCode} can place it there.` }]);
   });
 }
 

@@ -139,6 +139,7 @@ export class ServicePointWriteService {
       entity: 'service_point',
       keyOf: (r) => r.id,
       areaOf: (r) => r.areaCode,
+      placeOf: (r) => ({ countyCode: typeof r.areaCode === 'string' ? r.areaCode.slice(0, 6) : '', longitude: r.longitude, latitude: r.latitude }),
       validate: (r) => servicePointProblems(r, catalogue),
       checkPlaces: async (manager, records) => {
         const checks = await this.areas.checkPlaces(manager, records, tolerance);

@@ -42,6 +42,7 @@ export class VillageWriteService {
       entity: 'village',
       keyOf: (v) => v.code,
       areaOf: (v) => v.townshipCode,
+      placeOf: (v) => ({ countyCode: v.countyCode, longitude: v.longitude, latitude: v.latitude }),
       validate: villageProblems,
       checkPlaces: async (manager, records) => {
         const rows = records.map((v) => ({ areaCode: v.townshipCode, villageCode: null, longitude: v.longitude, latitude: v.latitude }));
