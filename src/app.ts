@@ -1,6 +1,5 @@
 import http from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import express from 'express';
@@ -8,12 +7,14 @@ import type { DataSource } from 'typeorm';
 import type { Config } from './config/config';
 import type { Logger } from './common/logger';
 import { createContainer, createServices, type Services } from './graphql/container';
+import { detectDatabaseEngine } from './db/data-source';
 import { createMapRouter } from './map/map.routes';
 import { createImportRouter } from './partner/import.routes';
 import { createContext, type Context } from './graphql/context';
 import { asServiceUnavailable, createFormatError } from './graphql/format-error';
 import { createRepositories } from './graphql/repositories';
 import { buildAppSchema } from './graphql/schema';
+import { graphqlHttpHandler } from './graphql/http-handler';
 import { batchLimit } from './graphql/http-limits';
 import { nestingLimit } from './graphql/nesting-limit';
 import { bodyTooLarge, formatLimitErrors } from './graphql/plugins/limit-errors';
@@ -23,6 +24,7 @@ import { DEFAULT_LIST_SIZE } from './graphql/plugins/query-cost';
 import { createRateLimiter } from './graphql/plugins/rate-limit.plugin';
 import { createRequestLoggingPlugin } from './graphql/plugins/request-logging.plugin';
 import { createResponseCache } from './graphql/plugins/response-cache.plugin';
+import type { TravelMode } from './coverage/travel-mode.enum';
 import { Metrics, type PoolStats } from './ops/metrics';
 import { createRequestLogger } from './ops/request-logger';
 import type { Role } from './partner/role.enum';
@@ -62,7 +64,7 @@ const HOME_PAGE = `<!doctype html><meta charset="utf-8"><title>Service Circle</t
 export async function createApp(deps: { config: Config; logger: Logger; dataSource: DataSource }): Promise<App> {
   const { config, logger, dataSource } = deps;
   const repositories = createRepositories(dataSource);
-  const services = createServices(repositories, config, logger);
+  const services = createServices(repositories, config, logger, await detectDatabaseEngine(dataSource));
   const schema = await buildAppSchema(createContainer(services));
 
   const app = express();
@@ -106,7 +108,15 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
       ApolloServerPluginCacheControlDisabled(),
       ...armor.plugins,
       // Cost before the rate limit: the limiter charges the cost computed here.
-      createLimitsPlugin(limits, { ...config.pagination, listSize: DEFAULT_LIST_SIZE }),
+      createLimitsPlugin(
+        limits,
+        { ...config.pagination, listSize: DEFAULT_LIST_SIZE },
+        {
+          sizes: (version) => services.areaSizes.sizes(version),
+          radiusMeters: (mode, minutes) =>
+            services.coverage.travel({ mode: typeof mode === 'string' ? (mode as TravelMode) : undefined, minutes: typeof minutes === 'number' ? minutes : undefined }).radiusMeters,
+        },
+      ),
       ...(rateLimit ? [rateLimit.plugin] : []),
       // After the cost check and the rate limiter: a cached answer is charged like a computed one.
       ...(responseCache ? [responseCache.plugin] : []),
@@ -118,7 +128,7 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
   });
   await apollo.start();
 
-  const contextDeps = { logger, repositories };
+  const contextDeps = { logger, repositories, deadlineMs: config.requestDeadlineMs };
   app.get('/', (_req, res) => {
     res.type('html').send(HOME_PAGE);
   });
@@ -146,16 +156,18 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
   // Tiles, TileJSON, the /map page and the offline explorer (GET /graphql from a browser).
   // Bulk imports as file uploads (EDITOR keys); the same write path as the import mutations.
   app.use(createImportRouter({ services, maxBytes: config.imports.maxBytes, logger, rateLimit }));
-  app.use(createMapRouter({ config, logger, repositories, services, createContext: () => createContext(contextDeps) }));
+  app.use(createMapRouter({ config, logger, repositories, services, rateLimit, createContext: () => createContext(contextDeps) }));
   app.use(
     '/graphql',
     express.json({ limit: limits.maxBodyBytes }),
     batchLimit(limits.maxBatchSize),
     nestingLimit(limits.maxNestingDepth),
-    expressMiddleware(apollo, {
+    graphqlHttpHandler(apollo, {
+      deadlineMs: config.requestDeadlineMs,
+      maxResponseBytes: limits.maxResponseBytes,
       // The API key (if any) is checked before anything runs: a bad key fails the whole request with 401.
       // A key lookup while the database is down: 503 SERVICE_UNAVAILABLE, not a 500 "context creation failed".
-      context: async ({ req }) =>
+      context: async (req, deadline) =>
         createContext(
           contextDeps,
           req.headers['x-request-id'],
@@ -163,6 +175,7 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
             throw asServiceUnavailable(err);
           }),
           req.ip ?? req.socket.remoteAddress ?? null,
+          deadline,
         ),
     }),
   );

@@ -17,8 +17,18 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger({ level: config.logLevel });
-  const db = await openDatabase(config, logger);
-  await prepareDatabase(db, prepareOptionsFrom(config, logger));
+  const prepare = prepareOptionsFrom(config, logger);
+  if (config.database.kind === 'server' && (prepare.migrate || prepare.seed)) {
+    // Migrations and seeds first, on connections without the request deadline's statement_timeout.
+    const setup = await openDatabase(config, logger);
+    try {
+      await prepareDatabase(setup, prepare);
+    } finally {
+      await setup.close();
+    }
+  }
+  const db = await openDatabase(config, logger, { statementTimeoutMs: config.requestDeadlineMs });
+  await prepareDatabase(db, config.database.kind === 'server' ? { ...prepare, migrate: false, seed: false } : prepare);
   const app = await createApp({ config, logger, dataSource: db.dataSource });
   const { url } = await app.listen(config.port, config.host);
   logger.info({ url: `${url}/graphql`, database: db.kind }, `Service Circle ready at ${url}/graphql`);

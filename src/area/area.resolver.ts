@@ -2,6 +2,7 @@ import { Authorized, Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from
 import { AreaCodeArgs, DelegationLevelArgs } from '../common/code.args';
 import { fromWgs84 } from '../geo/convert-geometry';
 import type { Context } from '../graphql/context';
+import { ownCost, scopeSize } from '../graphql/plugins/query-cost';
 import { CRS_ARGS, CrsArgs } from '../graphql/scalars/crs.args';
 import { GeoJSONScalar } from '../graphql/scalars/geojson.scalar';
 import { ServiceItem } from '../service-item/service-item.entity';
@@ -53,7 +54,8 @@ export class AreaResolver {
   }
 
   @FieldResolver(() => GeoJSONScalar, {
-    complexity: 50,
+    // A boundary (20, as `boundary`) for the area and for each child it can have.
+    complexity: ownCost((_args, { sizes }, field) => 20 * (1 + (scopeSize(field, (s) => s.children) ?? sizes.maxChildren))),
     description:
       'The area and its children as a GeoJSON FeatureCollection of boundaries (properties code, name, level, villageCount, population); children without a boundary (townships) are left out.',
   })

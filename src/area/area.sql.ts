@@ -68,3 +68,23 @@ export const PLACE_CHECKS = /* sql */ `
   LEFT JOIN area c ON c.code = left(r.area_code, 6) AND c.level = 'COUNTY'
   LEFT JOIN village v ON v.code = r.village_code
   ORDER BY r.i`;
+
+/* Counts per area for the query cost model (area-sizes.ts): what a list or collection can hold. */
+
+/** Villages per township. */
+export const SIZE_VILLAGES_BY_TOWNSHIP = /* sql */ `SELECT township_code AS code, count(*)::int AS n FROM village GROUP BY township_code`;
+
+/** Service points (any status, and active ones) per home: their village, else their area (township or county). */
+export const SIZE_POINTS_BY_HOME = /* sql */ `
+  SELECT coalesce(village_code, area_code) AS code, count(*)::int AS n, (count(*) FILTER (WHERE status = 'ACTIVE'))::int AS active
+  FROM service_point GROUP BY 1`;
+
+/** Children per area ('' for the top level). */
+export const SIZE_CHILDREN = /* sql */ `SELECT coalesce(parent_code, '') AS code, count(*)::int AS n FROM area GROUP BY 1`;
+
+/** Ellipsoidal area (km²) of each county with a boundary. */
+export const SIZE_COUNTY_KM2 = /* sql */ `
+  SELECT code, ST_Area(boundary::geography) / 1e6 AS km2 FROM area WHERE level = 'COUNTY' AND boundary IS NOT NULL`;
+
+/** How many items the catalogue holds, and API keys. */
+export const SIZE_TOTALS = /* sql */ `SELECT (SELECT count(*) FROM service_item)::int AS items, (SELECT count(*) FROM api_key)::int AS api_keys`;

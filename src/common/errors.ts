@@ -1,7 +1,16 @@
 import { GraphQLError } from 'graphql';
 
 /** The closed set of error codes clients may rely on (`extensions.code`). */
-export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'CONFLICT' | 'UNAUTHENTICATED' | 'LIMIT_EXCEEDED' | 'RATE_LIMITED' | 'SERVICE_UNAVAILABLE';
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'FORBIDDEN'
+  | 'CONFLICT'
+  | 'UNAUTHENTICATED'
+  | 'LIMIT_EXCEEDED'
+  | 'RATE_LIMITED'
+  | 'SERVICE_UNAVAILABLE'
+  | 'DEADLINE_EXCEEDED';
 
 /**
  * What a client is shown of a coded error: its message and extensions, without `http` (the status Apollo and the
@@ -74,5 +83,15 @@ export class ConflictError extends AppError {
 export class RateLimitedError extends AppError {
   constructor(message: string, details: { limit: number; cost: number; remaining: number; retryAfterSeconds: number }) {
     super(message, 'RATE_LIMITED', 'info', details);
+  }
+}
+
+/**
+ * The request ran out of time (REQUEST_DEADLINE_MS), or work it asked for is priced beyond the time it has left
+ * (HTTP 503 when it fails the whole request). Ask for less (a smaller area, a shorter budget, the INDEX method).
+ */
+export class DeadlineExceededError extends AppError {
+  constructor(message: string, details: { deadlineMs: number } & Record<string, unknown>) {
+    super(message, 'DEADLINE_EXCEEDED', 'warn', { ...details, http: { status: 503 } });
   }
 }

@@ -24,6 +24,14 @@ export interface Config {
   readonly auth: { readonly anonymousRoles: readonly ('READER' | 'PLANNER')[]; readonly apiKeyCacheSeconds: number };
   readonly imports: { readonly maxBytes: number; readonly maxRows: number };
   readonly boundaryToleranceMeters: number;
+  /** TILE_COVERAGE_VARIANTS_PER_MINUTE: distinct coverage parameter sets of tiles per client and minute. */
+  readonly tileCoverageVariantsPerMinute: number;
+  /** PUBLIC_URL (no trailing slash), or null. */
+  readonly publicUrl: string | null;
+  /** PUBLIC_HOSTS plus HOST, lower-case, without IPv6 brackets. */
+  readonly publicHosts: readonly string[];
+  /** REQUEST_DEADLINE_MS: every request answers by then (DEADLINE_EXCEEDED), and server statements are cancelled. */
+  readonly requestDeadlineMs: number;
   readonly limits: LimitsConfig;
   readonly rateLimit: RateLimitConfig;
   readonly introspection: boolean;
@@ -44,6 +52,8 @@ export interface LimitsConfig {
   /** Operations per batched POST; 1: batching off. */
   readonly maxBatchSize: number;
   readonly maxBodyBytes: number;
+  /** Largest serialized answer to a query or a batch of queries (MAX_RESPONSE_BYTES). */
+  readonly maxResponseBytes: number;
   /** Deepest nesting of JSON and of brackets in documents (MAX_NESTING_DEPTH). */
   readonly maxNestingDepth: number;
 }
@@ -126,6 +136,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     auth: Object.freeze({ anonymousRoles: Object.freeze([...e.ANONYMOUS_ROLES]), apiKeyCacheSeconds: e.API_KEY_CACHE_SECONDS }),
     imports: Object.freeze({ maxBytes: e.IMPORT_MAX_BYTES, maxRows: e.IMPORT_MAX_ROWS }),
     boundaryToleranceMeters: e.BOUNDARY_TOLERANCE_METERS,
+    requestDeadlineMs: e.REQUEST_DEADLINE_MS,
+    tileCoverageVariantsPerMinute: e.TILE_COVERAGE_VARIANTS_PER_MINUTE,
+    publicUrl: e.PUBLIC_URL ?? null,
+    publicHosts: Object.freeze(
+      [...new Set([...e.PUBLIC_HOSTS.split(','), e.HOST].map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, '')).filter(Boolean))],
+    ),
     limits: Object.freeze({
       maxDepth: e.MAX_QUERY_DEPTH,
       maxCost: e.MAX_QUERY_COST,
@@ -134,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxTokens: e.MAX_QUERY_TOKENS,
       maxBatchSize: e.MAX_BATCH_SIZE,
       maxBodyBytes: e.MAX_BODY_BYTES,
+      maxResponseBytes: e.MAX_RESPONSE_BYTES,
       maxNestingDepth: e.MAX_NESTING_DEPTH,
     }),
     rateLimit: Object.freeze({

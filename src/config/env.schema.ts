@@ -74,6 +74,27 @@ export const envSchema = z.object({
    * GraphQL documents; the cap of 500 keeps recursive code downstream (JSON.stringify, graphql-js's parser) within its stack.
    */
   MAX_NESTING_DEPTH: z.coerce.number().int().min(8).max(500).default(64),
+  /**
+   * Every request's deadline: after it the request answers DEADLINE_EXCEEDED (HTTP 503), its SQL is cancelled
+   * (statement_timeout on a server) and work priced beyond the time left is not started.
+   */
+  REQUEST_DEADLINE_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** Largest serialized answer to a query (a batch counts as one); LIMIT_EXCEEDED above. */
+  MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
+  /** Distinct (item, mode, minutes) sets of coverage tiles one client may ask per minute (RATE_LIMITED above). */
+  TILE_COVERAGE_VARIANTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
+  /**
+   * The public origin (scheme://host[:port]) of the server, for the absolute tile URLs of TileJSON. Unset: the
+   * request's Host when its name is one of PUBLIC_HOSTS, else http://HOST:PORT.
+   */
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .refine((v) => /^https?:\/\/[^/?#]+$/.test(v.replace(/\/$/, '')), 'must be an origin such as https://maps.example.org (no path)')
+    .transform((v) => v.replace(/\/$/, ''))
+    .optional(),
+  /** Host names whose Host header TileJSON may build its URLs from (comma-separated); HOST is always one. */
+  PUBLIC_HOSTS: z.string().default('localhost,127.0.0.1,::1'),
   /** Largest JSON body on /graphql (413 above). */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
   /** Cost points a key (or, without one, a client address) may spend per minute; 0 = no rate limit. */

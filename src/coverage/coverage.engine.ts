@@ -149,6 +149,22 @@ export class CoverageEngine {
     };
   }
 
+  /**
+   * For each village of the area (codes in order): how many active points of any item lie in the box of the
+   * radius around it. That is the candidate set the PostGIS reference measures distances to (its GiST index
+   * returns them before the item and the exact distance are checked), so it prices that work.
+   */
+  candidatePairs(areaCode: string, radiusMeters: number): { codes: readonly string[]; pairs: Int32Array } {
+    const [start, end] = this.villageRange(areaCode);
+    const index = this.itemIndex(null);
+    const pairs = new Int32Array(end - start);
+    for (let i = start; i < end; i++) {
+      const [minX, minY, maxX, maxY] = new CheapRuler(this.villageLat[i], 'meters').bufferPoint([this.villageLon[i], this.villageLat[i]], radiusMeters);
+      pairs[i - start] = index.points.length === 0 ? 0 : index.kd.range(minX, minY, maxX, maxY).length;
+    }
+    return { codes: this.villageCodes.slice(start, end), pairs };
+  }
+
   /** The `limit` nearest active points offering the item, within `maxMeters`, nearest first. */
   nearestPoints(longitude: number, latitude: number, itemCode: string | null, limit: number, maxMeters = MAX_SEARCH_METERS): { point: EnginePoint; distanceMeters: number }[] {
     const index = this.itemIndex(itemCode);

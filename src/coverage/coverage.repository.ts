@@ -58,8 +58,7 @@ export class CoverageRepository {
     // One REPEATABLE READ transaction: the version read first is the version of every row the statements see.
     return this.db.transaction('REPEATABLE READ', async (m) => {
       const version: { version: string }[] = await m.query(SQL.DATA_VERSION);
-      const rows: { code: string; township_code: string; population: number; nearest_point_id: string | null; distance_meters: number | null }[] =
-        await m.query(SQL.POSTGIS_COVERAGE, [areaCode, itemCode, radiusMeters]);
+      const rows: ReferenceRow[] = await m.query(SQL.POSTGIS_COVERAGE, [areaCode, `${areaCode}:`, itemCode, radiusMeters]);
       const uncovered = rows.filter((r) => r.nearest_point_id === null).map((r) => r.code);
       const beyond = new Map<string, { id: string; distance: number }>();
       if (uncovered.length && options.nearestBeyond !== false) {
@@ -69,12 +68,29 @@ export class CoverageRepository {
       return { dataVersion: version[0]?.version ?? '0', computation: toComputation(rows, beyond) };
     });
   }
+
+  /** The reference for villages with codes in [from, to): one statement (reference-coverage.ts runs them). */
+  referenceRows(from: string, to: string, itemCode: string | null, radiusMeters: number): Promise<ReferenceRow[]> {
+    return this.db.query(SQL.POSTGIS_COVERAGE, [from, to, itemCode, radiusMeters]);
+  }
+
+  /** For the villages `codes`: the nearest ACTIVE point offering the item at any distance. */
+  referenceNearest(codes: readonly string[], itemCode: string | null): Promise<{ code: string; nearest_point_id: string; distance_meters: number }[]> {
+    return this.db.query(SQL.POSTGIS_NEAREST_ANY_DISTANCE, [codes, itemCode]);
+  }
+
 }
 
-function toComputation(
-  rows: { code: string; township_code: string; population: number; nearest_point_id: string | null; distance_meters: number | null }[],
-  beyond: Map<string, { id: string; distance: number }>,
-): AreaComputation {
+export interface ReferenceRow {
+  code: string;
+  township_code: string;
+  population: number;
+  nearest_point_id: string | null;
+  distance_meters: number | null;
+}
+
+/** Reference rows (and the nearest points of the uncovered villages) in the engine's result shape. */
+export function toComputation(rows: readonly ReferenceRow[], beyond: ReadonlyMap<string, { id: string; distance: number }>): AreaComputation {
   return {
     codes: rows.map((r) => r.code),
     townshipCodes: rows.map((r) => r.township_code),

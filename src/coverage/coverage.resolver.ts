@@ -1,6 +1,11 @@
 import { Authorized, Arg, Args, Ctx, FieldResolver, Float, Query, Resolver, Root } from 'type-graphql';
 import { fromWgs84 } from '../geo/convert-geometry';
-import { ownCost } from '../graphql/plugins/query-cost';
+import { MAX_FEATURES } from '../common/limits';
+import { UnauthenticatedError } from '../common/errors';
+import { ownCost, scopeSize } from '../graphql/plugins/query-cost';
+import type { Viewer } from '../partner/viewer';
+import { referenceCostPoints } from './reference-coverage';
+import { CoverageMethod } from './travel-mode.enum';
 import { CRS_ARGS, CrsArgs } from '../graphql/scalars/crs.args';
 import type { Polygon } from 'geojson';
 import type { Context } from '../graphql/context';
@@ -12,8 +17,20 @@ import type { CoverageService, CoverageView } from './coverage.service';
 import { Coverage, CoverageGaps, DelegationMatrix, HandlingOption, Isochrone, VillageCoverage, VillageCoverageConnection, WhereToHandle } from './coverage.type';
 import { Role } from '../partner/role.enum';
 
-/** A coverage computation: 50 points from the index, 500 from the PostGIS reference statement. */
-const COVERAGE_COST = ownCost((args) => (args.method === 'POSTGIS' ? 500 : 50));
+/**
+ * A coverage computation: 50 points from the index; the PostGIS reference by its estimated work (one point per
+ * millisecond of server time, reference-coverage.ts), from the area's sizes and the travel radius.
+ */
+const COVERAGE_COST = ownCost((args, { sizes, radiusMeters }) =>
+  args.method === 'POSTGIS' ? referenceCostPoints(sizes.of(String(args.areaCode)), sizes.of(''), radiusMeters(args.mode, args.minutes)) : 50,
+);
+
+/** The reference reads the tables for every village: not for anonymous callers (ANONYMOUS_ROLES). */
+function assertReferenceAllowed(args: CoverageArgs, viewer: Viewer): void {
+  if (args.method === CoverageMethod.POSTGIS && viewer.kind === 'anonymous') {
+    throw new UnauthenticatedError('method: POSTGIS (the reference computation, which reads the tables for every village) needs an API key with the PLANNER role; send it as "Authorization: Bearer <key>", or use the INDEX method.');
+  }
+}
 
 @Resolver(() => Coverage)
 export class CoverageResolver {
@@ -24,14 +41,16 @@ export class CoverageResolver {
     complexity: COVERAGE_COST,
     description: 'Which villages (and how many people) reach an active point offering the item within the budget; the circle as a polygon.',
   })
-  coverage(@Args() args: CoverageArgs, @Ctx() { loaders }: Context) {
-    return this.service.coverageOf(args, loaders);
+  coverage(@Args() args: CoverageArgs, @Ctx() { loaders, viewer, deadline }: Context) {
+    assertReferenceAllowed(args, viewer);
+    return this.service.coverageOf(args, loaders, deadline);
   }
 
   @Authorized(Role.PLANNER)
   @Query(() => CoverageGaps, { complexity: COVERAGE_COST, description: 'Uncovered villages of an area, most people first, each with its nearest point offering the item.' })
-  coverageGaps(@Args() args: CoverageGapsArgs, @Ctx() { loaders }: Context) {
-    return this.service.gaps(args, loaders);
+  coverageGaps(@Args() args: CoverageGapsArgs, @Ctx() { loaders, viewer, deadline }: Context) {
+    assertReferenceAllowed(args, viewer);
+    return this.service.gaps(args, loaders, deadline);
   }
 
   @Authorized(Role.PLANNER)
@@ -76,7 +95,8 @@ export class CoverageResolver {
   }
 
   @FieldResolver(() => GeoJSONScalar, {
-    complexity: 100,
+    // 1 per village it can hold (the area's), as a page of villages would cost.
+    complexity: ownCost((_args, _context, field) => 1 + (scopeSize(field, (s) => s.villages) ?? MAX_FEATURES)),
     description:
       'Every village as a GeoJSON FeatureCollection of Points with properties code, name, population, covered, travelMinutes, distanceMeters, nearestServicePointId (optionally only covered or uncovered ones).',
   })

@@ -1,6 +1,7 @@
 import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon } from 'geojson';
 import CheapRuler from 'cheap-ruler';
 import type { Area } from '../area/area.entity';
+import { Deadline } from '../common/deadline';
 import { LimitExceededError, NotFoundError } from '../common/errors';
 import { MAX_FEATURES } from '../common/limits';
 import type { Logger } from '../common/logger';
@@ -20,6 +21,7 @@ import { CoverageEngine, type AreaComputation, type EnginePoint } from './covera
 import type { CoveragePolygonPool } from './coverage-polygon.pool';
 import type { CoveragePolygonResult } from './coverage-polygon.worker';
 import type { CoverageRepository } from './coverage.repository';
+import { computeReference } from './reference-coverage';
 import type {
   Coverage,
   CoverageGaps,
@@ -74,6 +76,8 @@ export class CoverageService {
     private readonly config: Config,
     private readonly logger: Logger,
     private readonly polygons: CoveragePolygonPool,
+    /** The engine the reference's statements run on (priced and cut to its speed). */
+    private readonly databaseEngine: 'server' | 'embedded' = config.database.kind,
   ) {}
 
   /** Polygon worker counters, for /metrics. */
@@ -142,12 +146,12 @@ export class CoverageService {
     return { mode, minutes, speedKmh, detourFactor: t.detourFactor, radiusMeters: travelRadiusMeters(speedKmh, minutes, t.detourFactor) };
   }
 
-  async coverageOf(args: CoverageArgs, loaders: Loaders): Promise<CoverageView> {
+  async coverageOf(args: CoverageArgs, loaders: Loaders, deadline?: Deadline): Promise<CoverageView> {
     const travel = this.travel(args);
     const method = args.method ?? CoverageMethod.INDEX;
     const [area, item] = await Promise.all([this.area(args.areaCode, loaders), this.item(args.itemCode ?? null, loaders)]);
     const engine = await this.currentEngine(loaders);
-    const { computation, provenance, entry } = await this.computed(engine, method, area.code, item?.code ?? null, travel, loaders);
+    const { computation, provenance, entry } = await this.computed(engine, method, area.code, item?.code ?? null, travel, loaders, deadline);
 
     let population = 0;
     let coveredPopulation = 0;
@@ -306,9 +310,9 @@ export class CoverageService {
     return (await view.polygon()).areaKm2;
   }
 
-  async gaps(args: CoverageGapsArgs, loaders: Loaders): Promise<CoverageGaps> {
+  async gaps(args: CoverageGapsArgs, loaders: Loaders, deadline?: Deadline): Promise<CoverageGaps> {
     const limit = pageSize(args.first, this.config.pagination);
-    const view = await this.coverageOf(args, loaders);
+    const view = await this.coverageOf(args, loaders, deadline);
     const c = view.computation;
     const uncovered: number[] = [];
     for (let k = 0; k < c.codes.length; k++) if (!c.covered[k]) uncovered.push(k);
@@ -402,10 +406,11 @@ export class CoverageService {
 
   /**
    * An area's coverage, cached per data version. The index answers from the engine's snapshot; the PostGIS
-   * reference reads its own, and says which version that was, so each result is labelled (and kept) under the
-   * version it was computed from.
+   * reference (priced, cut into short statements, within the request's deadline: reference-coverage.ts) reads
+   * the tables and says which version it read, so each result is labelled (and kept) under the version it was
+   * computed from.
    */
-  private async computed(engine: CoverageEngine, method: CoverageMethod, areaCode: string, itemCode: string | null, travel: Travel, loaders?: Loaders) {
+  private async computed(engine: CoverageEngine, method: CoverageMethod, areaCode: string, itemCode: string | null, travel: Travel, loaders?: Loaders, deadline?: Deadline) {
     if (this.cacheVersion !== engine.dataVersion) {
       this.cache.clear();
       this.cacheVersion = engine.dataVersion;
@@ -421,7 +426,14 @@ export class CoverageService {
       let version = engine.dataVersion;
       let computation: AreaComputation;
       if (method === CoverageMethod.POSTGIS) {
-        ({ dataVersion: version, computation } = await this.coverage.computeArea(areaCode, itemCode, travel.radiusMeters));
+        ({ dataVersion: version, computation } = await computeReference(this.coverage, engine, {
+          kind: this.databaseEngine,
+          areaCode,
+          itemCode,
+          radiusMeters: travel.radiusMeters,
+          deadline: deadline ?? new Deadline(this.config.requestDeadlineMs),
+          label: `The PostGIS reference coverage of ${areaCode || 'the country'} (${travel.mode} ${travel.minutes} min)`,
+        }));
       } else {
         computation = engine.computeArea(areaCode, itemCode, travel.radiusMeters);
       }

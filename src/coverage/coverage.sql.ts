@@ -1,6 +1,6 @@
 /* Coverage statements: snapshot loading for the in-memory engine, and the PostGIS reference computation. */
 
-export const DATA_VERSION = /* sql */ `SELECT version::text AS version, changed_at FROM data_version`;
+export { DATA_VERSION } from '../db/data-version.sql';
 
 /** Every village, sorted by code (the engine relies on it: an area's villages are one contiguous run). */
 export const ENGINE_VILLAGES = /* sql */ `
@@ -18,8 +18,9 @@ export const ENGINE_POINTS = /* sql */ `
   ORDER BY sp.id`;
 
 /**
- * The reference: for each village of area $1, the nearest ACTIVE point offering item $2 (any when NULL) within
- * $3 metres on the WGS-84 spheroid. One statement; ST_DWithin on geography uses the GiST index per village.
+ * The reference: for each village with a code in [$1, $2) (an area is [code, code || ':')), the nearest ACTIVE
+ * point offering item $3 (any when NULL) within $4 metres on the WGS-84 spheroid. ST_DWithin on geography uses
+ * the GiST index per village.
  */
 export const POSTGIS_COVERAGE = /* sql */ `
   SELECT v.code, v.township_code, v.population, n.id AS nearest_point_id, n.distance_meters
@@ -28,13 +29,13 @@ export const POSTGIS_COVERAGE = /* sql */ `
     SELECT sp.id, ST_Distance(sp.location, v.location) AS distance_meters
     FROM service_point sp
     WHERE sp.status = 'ACTIVE'
-      AND ST_DWithin(sp.location, v.location, $3::float8)
-      AND ($2::text IS NULL OR EXISTS (
-            SELECT 1 FROM service_point_item spi WHERE spi.service_point_id = sp.id AND spi.item_code = $2::text))
+      AND ST_DWithin(sp.location, v.location, $4::float8)
+      AND ($3::text IS NULL OR EXISTS (
+            SELECT 1 FROM service_point_item spi WHERE spi.service_point_id = sp.id AND spi.item_code = $3::text))
     ORDER BY distance_meters, sp.id
     LIMIT 1
   ) n ON true
-  WHERE v.code >= $1::text AND v.code < $1::text || ':'
+  WHERE v.code >= $1::text AND v.code < $2::text
   ORDER BY v.code`;
 
 /** For villages $1 (uncovered ones): the nearest ACTIVE point offering $2 at any distance (KNN on the GiST index). */

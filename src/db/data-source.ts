@@ -14,7 +14,7 @@ export interface Database {
 }
 
 /** The DataSource options both modes share; `url` and pool size are what differ. */
-export function createDataSource(url: string, poolSize: number, ormLogger: TypeOrmLogger, connectionTimeoutMillis = 10_000): DataSource {
+export function createDataSource(url: string, poolSize: number, ormLogger: TypeOrmLogger, connectionTimeoutMillis = 10_000, statementTimeoutMs?: number): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -32,6 +32,8 @@ export function createDataSource(url: string, poolSize: number, ormLogger: TypeO
     extra: {
       max: poolSize,
       connectionTimeoutMillis,
+      // Sent at connection start: the server cancels any statement running longer (SQLSTATE 57014).
+      ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs } : {}),
       // pg-pool hands a new client to TypeORM before TypeORM listens for the client's errors. A server that is
       // shutting down sends FATAL 57P01 right after the handshake; landing in that gap it was an unhandled
       // 'error' event, which ends the process. With this listener the error only fails the client's queries
@@ -45,9 +47,10 @@ export function createDataSource(url: string, poolSize: number, ormLogger: TypeO
 
 /**
  * Connects to the configured database: a PostgreSQL + PostGIS server (`DATABASE_URL`), or the embedded
- * PGlite + PostGIS started here. The embedded engine takes one connection, hence a pool of one.
+ * PGlite + PostGIS started here. The embedded engine takes one connection, hence a pool of one. The API server
+ * passes `statementTimeoutMs` (its request deadline); tools that migrate, seed or import in bulk do not.
  */
-export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
+export async function openDatabase(config: Config, logger: Logger, options: { statementTimeoutMs?: number } = {}): Promise<Database> {
   const ormLogger = new TypeOrmLogger(logger.child({ component: 'typeorm' }));
   let embedded: EmbeddedPostgres | null = null;
   let url: string;
@@ -62,7 +65,8 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
   }
   // With one embedded connection, waiting for it is queueing behind other statements, not a dead server.
   const connectTimeoutMs = config.database.connectTimeoutMs ?? (embedded ? 120_000 : 10_000);
-  const dataSource = createDataSource(url, poolSize, ormLogger, connectTimeoutMs);
+  // statement_timeout only on a server: the embedded database runs each statement to its end on the event loop.
+  const dataSource = createDataSource(url, poolSize, ormLogger, connectTimeoutMs, embedded ? undefined : options.statementTimeoutMs);
   try {
     await dataSource.initialize();
   } catch (err) {
@@ -78,4 +82,13 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
       await embedded?.stop();
     },
   };
+}
+
+/**
+ * Which engine answers on this connection: the embedded PGlite (which runs each statement on the event loop, to
+ * its end) or a PostgreSQL server. Read from the engine itself, since a PGlite can also be reached by URL.
+ */
+export async function detectDatabaseEngine(dataSource: DataSource): Promise<'server' | 'embedded'> {
+  const [row] = (await dataSource.query('SELECT version() AS version')) as { version: string }[];
+  return /PGlite|wasm32/i.test(row?.version ?? '') ? 'embedded' : 'server';
 }

@@ -1,6 +1,7 @@
 import type { ContainerType, ResolverData } from 'type-graphql';
 import { AreaResolver } from '../area/area.resolver';
 import { AreaService } from '../area/area.service';
+import { AreaSizeService } from '../area/area-sizes.service';
 import type { Logger } from '../common/logger';
 import type { Config } from '../config/config';
 import { CoverageResolver, HandlingOptionResolver, IsochroneResolver, VillageCoverageResolver } from '../coverage/coverage.resolver';
@@ -27,15 +28,16 @@ import type { Repositories } from './repositories';
 export type Services = ReturnType<typeof createServices>;
 
 /** Every service, built once; shared by the GraphQL resolvers and the HTTP routes (tiles, map page, uploads). */
-export function createServices(repos: Repositories, config: Config, logger: Logger) {
+export function createServices(repos: Repositories, config: Config, logger: Logger, databaseEngine: 'server' | 'embedded' = config.database.kind) {
   const servicePointWrite = new ServicePointWriteService(repos.servicePoint, repos.area, repos.serviceItem, repos.auditLog, config);
   const villageWrite = new VillageWriteService(repos.village, repos.area, repos.auditLog, config);
   return {
     area: new AreaService(repos.area),
+    areaSizes: new AreaSizeService(repos.area),
     village: new VillageService(repos.village, config),
     serviceItem: new ServiceItemService(repos.serviceItem),
     servicePoint: new ServicePointService(repos.servicePoint, config),
-    coverage: new CoverageService(repos.coverage, repos.serviceItem, config, logger, new CoveragePolygonPool(config.polygonWorkers)),
+    coverage: new CoverageService(repos.coverage, repos.serviceItem, config, logger, new CoveragePolygonPool(config.polygonWorkers), databaseEngine),
     apiKey: new ApiKeyService(repos.apiKey, repos.area, repos.auditLog, {
       anonymousRoles: config.auth.anonymousRoles as readonly Role[],
       cacheSeconds: config.auth.apiKeyCacheSeconds,

@@ -1,4 +1,5 @@
 import { requestIdFor } from '../ops/request-logger';
+import { Deadline } from '../common/deadline';
 import type { Logger } from '../common/logger';
 import { anonymousViewer, type Viewer } from '../partner/viewer';
 import { Role } from '../partner/role.enum';
@@ -13,11 +14,17 @@ export interface Context {
   readonly viewer: Viewer;
   readonly logger: Logger;
   readonly loaders: Loaders;
+  /** When the request must have answered (REQUEST_DEADLINE_MS); long work checks it before each step. */
+  readonly deadline: Deadline;
+  /** Shared by the operations of one HTTP request (a batch): their cost together, and whether one writes. */
+  readonly operations: { cost: number; mutation: boolean };
 }
 
 export interface ContextDeps {
   readonly logger: Logger;
   readonly repositories: Repositories;
+  /** REQUEST_DEADLINE_MS, for contexts made without an HTTP request's own deadline. */
+  readonly deadlineMs: number;
 }
 
 /** Called once per GraphQL request. A client-sent x-request-id is kept when it looks sane, for tracing across systems. */
@@ -26,7 +33,16 @@ export function createContext(
   incomingRequestId?: string | string[],
   viewer: Viewer = anonymousViewer([Role.READER, Role.PLANNER]),
   clientAddress: string | null = null,
+  deadline: Deadline = new Deadline(deps.deadlineMs),
 ): Context {
   const requestId = requestIdFor(incomingRequestId);
-  return { requestId, viewer, clientAddress, logger: deps.logger.child({ requestId, viewer: viewer.keyId ?? 'anonymous' }), loaders: createLoaders(deps.repositories) };
+  return {
+    requestId,
+    viewer,
+    clientAddress,
+    logger: deps.logger.child({ requestId, viewer: viewer.keyId ?? 'anonymous' }),
+    loaders: createLoaders(deps.repositories),
+    deadline,
+    operations: { cost: 0, mutation: false },
+  };
 }

@@ -49,6 +49,9 @@ function sqlStateOf(err: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/** SQLSTATE 57014: a statement cancelled by statement_timeout (or a cancel request). */
+const QUERY_CANCELED = '57014';
+
 const UNAVAILABLE_MESSAGE = 'The database is unavailable; try again shortly.';
 
 /**
@@ -126,6 +129,10 @@ function formatError(logger: Logger) {
         locations: formatted.locations,
         extensions: { code: 'BAD_USER_INPUT' },
       };
+    }
+    if (sqlStateOf(original) === QUERY_CANCELED) {
+      // statement_timeout (REQUEST_DEADLINE_MS) cancelled the statement: the request ran out of time.
+      return { message: 'The database statement was cancelled at the request deadline (REQUEST_DEADLINE_MS). Ask for less: a smaller area or page.', path: formatted.path, locations: formatted.locations, extensions: { code: 'DEADLINE_EXCEEDED' } };
     }
     if (isConnectionError(original)) {
       logger.warn({ err: original }, 'database unavailable');

@@ -6,7 +6,9 @@ import { assertRole } from '../partner/auth-checker';
 import { Role } from '../partner/role.enum';
 import type { MapDeps } from './map.deps';
 import { TilesRepository, type Queryable } from './tiles.repository';
-import { TileRequestError, TilesService } from './tiles.service';
+import { rateLimitedError, rateLimitHeaders, rateLimitKey } from '../graphql/plugins/rate-limit.plugin';
+import { CoverageVariantLimit, TILE_COST } from './tile-budget';
+import { parseLayer, TILE_LAYERS, TileRequestError, TilesService, type TileLayerId } from './tiles.service';
 
 const MVT_CONTENT_TYPE = 'application/vnd.mapbox-vector-tile';
 const CACHE_CONTROL = 'public, max-age=60';
@@ -18,10 +20,11 @@ const HTTP_STATUS: Partial<Record<string, number>> = {
   NOT_FOUND: 404,
   RATE_LIMITED: 429,
   SERVICE_UNAVAILABLE: 503,
+  DEADLINE_EXCEEDED: 503,
 };
 
 /** Layers carrying coverage figures (covered, travelMinutes, the circle) are planning data; the rest is the directory. */
-const ROLE_OF_LAYER: Record<string, Role> = { villages: Role.PLANNER, coverage: Role.PLANNER, 'service-points': Role.READER, areas: Role.READER };
+const ROLE_OF_LAYER: Readonly<Record<TileLayerId, Role>> = { villages: Role.PLANNER, coverage: Role.PLANNER, 'service-points': Role.READER, areas: Role.READER };
 
 function tilesRepository(deps: MapDeps): TilesRepository {
   return deps.repositories.tiles;
@@ -37,10 +40,17 @@ function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
   });
 }
 
-/** scheme://host of the request, for absolute tile URLs; falls back to the configured address for odd Host headers. */
-function originOf(req: Request, fallback: string): string {
-  const host = req.get('host');
-  return host && /^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? `${req.protocol}://${host}` : fallback;
+/**
+ * scheme://host for the absolute tile URLs of TileJSON, which shared caches keep (Cache-Control: public): PUBLIC_URL
+ * when set; else the request's Host only when its name is one of PUBLIC_HOSTS (default: this machine's names and
+ * HOST), so a forged Host cannot put another origin into a cached answer; else the configured address.
+ */
+function tileOrigin(req: Request, config: MapDeps['config']): string {
+  if (config.publicUrl) return config.publicUrl;
+  const host = req.get('host') ?? '';
+  const match = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?$/.exec(host);
+  if (match && config.publicHosts.includes(match[1]!.toLowerCase().replace(/^\[|\]$/g, ''))) return `${req.protocol}://${host}`;
+  return `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
 }
 
 /**
@@ -54,7 +64,7 @@ function originOf(req: Request, fallback: string): string {
 export function createTilesRouter(deps: MapDeps): Router {
   const router = Router();
   const tiles = new TilesService(tilesRepository(deps), deps.services.coverage, deps.config, deps.logger.child({ component: 'tiles' }));
-  const fallbackOrigin = `http://${deps.config.host.includes(':') ? `[${deps.config.host}]` : deps.config.host}:${deps.config.port}`;
+  const variants = new CoverageVariantLimit(deps.config.tileCoverageVariantsPerMinute);
 
   const fail = (res: Response, caught: unknown) => {
     res.setHeader('Cache-Control', 'no-store');
@@ -76,24 +86,41 @@ export function createTilesRouter(deps: MapDeps): Router {
     res.setHeader('Vary', 'Authorization, X-API-Key');
   };
 
-  /** Same keys and roles as GraphQL; answers readable without a key may be cached publicly, others only privately. */
-  const authorize = async (req: Request, res: Response, layer: string): Promise<void> => {
+  /**
+   * Same keys and roles as GraphQL (the layer is checked first: an unknown one is 404, whatever its name); answers
+   * readable without a key may be cached publicly, others only privately. Then `cost` points from the caller's
+   * rate-limit budget, with RateLimit-* headers, 429 RATE_LIMITED when it cannot pay. Returns the budget's key.
+   */
+  const authorize = async (req: Request, res: Response, layerName: string, cost: (layer: TileLayerId) => number): Promise<{ layer: TileLayerId; client: string }> => {
+    const layer = parseLayer(layerName);
     const viewer = await deps.services.apiKey.authenticateRequest(req.headers);
-    const role = ROLE_OF_LAYER[layer];
-    if (role) assertRole(viewer, [role], `The ${layer} tile layer`);
+    assertRole(viewer, [ROLE_OF_LAYER[layer]], `The ${layer} tile layer`);
     res.locals.cacheControl = viewer.kind === 'anonymous' ? CACHE_CONTROL : CACHE_CONTROL.replace('public', 'private');
+    const client = rateLimitKey(viewer, req.ip);
+    const points = cost(layer);
+    const decision = await deps.rateLimit?.consume(client, points);
+    if (decision) {
+      for (const [name, value] of rateLimitHeaders(decision.state)) res.setHeader(name, value);
+      if (!decision.allowed) {
+        const error = rateLimitedError(`this ${layer} tile`, points, decision.state);
+        res.setHeader('Retry-After', String(error.extensions.retryAfterSeconds));
+        throw error;
+      }
+    }
+    return { layer, client };
   };
 
   router.get('/tiles/:layer/:z/:x/:file', async (req, res) => {
     allowCors(res);
+    const { loaders, deadline } = deps.createContext(); // REQUEST_DEADLINE_MS from here
     try {
       const file = /^(.*)\.(mvt|pbf)$/.exec(req.params.file);
       if (!file) {
         throw new TileRequestError(`Tiles are at /tiles/{layer}/{z}/{x}/{y}.mvt; "${req.params.file.slice(0, 40)}" does not end in .mvt.`, 'NOT_FOUND');
       }
-      await authorize(req, res, req.params.layer);
-      const loaders = deps.createContext().loaders;
-      const request = await tiles.request(req.params.layer, req.params.z, req.params.x, file[1], req.query as Record<string, unknown>, loaders);
+      const { layer, client } = await authorize(req, res, req.params.layer, (l) => TILE_COST[l]);
+      const request = await tiles.request(layer, req.params.z, req.params.x, file[1], req.query as Record<string, unknown>, loaders);
+      if (TILE_LAYERS[layer].params.includes('minutes')) variants.admit(client, `${request.item}|${request.mode}|${request.minutes}`);
       const etag = await tiles.etag(request, loaders);
       if (matchesIfNoneMatch(req.get('if-none-match'), etag)) {
         res.setHeader('ETag', etag);
@@ -101,7 +128,10 @@ export function createTilesRouter(deps: MapDeps): Router {
         res.status(304).end();
         return;
       }
-      const tile = await tiles.cachedRender(request, etag, loaders);
+      const tile = await Promise.race([
+        tiles.cachedRender(request, etag, loaders),
+        deadline.whenExpired().then(() => deadline.check(`The ${layer} tile ${request.tile.z}/${request.tile.x}/${request.tile.y}`) as never),
+      ]);
       if (tile.whole) {
         res.setHeader('ETag', etag);
         res.setHeader('Cache-Control', res.locals.cacheControl as string);
@@ -116,6 +146,8 @@ export function createTilesRouter(deps: MapDeps): Router {
       res.status(200).end(tile.body);
     } catch (err) {
       fail(res, err);
+    } finally {
+      deadline.release();
     }
   });
 
@@ -124,8 +156,10 @@ export function createTilesRouter(deps: MapDeps): Router {
     try {
       const file = /^(.*)\.json$/.exec(req.params.file);
       if (!file) throw new TileRequestError(`TileJSON is at /tiles/{layer}.json, tiles at /tiles/{layer}/{z}/{x}/{y}.mvt.`, 'NOT_FOUND');
-      await authorize(req, res, file[1]!);
-      const body = await tiles.tileJson(file[1], req.query as Record<string, unknown>, originOf(req, fallbackOrigin), deps.createContext().loaders);
+      const { layer } = await authorize(req, res, file[1]!, () => 1);
+      const context = deps.createContext();
+      context.deadline.release(); // one small read (the layer's extent), no deadline to keep
+      const body = await tiles.tileJson(layer, req.query as Record<string, unknown>, tileOrigin(req, deps.config), context.loaders);
       res.setHeader('Cache-Control', res.locals.cacheControl as string);
       res.status(200).json(body);
     } catch (err) {

@@ -1,8 +1,10 @@
 import { Authorized, Args, Ctx, FieldResolver, Float, Query, Resolver, Root } from 'type-graphql';
 import { Area } from '../area/area.entity';
 import { ServicePointIdArgs } from '../common/code.args';
+import { MAX_FEATURES } from '../common/limits';
 import { fromWgs84 } from '../geo/convert-geometry';
 import type { Context } from '../graphql/context';
+import { ownCost } from '../graphql/plugins/query-cost';
 import { CRS_ARGS, CrsArgs } from '../graphql/scalars/crs.args';
 import { GeoJSONScalar } from '../graphql/scalars/geojson.scalar';
 import { ServiceItem } from '../service-item/service-item.entity';
@@ -25,7 +27,8 @@ export class ServicePointResolver {
 
   @Authorized(Role.READER)
   @Query(() => GeoJSONScalar, {
-    complexity: 200,
+    // 1 per feature it can hold: the points of the filter's area (any status), at most MAX_FEATURES.
+    complexity: ownCost((args, { sizes }) => 1 + Math.min(MAX_FEATURES, sizes.of((args.filter as { areaCode?: string } | undefined)?.areaCode).points)),
     description: 'The points matching the filter as a GeoJSON FeatureCollection (properties: id, name, kind, status, itemCodes; distanceMeters with near). At most 50,000.',
   })
   servicePointsFeatureCollection(@Args() { filter }: ServicePointsFilterArgs, @Args(CRS_ARGS) { crs }: CrsArgs, @Ctx() { loaders }: Context) {

@@ -68,7 +68,10 @@ const directives = (n: number) => `{ area(code: "520121") { ${'name @include(if:
  */
 const manyTokens = (tokens: number) => Array.from({ length: tokens / 5 }, (_, i) => `query Q${i} { __typename }`).join('\n');
 
-/** Cost = 1 + 500 × (edges 1 + node 1 + area→parent→parent 3 + village 1 + township 1 + county 1 + servicePoints 1+10×1) = 9,501. */
+/**
+ * Cost = 1 + 500 × (edges 1 + node 1 + area→parent→parent 3 + village 1 + township 1 + county 1 + servicePoints
+ * 1 + 1 × 1) = 5,001: a village's points count as the most any village has (1 in the seeds).
+ */
 const COSTLY = `{ servicePoints(first: 500) { edges { node { id area { parent { parent { code } } }
   village { township { code } county { code } servicePoints { area { code } } } } } } }`;
 
@@ -108,7 +111,9 @@ describe('query limits (e2e)', () => {
         maxBatchSize: 10,
         maxBodyBytes: 1024 * 1024,
         maxNestingDepth: 64,
+        maxResponseBytes: 10 * 1024 * 1024,
       });
+      expect(t.config.requestDeadlineMs).toBe(10_000);
       expect(t.config.rateLimit).toMatchObject({ costPerMinute: 50_000, redisUrl: null });
       expect(t.config.pagination.maxPageSize).toBe(500);
       expect(t.config.introspection).toBe(true);
@@ -145,10 +150,10 @@ describe('query limits (e2e)', () => {
       expectLimit(await post(baseUrl, { query: directives(51) }), 400, 'MAX_DIRECTIVES', 50);
     });
 
-    it('cost: a page of 500 points with deep nesting costs 9,501 > 5,000: LIMIT_EXCEEDED (400) before anything runs', async () => {
+    it('cost: a page of 500 points with deep nesting costs 5,001 > 5,000: LIMIT_EXCEEDED (400) before anything runs', async () => {
       const error = expectLimit(await post(baseUrl, { query: COSTLY }), 400, 'MAX_QUERY_COST', 5000);
-      expect(error.extensions?.actual).toBe(9501);
-      expect(error.message).toMatch(/costs 9,501 points; the limit is 5,000/);
+      expect(error.extensions?.actual).toBe(5001);
+      expect(error.message).toMatch(/costs 5,001 points; the limit is 5,000/);
     });
 
     it('cost counts a whole level of areas at national size: boundaries of every township are refused, their codes are not', async () => {
@@ -184,6 +189,36 @@ describe('query limits (e2e)', () => {
       expect(ten.status).toBe(200);
       expect(ten.body).toEqual(Array.from({ length: 10 }, () => ({ data: { area: { name: '开阳县' } } })));
       expectLimit(await post(baseUrl, Array.from({ length: 11 }, () => op)), 400, 'MAX_BATCH_SIZE', 10);
+    });
+
+    it('cost follows the answer: 25 aliased directories as GeoJSON and 5 aliased full introspections are refused, one of each passes', async () => {
+      // Each collection costs 1 + 1 per point it can hold (2,358 in the seeds); the attacker's 25 returned 24.8 MB.
+      const collections = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `c${i}: servicePointsFeatureCollection`).join(' ')} }`;
+      const one = await post(baseUrl, { query: collections(1) });
+      expect(one.body.errors).toBeUndefined();
+      const features = (one.body.data!.c0 as { features: unknown[] }).features.length;
+      expect(features).toBeGreaterThan(2000);
+      const many = expectLimit(await post(baseUrl, { query: collections(25) }), 400, 'MAX_QUERY_COST', 5000);
+      expect(many.extensions!.actual).toBeGreaterThanOrEqual(25 * features);
+      // Introspection costs the objects its answer holds (GraphiQL's query about 1,200 here).
+      const full = getIntrospectionQuery();
+      const body = full.slice(full.indexOf('__schema {'), full.indexOf('\n    }\n\n    fragment'));
+      const aliased = full.replace(body, [1, 2, 3, 4, 5].map((i) => `s${i}: ${body}`).join('\n'));
+      expectLimit(await post(baseUrl, { query: aliased }), 400, 'MAX_QUERY_COST', 5000);
+    });
+
+    it("a batch's operations share one cost budget: each fits alone, together they are LIMIT_EXCEEDED", async () => {
+      const op = { query: '{ servicePointsFeatureCollection }' }; // ~2,360 points each
+      const two = await post(baseUrl, [op, op]);
+      expect(two.status).toBe(200);
+      expect((two.body as unknown as GraphQLBody[]).map((b) => b.errors)).toEqual([undefined, undefined]);
+      const three = await post(baseUrl, [op, op, op]);
+      const answers = three.body as unknown as GraphQLBody[];
+      expect(answers).toHaveLength(3);
+      const refused = answers.filter((b) => b.errors?.[0]?.extensions?.code === 'LIMIT_EXCEEDED');
+      expect(refused).toHaveLength(1);
+      expect(refused[0]!.errors![0]!.extensions).toMatchObject({ setting: 'MAX_QUERY_COST', limit: 5000 });
+      expect(refused[0]!.errors![0]!.message).toMatch(/batch/);
     });
 
     it('body: over 1 MB is LIMIT_EXCEEDED (413) saying the size', async () => {
@@ -388,6 +423,54 @@ describe('query limits (e2e)', () => {
     });
   });
 
+  describe('MAX_RESPONSE_BYTES = 100,000', () => {
+    let t: TestApp;
+    let baseUrl: string;
+    let editor: string;
+
+    beforeAll(async () => {
+      t = await createTestApp({ MAX_RESPONSE_BYTES: '100000', RATE_LIMIT_COST_PER_MINUTE: '0' });
+      ({ url: baseUrl } = await t.app.listen(0, '127.0.0.1'));
+      editor = (await t.app.services.apiKey.create({ name: 'test editor', roles: [Role.EDITOR, Role.READER], areaCodes: ['520121'] }, CLI_ACTOR)).secret;
+    });
+    afterAll(() => t?.close());
+
+    it('replaces a larger answer by LIMIT_EXCEEDED (400) naming its size; a smaller one passes', async () => {
+      const small = await post(baseUrl, { query: '{ servicePointsFeatureCollection(filter: { areaCode: "520121" }) }' });
+      expect(small.status).toBe(200);
+      expect(small.text.length).toBeLessThan(100_000);
+      const large = await post(baseUrl, { query: '{ servicePointsFeatureCollection(filter: { areaCode: "3504" }) }' });
+      const error = expectLimit(large, 400, 'MAX_RESPONSE_BYTES', 100_000);
+      expect(error.message).toMatch(/tiles|smaller/);
+    });
+
+    it('counts a batch as one answer: each part alone fits, together they do not', async () => {
+      const op = { query: '{ servicePointsFeatureCollection(filter: { areaCode: "520121" }) }' };
+      const alone = await post(baseUrl, op);
+      expect(alone.status).toBe(200);
+      const parts = Math.ceil(100_000 / alone.text.length) + 1;
+      expect(parts).toBeLessThanOrEqual(10);
+      const batch = await post(baseUrl, Array.from({ length: parts }, () => op));
+      expect(batch.status).toBe(400);
+      const answers = batch.body as unknown as GraphQLBody[];
+      expect(answers).toHaveLength(parts);
+      expect(answers.every((a) => a.errors?.[0]?.extensions?.code === 'LIMIT_EXCEEDED' && a.errors[0].extensions.setting === 'MAX_RESPONSE_BYTES')).toBe(true);
+    });
+
+    it('does not hide the answer to a mutation (the write is done): an import report larger than the limit comes back', async () => {
+      const rows = Array.from({ length: 3000 }, (_, i) => `520121001${String(900 + (i % 99)).padStart(3, '0')},名${i},bad,27,${i}`).join('\n');
+      const content = `code,name,longitude,latitude,population\n${rows}`;
+      const r = await post(
+        baseUrl,
+        { query: 'mutation ($c: String!) { importVillages(content: $c, format: CSV, dryRun: true) { rejected problems { line field reason } } }', variables: { c: content } },
+        { authorization: `Bearer ${editor}` },
+      );
+      expect(r.text.length).toBeGreaterThan(100_000);
+      expect(r.status).toBe(200);
+      expect((r.body.data!.importVillages as { rejected: number }).rejected).toBe(3000);
+    });
+  });
+
   describe('INTROSPECTION=false', () => {
     let t: TestApp;
     let baseUrl: string;
@@ -439,7 +522,8 @@ describe('query limits (e2e)', () => {
         .mockRejectedValue(new QueryFailedError(sql, [['520121']], Object.assign(new Error('relation "api_key" does not exist'), { code: '42P01' })));
       try {
         const reply = await post(baseUrl, { query: '{ area(code: "520121") { name } }' });
-        expect(reply.body.errors).toEqual([{ message: 'Internal server error', path: ['area'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+        // The first statement fails already while the operation is priced (its data version), before any resolver.
+        expect(reply.body.errors).toEqual([{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
         expect(reply.text).not.toMatch(/SELECT|api_key|relation|42P01|stacktrace|\.ts:\d+|\.js:\d+/);
       } finally {
         spy.mockRestore();

@@ -402,9 +402,17 @@ describe('vector tiles and TileJSON (e2e)', () => {
       ['/tiles/villages.json?mode=PLANE', 400, 'BAD_USER_INPUT', /mode must be/],
       ['/tiles/villages.json?item=NO_SUCH_ITEM', 404, 'NOT_FOUND', /NO_SUCH_ITEM/],
       ['/tiles/villages/10/816', 404, 'NOT_FOUND', /\/tiles\/\{layer\}/],
+      // Names of Object.prototype are no layers (no lookups on plain objects).
+      ['/tiles/__proto__/10/816/431.mvt', 404, 'NOT_FOUND', /villages, service-points, coverage, areas/],
+      ['/tiles/constructor/10/816/431.mvt', 404, 'NOT_FOUND', /villages, service-points, coverage, areas/],
+      ['/tiles/constructor.json', 404, 'NOT_FOUND', /villages, service-points, coverage, areas/],
+      ['/tiles/__proto__.json', 404, 'NOT_FOUND', /villages, service-points, coverage, areas/],
+      ['/tiles/hasOwnProperty.json', 404, 'NOT_FOUND', /villages, service-points, coverage, areas/],
+      ['/tiles/toString/10/816/431.mvt', 404, 'NOT_FOUND', /villages, service-points, coverage, areas/],
     ])('%s → %i %s', async (path, status, code, message) => {
       const err = await errorOf(path);
       expect(err).toEqual({ status, code, message: expect.stringMatching(message) });
+      expect(err.message).not.toMatch(/\[object Object\]|role/);
     });
 
     it('the server goes on serving after all that', async () => {

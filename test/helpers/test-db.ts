@@ -17,5 +17,6 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 
 /** A connection to the run's migrated, seeded database; close it in afterAll. */
 export function openTestDatabase(config: Config = testConfig()): Promise<Database> {
-  return openDatabase(config, createSilentLogger());
+  // As the server opens it: statements cancelled at the request deadline (on a PostgreSQL server).
+  return openDatabase(config, createSilentLogger(), { statementTimeoutMs: config.requestDeadlineMs });
 }

@@ -2,7 +2,16 @@ import { GraphQLError, Lexer, Source, TokenKind, type GraphQLFormattedError } fr
 import { AppError, clientError, LimitExceededError } from '../../common/errors';
 
 /** The query limits, each named after the setting that holds it. */
-export type QueryLimit = 'MAX_QUERY_DEPTH' | 'MAX_ALIASES' | 'MAX_DIRECTIVES' | 'MAX_QUERY_COST' | 'MAX_QUERY_TOKENS' | 'MAX_BATCH_SIZE' | 'MAX_BODY_BYTES';
+export type QueryLimit =
+  | 'MAX_QUERY_DEPTH'
+  | 'MAX_ALIASES'
+  | 'MAX_DIRECTIVES'
+  | 'MAX_QUERY_COST'
+  | 'MAX_BATCH_COST'
+  | 'MAX_QUERY_TOKENS'
+  | 'MAX_BATCH_SIZE'
+  | 'MAX_BODY_BYTES'
+  | 'MAX_RESPONSE_BYTES';
 
 const n = (value: number) => value.toLocaleString('en');
 
@@ -14,6 +23,10 @@ const ADVICE: Record<QueryLimit, (limit: number, actual: number) => string> = {
   MAX_DIRECTIVES: (limit, actual) => `The query uses ${n(actual)} directives; the limit is ${n(limit)} (MAX_DIRECTIVES). Remove the repeated @include/@skip.`,
   MAX_QUERY_COST: (limit, actual) =>
     `The query costs ${n(actual)} points; the limit is ${n(limit)} per operation (MAX_QUERY_COST). Ask for a smaller page (first), fewer nested objects or fewer polygons, or split it; every object counts 1, once per item of its page.`,
+  MAX_BATCH_COST: (limit, actual) =>
+    `The operations of this batch cost ${n(actual)} points together; the limit is ${n(limit)} per request (MAX_QUERY_COST, shared by a batch's operations). Send fewer or cheaper operations per request.`,
+  MAX_RESPONSE_BYTES: (limit, actual) =>
+    `The answer is ${n(actual)} bytes; the limit is ${n(limit)} bytes (MAX_RESPONSE_BYTES). Ask for a smaller area or page, fewer fields, or use the vector tiles for maps.`,
   MAX_QUERY_TOKENS: (limit, actual) =>
     `The query document has ${n(actual)} tokens; the limit is ${n(limit)} (MAX_QUERY_TOKENS). Send only the operation you run, with fewer fields, or split it.`,
   MAX_BATCH_SIZE: (limit, actual) => `The batch holds ${n(actual)} operations; the limit is ${n(limit)} (MAX_BATCH_SIZE). Send fewer operations per request.`,
@@ -34,7 +47,9 @@ export function bodyTooLarge(setting: string, limit: number, actual: number | un
 
 /** LIMIT_EXCEEDED for one limit: a message saying which limit, its value and what was sent; `limit`, `actual`, `setting` in extensions. */
 export function limitExceeded(setting: QueryLimit, limit: number, actual: number, http?: { status: number }): LimitExceededError {
-  return new LimitExceededError(ADVICE[setting](limit, actual), { setting, limit, actual, ...(http ? { http } : {}) });
+  // A batch's operations share one MAX_QUERY_COST budget: the setting to change is that one.
+  const name = setting === 'MAX_BATCH_COST' ? 'MAX_QUERY_COST' : setting;
+  return new LimitExceededError(ADVICE[setting](limit, actual), { setting: name, limit, actual, ...(http ? { http } : {}) });
 }
 
 /** graphql-armor's rules say "… limit of 12 exceeded, found 13." (exposeLimits); the number found, or null. */

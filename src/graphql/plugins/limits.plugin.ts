@@ -4,7 +4,9 @@ import type { GraphQLError, ValidationContext, ValidationRule } from 'graphql';
 import type { LimitsConfig } from '../../config/config';
 import type { Context } from '../context';
 import { armorFound, limitExceeded, type QueryLimit } from './limit-errors';
-import { queryCost, type CostModel } from './query-cost';
+import type { AreaSizes } from '../../area/area-sizes';
+import { asServiceUnavailable } from '../format-error';
+import { queryCost, type CostInputs, type CostModel } from './query-cost';
 
 /** Each operation's computed cost, for the rate limiter and the request log. */
 const costs = new WeakMap<GraphQLRequest, number>();
@@ -41,20 +43,37 @@ export function armorProtection(limits: LimitsConfig, options: { hideSuggestions
  * Cost: graphql-query-complexity over the resolved operation with its variables (see query-cost.ts). Above
  * MAX_QUERY_COST the operation does not run: LIMIT_EXCEEDED, HTTP 400.
  */
-export function createLimitsPlugin(limits: LimitsConfig, model: CostModel): ApolloServerPlugin<Context> {
+export function createLimitsPlugin(
+  limits: LimitsConfig,
+  model: CostModel,
+  costInputs: { sizes: (dataVersion: string) => Promise<AreaSizes>; radiusMeters: CostInputs['radiusMeters'] },
+): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document, schema, operationName }) {
+        async didResolveOperation({ request, document, schema, operationName, operation, contextValue }) {
+          // Lists and collections are priced by what the data holds (counted per data version; the read fails
+          // fast with SERVICE_UNAVAILABLE when the database is away).
+          let sizes: AreaSizes;
+          try {
+            sizes = await costInputs.sizes(await contextValue.loaders.dataVersion());
+          } catch (err) {
+            throw asServiceUnavailable(err);
+          }
           let cost: number;
           try {
-            cost = queryCost(schema, document, { model, operationName, variables: request.variables });
+            cost = queryCost(schema, document, { model, inputs: { sizes, radiusMeters: costInputs.radiusMeters }, operationName, variables: request.variables, cap: limits.maxCost + 1 });
           } catch {
             // Variables that do not fit the operation: execution refuses them with BAD_USER_INPUT; nothing runs.
             cost = 1;
           }
           costs.set(request, cost);
           if (cost > limits.maxCost) throw limitExceeded('MAX_QUERY_COST', limits.maxCost, cost, { status: 400 });
+          // The operations of one HTTP request (a batch) share the context, and one MAX_QUERY_COST budget.
+          const batch = contextValue.operations;
+          if (batch.cost + cost > limits.maxCost) throw limitExceeded('MAX_BATCH_COST', limits.maxCost, batch.cost + cost, { status: 400 });
+          batch.cost += cost;
+          if (operation?.operation === 'mutation') batch.mutation = true;
         },
       };
     },

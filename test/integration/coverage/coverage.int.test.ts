@@ -4,6 +4,8 @@ import { Geodesic } from 'geographiclib-geodesic';
 import { ServicePointRepository } from '../../../src/service-point/service-point.repository';
 import { ServicePointKind, ServicePointStatus } from '../../../src/service-point/service-point-kind.enum';
 import { readSeedFile, type SeedDataset } from '../../../seeds/dataset';
+import { Role } from '../../../src/partner/role.enum';
+import type { Viewer } from '../../../src/partner/viewer';
 import { createTestApp, type TestApp } from '../../helpers/test-app';
 
 interface VillageRow {
@@ -119,9 +121,14 @@ describe('coverage', () => {
     expect(c.polygonAreaKm2).toBeLessThan(2100);
   });
 
-  it('POSTGIS method gives the same figures as the index for Kaiyang', async () => {
+  it('POSTGIS method gives the same figures as the index for Kaiyang (with a key: not for anonymous callers)', async () => {
     const a = await coverage({ areaCode: '520121', itemCode: 'RESIDENT_ENROLMENT', mode: 'WALK', method: 'INDEX' });
-    const b = await coverage({ areaCode: '520121', itemCode: 'RESIDENT_ENROLMENT', mode: 'WALK', method: 'POSTGIS' });
+    const anonymous = await t.execute(COVERAGE, { areaCode: '520121', itemCode: 'RESIDENT_ENROLMENT', mode: 'WALK', method: 'POSTGIS' });
+    expect(anonymous.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    const planner: Viewer = { kind: 'api-key', keyId: 'test', name: 'test planner', roles: [Role.PLANNER, Role.READER], areaCodes: [] };
+    const keyed = await t.execute<CoverageData>(COVERAGE, { areaCode: '520121', itemCode: 'RESIDENT_ENROLMENT', mode: 'WALK', method: 'POSTGIS' }, planner);
+    expect(keyed.errors).toBeUndefined();
+    const b = keyed.data!.coverage;
     expect(b.provenance.method).toBe('POSTGIS');
     expect(b.coveredVillageCount).toBe(a.coveredVillageCount);
     expect(b.coveredPopulation).toBe(a.coveredPopulation);

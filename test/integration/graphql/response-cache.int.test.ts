@@ -136,7 +136,8 @@ describe('GraphQL response cache off (RESPONSE_CACHE_MB=0)', () => {
     await traced(t, DIRECTORY, { area: '520121' });
     const again = await traced(t, DIRECTORY, { area: '520121' });
     expect(again.statements.length).toBeGreaterThan(1);
-    expect(again.statements.some((s) => /data_version/.test(s))).toBe(false);
+    // The one read of the data version is the cost model's (it prices lists by the data of that version).
+    expect(again.statements.filter((s) => /data_version/.test(s))).toHaveLength(1);
   });
 });
 

@@ -3,7 +3,8 @@ import { loadConfig } from '../../../src/config/config';
 describe('loadConfig: limits, rate limit, introspection, metrics (issue 5)', () => {
   it('has the stated defaults', () => {
     const c = loadConfig({});
-    expect(c.limits).toEqual({ maxDepth: 12, maxCost: 5000, maxAliases: 30, maxDirectives: 50, maxTokens: 5000, maxBatchSize: 10, maxBodyBytes: 1048576, maxNestingDepth: 64 });
+    expect(c.limits).toEqual({ maxDepth: 12, maxCost: 5000, maxAliases: 30, maxDirectives: 50, maxTokens: 5000, maxBatchSize: 10, maxBodyBytes: 1048576, maxNestingDepth: 64, maxResponseBytes: 10 * 1024 * 1024 });
+    expect(c.requestDeadlineMs).toBe(10_000);
     expect(c.rateLimit).toEqual({ costPerMinute: 50000, redisUrl: null, keyPrefix: 'service-circle:rate' });
     expect(c).toMatchObject({ introspection: true, metricsEnabled: true, trustProxy: false });
     expect(Object.isFrozen(c.limits) && Object.isFrozen(c.rateLimit)).toBe(true);
