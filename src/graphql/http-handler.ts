@@ -27,9 +27,10 @@ function sendJson(res: Response, status: number, body: string): void {
 
 /**
  * POST/GET /graphql for Apollo Server: the few lines of @as-integrations/express5, plus the two guards that
- * must see the whole HTTP request, batches included. The deadline races the execution (the SQL still running is
- * cancelled by statement_timeout on the server; the services check the deadline before each long step), and the
- * size of the serialized answer is checked before it is sent.
+ * must see the whole HTTP request, batches included. The deadline races the execution of queries (the SQL still
+ * running is cancelled by statement_timeout on the server; the services check the deadline before each long step;
+ * a mutation is waited for, so that its answer says whether it was written), and the size of the serialized answer
+ * to queries is checked before it is sent.
  */
 export function graphqlHttpHandler(apollo: ApolloServer<Context>, options: GraphQLHttpOptions): RequestHandler {
   apollo.assertStarted('graphqlHttpHandler()');
@@ -45,7 +46,10 @@ export function graphqlHttpHandler(apollo: ApolloServer<Context>, options: Graph
         httpGraphQLRequest: { method: req.method.toUpperCase(), headers, search: parseUrl(req.url).search ?? '', body: req.body },
         context: async () => (context = await options.context(req, deadline)),
       });
-      const response = await Promise.race([execution, deadline.whenExpired().then(() => null)]);
+      let response = await Promise.race([execution, deadline.whenExpired().then(() => null)]);
+      // A write is not given up: its answer says whether it was written (its statements are bounded by
+      // statement_timeout on a server, and its transaction commits or rolls back as a whole).
+      if (response === null && (context as Context | null)?.operations.mutation) response = await execution;
       if (response === null) {
         execution.catch(() => undefined); // its outcome no longer matters; the work stops at its next check
         const error = new DeadlineExceededError(

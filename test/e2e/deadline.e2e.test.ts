@@ -184,6 +184,31 @@ describe('a tight deadline (REQUEST_DEADLINE_MS = 1500)', () => {
     expect(answered).toBe(true);
   });
 
+  it('waits for a write past the deadline, so that its answer says whether it was written', async () => {
+    const editor = (await t.app.services.apiKey.create({ name: 'test editor', roles: [Role.EDITOR], areaCodes: ['520121'] }, CLI_ACTOR)).secret;
+    const close = 'mutation { closeServicePoint(id: "VP-520121001001") { id status } }';
+    // The key is verified (and kept for API_KEY_CACHE_SECONDS) before the database hangs.
+    expect(errorCodes(await postGraphQL(baseUrl, '{ __typename }', { key: editor }))).toEqual([]);
+    await proxy.blackhole();
+    const answers: { ms: number; codes: string[] }[] = [];
+    try {
+      // The first may fail at once (the pool's open connection was dropped); the next waits for a connection that
+      // the hung database never completes, past the 1.5 s deadline, until the 3 s connect timeout.
+      for (let i = 0; i < 2; i++) {
+        const started = Date.now();
+        const r = await postGraphQL(baseUrl, close, { key: editor });
+        answers.push({ ms: Date.now() - started, codes: errorCodes(r) });
+      }
+    } finally {
+      await proxy.start();
+    }
+    // Never DEADLINE_EXCEEDED while the write might still land: each answer came when the write had failed.
+    expect(answers.map((a) => a.codes)).toEqual([['SERVICE_UNAVAILABLE'], ['SERVICE_UNAVAILABLE']]);
+    expect(Math.max(...answers.map((a) => a.ms))).toBeGreaterThanOrEqual(2500);
+    const [{ status }] = (await t.db.dataSource.query(`SELECT status FROM service_point WHERE id = 'VP-520121001001'`)) as { status: string }[];
+    expect(status).toBe('ACTIVE');
+  });
+
   (testDatabaseKind() === 'server' ? it : it.skip)('has the server cancel a statement running past the deadline (statement_timeout)', async () => {
     const started = Date.now();
     await expect(t.db.dataSource.query('SELECT pg_sleep(5)')).rejects.toMatchObject({ driverError: { code: '57014' } });

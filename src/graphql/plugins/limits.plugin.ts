@@ -52,6 +52,8 @@ export function createLimitsPlugin(
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, schema, operationName, operation, contextValue }) {
+          const batch = contextValue.operations;
+          if (operation?.operation === 'mutation') batch.mutation = true; // first: the deadline waits for writes
           // Lists and collections are priced by what the data holds (counted per data version; the read fails
           // fast with SERVICE_UNAVAILABLE when the database is away).
           let sizes: AreaSizes;
@@ -70,10 +72,8 @@ export function createLimitsPlugin(
           costs.set(request, cost);
           if (cost > limits.maxCost) throw limitExceeded('MAX_QUERY_COST', limits.maxCost, cost, { status: 400 });
           // The operations of one HTTP request (a batch) share the context, and one MAX_QUERY_COST budget.
-          const batch = contextValue.operations;
           if (batch.cost + cost > limits.maxCost) throw limitExceeded('MAX_BATCH_COST', limits.maxCost, batch.cost + cost, { status: 400 });
           batch.cost += cost;
-          if (operation?.operation === 'mutation') batch.mutation = true;
         },
       };
     },
