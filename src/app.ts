@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 import type { Config } from './config/config';
 import type { Logger } from './common/logger';
 import { createContainer, createServices, type Services } from './graphql/container';
+import { createChangeFeed } from './coverage/change-feed';
 import { detectDatabaseEngine } from './db/data-source';
 import { createMapRouter } from './map/map.routes';
 import { createImportRouter } from './partner/import.routes';
@@ -64,7 +65,8 @@ const HOME_PAGE = `<!doctype html><meta charset="utf-8"><title>Service Circle</t
 export async function createApp(deps: { config: Config; logger: Logger; dataSource: DataSource }): Promise<App> {
   const { config, logger, dataSource } = deps;
   const repositories = createRepositories(dataSource);
-  const services = createServices(repositories, config, logger, await detectDatabaseEngine(dataSource));
+  const databaseEngine = await detectDatabaseEngine(dataSource);
+  const services = createServices(repositories, config, logger, databaseEngine);
   const schema = await buildAppSchema(createContainer(services));
 
   const app = express();
@@ -77,7 +79,20 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
     ? new Metrics({
         pool: () => (dataSource.driver as unknown as { master?: PoolStats }).master ?? null,
         coverageCache: () => services.coverage.stats,
-        polygons: () => services.coverage.polygonStats,
+        coverageEngine: () => {
+          const { stats, state } = services.coverage.store;
+          const fields = state.fields;
+          return {
+            loads: stats.loads,
+            patches: stats.patches,
+            lastStepMs: stats.lastStepMs,
+            fields: fields?.fields ?? 0,
+            fieldBytes: fields?.bytes ?? 0,
+            fieldBuilds: fields?.builds ?? 0,
+            fieldEvictions: fields?.evictions ?? 0,
+          };
+        },
+        polygons: () => services.coverage.polygons.stats,
         ...(responseCache ? { responseCache: () => ({ ...responseCache.stats, ...responseCache.size() }) } : {}),
       })
     : null;
@@ -114,7 +129,7 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
         {
           sizes: (version) => services.areaSizes.sizes(version),
           radiusMeters: (mode, minutes) =>
-            services.coverage.travel({ mode: typeof mode === 'string' ? (mode as TravelMode) : undefined, minutes: typeof minutes === 'number' ? minutes : undefined }).radiusMeters,
+            services.coverage.referenceRadiusMeters({ mode: typeof mode === 'string' ? (mode as TravelMode) : undefined, minutes: typeof minutes === 'number' ? minutes : undefined }),
         },
       ),
       ...(rateLimit ? [rateLimit.plugin] : []),
@@ -127,6 +142,15 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
     stopOnTerminationSignals: false,
   });
   await apollo.start();
+  // New data versions reach the engine as they are written (not only at the next request).
+  const changeFeed = createChangeFeed({
+    engine: databaseEngine,
+    url: (dataSource.options as { url?: string }).url ?? '',
+    dataSource,
+    store: services.coverage.store,
+    logger,
+  });
+  await changeFeed.start();
 
   const contextDeps = { logger, repositories, deadlineMs: config.requestDeadlineMs };
   app.get('/', (_req, res) => {
@@ -138,20 +162,21 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
   // Ready = the database answers within 3 s and the coverage engine is loaded. The first probe starts the engine
   // load and waits up to 3 s for it; a reload after a data change does not make the server unready.
   app.get('/readyz', async (_req, res) => {
+    const detail = () => ({ coverageEngine: services.coverage.engineState, changeFeed: changeFeed.state });
     try {
       await within(dataSource.query('SELECT 1'), 3000);
     } catch {
-      res.status(503).json({ status: 'unavailable', reason: 'database unreachable', database: 'unreachable', coverageEngine: services.coverage.engineState });
+      res.status(503).json({ status: 'unavailable', reason: 'database unreachable', database: 'unreachable', ...detail() });
       return;
     }
     if (!services.coverage.engineState.loaded) await within(services.coverage.currentEngine(), 3000).catch(() => undefined);
     const engine = services.coverage.engineState;
     if (!engine.loaded) {
       const reason = engine.loading ? 'coverage engine loading' : 'coverage engine not loaded';
-      res.status(503).json({ status: 'unavailable', reason, database: 'ok', coverageEngine: engine });
+      res.status(503).json({ status: 'unavailable', reason, database: 'ok', ...detail() });
       return;
     }
-    res.json({ status: 'ready', database: 'ok', coverageEngine: engine });
+    res.json({ status: 'ready', database: 'ok', ...detail() });
   });
   // Tiles, TileJSON, the /map page and the offline explorer (GET /graphql from a browser).
   // Bulk imports as file uploads (EDITOR keys); the same write path as the import mutations.
@@ -224,6 +249,7 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
       });
     },
     async stop() {
+      await changeFeed.stop();
       await apollo.stop();
       await services.coverage.close();
     },

@@ -17,6 +17,8 @@ export interface Config {
   readonly pagination: { readonly defaultPageSize: number; readonly maxPageSize: number };
   readonly travel: TravelConfig;
   readonly coverageCacheEntries: number;
+  /** FIELD_CACHE_MB in bytes: the accessibility fields the coverage engine keeps. */
+  readonly fieldCacheBytes: number;
   readonly maxPolygonPoints: number;
   readonly polygonWorkers: { readonly threads: number; readonly maxQueue: number };
   /** Bytes of query responses kept per data version (RESPONSE_CACHE_MB); 0: off. */
@@ -130,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       defaultMode: e.DEFAULT_TRAVEL_MODE,
     }),
     coverageCacheEntries: e.COVERAGE_CACHE_ENTRIES,
+    fieldCacheBytes: e.FIELD_CACHE_MB * 1024 * 1024,
     maxPolygonPoints: e.MAX_POLYGON_POINTS,
     polygonWorkers: Object.freeze({ threads: e.POLYGON_THREADS, maxQueue: e.POLYGON_QUEUE }),
     responseCacheBytes: e.RESPONSE_CACHE_MB * 1024 * 1024,

@@ -39,6 +39,8 @@ export const envSchema = z.object({
   DEFAULT_TRAVEL_MODE: z.enum(['WALK', 'BICYCLE', 'EBIKE', 'CAR']).default('EBIKE'),
   /** Coverage results kept per (area, item, mode, minutes) until the data changes. */
   COVERAGE_CACHE_ENTRIES: z.coerce.number().int().min(0).max(100000).default(1000),
+  /** Memory for the coverage engine's accessibility fields (MB; a national field is about 8 MB); least used dropped first. */
+  FIELD_CACHE_MB: z.coerce.number().int().min(8).max(65536).default(512),
   /** Largest number of circles one coverage polygon may union (a province would be hundreds of thousands). */
   MAX_POLYGON_POINTS: z.coerce.number().int().min(1).max(1_000_000).default(20000),
   /** Memory for whole query responses kept until the data changes (MB); 0 turns the response cache off. */

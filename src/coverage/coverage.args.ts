@@ -1,7 +1,7 @@
 import { IsEnum, IsOptional, Matches, Max, Min } from 'class-validator';
 import { ArgsType, Field, Float, ID, Int } from 'type-graphql';
 import { AREA_CODE_PATTERN, ITEM_CODE_PATTERN, SERVICE_POINT_ID_PATTERN, VILLAGE_CODE_PATTERN } from '../common/codes';
-import { CoverageMethod, TravelMode } from './travel-mode.enum';
+import { CoverageMethod, TravelMode, TravelModelName } from './travel-mode.enum';
 
 export const MIN_BUDGET_MINUTES = 1;
 export const MAX_BUDGET_MINUTES = 120;
@@ -18,6 +18,11 @@ export class TravelArgs {
   @Min(MIN_BUDGET_MINUTES, { message: 'minutes must be between 1 and 120' })
   @Max(MAX_BUDGET_MINUTES, { message: 'minutes must be between 1 and 120' })
   minutes?: number;
+
+  @Field(() => TravelModelName, { nullable: true, description: 'How travel time is estimated. Default: STRAIGHT_LINE.' })
+  @IsOptional()
+  @IsEnum(TravelModelName)
+  travelModel?: TravelModelName;
 }
 
 @ArgsType()

@@ -1,5 +1,8 @@
-import KDBush from 'kdbush';
 import CheapRuler from 'cheap-ruler';
+import KDBush from 'kdbush';
+import { LRUCache } from 'lru-cache';
+import type { PointPlaces, VillagePlaces } from '../travel/places';
+import type { AccessibilityField, TravelModel, TravelModeName } from '../travel/travel-model';
 
 /** A village as the engine sees it (sorted by code in the snapshot). */
 export interface EngineVillage {
@@ -10,7 +13,7 @@ export interface EngineVillage {
   population: number;
 }
 
-/** An ACTIVE service point with the items it offers. */
+/** A service point with the items it offers; only ACTIVE points count. */
 export interface EnginePoint {
   id: string;
   kind: string;
@@ -19,73 +22,243 @@ export interface EnginePoint {
   longitude: number;
   latitude: number;
   itemCodes: readonly string[];
+  /** Absent: active (the snapshot holds only active points). */
+  active?: boolean;
 }
 
 /**
- * Coverage of a run of villages: for each, the nearest counted point within the radius (or, for uncovered
- * villages, the nearest at any distance up to MAX_SEARCH_METERS), as parallel arrays.
+ * Coverage of a run of villages for one budget: for each, the nearest counted point and the cost to it (the
+ * model's unit; metres for the straight line, then also `distanceMeters`), as parallel arrays copied from the field,
+ * so the answer stays of the version it was read from whatever changes after.
  */
 export interface AreaComputation {
   readonly codes: readonly string[];
   readonly townshipCodes: readonly string[];
   readonly population: Float64Array;
   readonly covered: Uint8Array;
-  /** Nearest counted point's id, or null when there is none within MAX_SEARCH_METERS. */
+  /** Nearest counted point's id, or null when there is none within the model's reach. */
   readonly nearestPointIds: (string | null)[];
-  /** Geodesic metres to that point; NaN when none. */
+  /** Geodesic metres to that point (the straight line's cost); NaN when none. */
   readonly distanceMeters: Float64Array;
 }
 
-/** Farthest a "nearest point" is looked for (an uncovered village with nothing nearer shows none). */
-export const MAX_SEARCH_METERS = 300_000;
-const ANY_ITEM = '*';
+/** The pseudo-item "any item": every active point counts. */
+export const ANY_ITEM = '*';
 
-interface ItemIndex {
-  readonly kd: KDBush;
-  /** kd id → point index. */
-  readonly points: Int32Array;
+/** Changes kept to answer "which points counted at version N" after the engine moved on (polygons of a view). */
+const POINT_HISTORY = 10_000;
+
+/** What a point change did to a field's origins. */
+type Effect = 'none' | 'add' | 'remove' | 'move';
+
+interface FieldEntry {
+  readonly model: TravelModel;
+  readonly modelKey: string;
+  readonly field: AccessibilityField;
+  /** Items (ANY_ITEM included) whose counted points are this field's origins. */
+  readonly items: Set<string>;
+}
+
+/** What the fields hold, for /readyz and the metrics. */
+export interface FieldStats {
+  fields: number;
+  bytes: number;
+  maxBytes: number;
+  builds: number;
+  buildMs: number;
+  patches: number;
+  evictions: number;
+}
+
+/** The village columns, with a KDBush index that knows which villages moved since it was built. */
+class VillageTable implements VillagePlaces {
+  readonly codes: string[];
+  readonly townshipCodes: string[];
+  readonly longitude: Float64Array;
+  readonly latitude: Float64Array;
+  readonly population: Float64Array;
+  private kd!: KDBush;
+  private readonly moved = new Set<number>();
+
+  constructor(villages: readonly EngineVillage[]) {
+    const n = villages.length;
+    this.codes = new Array<string>(n);
+    this.townshipCodes = new Array<string>(n);
+    this.longitude = new Float64Array(n);
+    this.latitude = new Float64Array(n);
+    this.population = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = villages[i]!;
+      if (i > 0 && !(villages[i - 1]!.code < v.code)) throw new Error('CoverageEngine: villages must be sorted by code, without duplicates');
+      this.codes[i] = v.code;
+      this.townshipCodes[i] = v.townshipCode;
+      this.longitude[i] = v.longitude;
+      this.latitude[i] = v.latitude;
+      this.population[i] = v.population;
+    }
+    this.buildIndex();
+  }
+
+  get size(): number {
+    return this.codes.length;
+  }
+
+  inBox(minX: number, minY: number, maxX: number, maxY: number): number[] {
+    const inside = (v: number) => this.longitude[v]! >= minX && this.longitude[v]! <= maxX && this.latitude[v]! >= minY && this.latitude[v]! <= maxY;
+    const found = this.moved.size ? this.kd.range(minX, minY, maxX, maxY).filter((v) => !this.moved.has(v)) : this.kd.range(minX, minY, maxX, maxY);
+    for (const v of this.moved) if (inside(v)) found.push(v);
+    return found;
+  }
+
+  move(v: number, longitude: number, latitude: number): void {
+    this.longitude[v] = longitude;
+    this.latitude[v] = latitude;
+    this.moved.add(v);
+    if (this.moved.size > Math.max(256, this.size / 20)) this.buildIndex();
+  }
+
+  private buildIndex(): void {
+    this.kd = new KDBush(Math.max(this.size, 1));
+    for (let i = 0; i < this.size; i++) this.kd.add(this.longitude[i]!, this.latitude[i]!);
+    if (this.size === 0) this.kd.add(0, 0);
+    this.kd.finish();
+    this.moved.clear();
+  }
+}
+
+/** The point columns (slots are never reused: a point that goes stays as inactive). */
+class PointTable implements PointPlaces {
+  readonly ids: string[] = [];
+  readonly kinds: string[] = [];
+  readonly areaCodes: string[] = [];
+  readonly villageCodes: (string | null)[] = [];
+  readonly lon: number[] = [];
+  readonly lat: number[] = [];
+  readonly items: (readonly string[])[] = [];
+  readonly active: boolean[] = [];
+  readonly slots = new Map<string, number>();
+
+  put(p: EnginePoint): number {
+    let i = this.slots.get(p.id);
+    if (i === undefined) {
+      i = this.ids.length;
+      this.slots.set(p.id, i);
+      this.ids.push(p.id);
+    }
+    this.kinds[i] = p.kind;
+    this.areaCodes[i] = p.areaCode;
+    this.villageCodes[i] = p.villageCode;
+    this.lon[i] = p.longitude;
+    this.lat[i] = p.latitude;
+    this.items[i] = [...p.itemCodes].sort();
+    this.active[i] = p.active !== false;
+    return i;
+  }
+
+  /** Whether point i counts for `item` (ANY_ITEM: whether it is active). */
+  counts(i: number, item: string): boolean {
+    return this.active[i]! && (item === ANY_ITEM || this.items[i]!.includes(item));
+  }
+
+  view(i: number): EnginePoint {
+    return {
+      id: this.ids[i]!,
+      kind: this.kinds[i]!,
+      areaCode: this.areaCodes[i]!,
+      villageCode: this.villageCodes[i]!,
+      longitude: this.lon[i]!,
+      latitude: this.lat[i]!,
+      itemCodes: this.items[i]!,
+      active: this.active[i]!,
+    };
+  }
+
+  longitude(i: number): number {
+    return this.lon[i]!;
+  }
+
+  latitude(i: number): number {
+    return this.lat[i]!;
+  }
+
+  id(i: number): string {
+    return this.ids[i]!;
+  }
+
+  get size(): number {
+    return this.ids.length;
+  }
 }
 
 /**
- * The in-memory coverage engine: villages and active points from one data version, a KDBush index per item
- * (built on first use), and WGS-84 distances by cheap-ruler's local ellipsoidal approximation (well under
- * 0.01 % from the exact geodesic at these ranges; tests compare it with geographiclib and with PostGIS).
+ * The coverage engine: villages and service points of one data version, and accessibility fields built from
+ * them (travel/). A field holds, for one set of counted points and one travel model, the cost from every village to
+ * its nearest counted point; coverage for any budget is a scan of it. Items offered by the same points share one
+ * field. Fields are built on first use, kept within `maxFieldBytes` (least recently used dropped), and patched in
+ * place as points and villages change (`applyPoint`, `applyVillage`): the engine moves from version to version
+ * without a reload.
  */
 export class CoverageEngine {
-  private readonly villageCodes: string[];
-  private readonly villageTownships: string[];
-  private readonly villageLon: Float64Array;
-  private readonly villageLat: Float64Array;
-  private readonly villagePopulation: Float64Array;
-  private readonly itemIndexes = new Map<string, ItemIndex>();
-  private readonly pointIndexById = new Map<string, number>();
+  private readonly villages: VillageTable;
+  private readonly points = new PointTable();
+  private readonly entries: LRUCache<string, FieldEntry>;
+  /** `${modelKey}|${item}` → the entry holding its field. */
+  private readonly fieldOf = new Map<string, FieldEntry>();
+  /** Point changes after versions, newest last: the points' states before them. */
+  private readonly history: { version: bigint; point: number; before: EnginePoint }[] = [];
+  /** The points' states at versions before this one are not known (the snapshot's, or changes dropped from `history`). */
+  private historyFloor: bigint;
+  private version: string;
+  readonly stats: FieldStats;
 
   constructor(
-    readonly dataVersion: string,
+    dataVersion: string,
     villages: readonly EngineVillage[],
-    readonly points: readonly EnginePoint[],
+    points: readonly EnginePoint[],
+    options: { maxFieldBytes?: number } = {},
     readonly loadedAt = new Date(),
   ) {
-    const n = villages.length;
-    this.villageCodes = new Array<string>(n);
-    this.villageTownships = new Array<string>(n);
-    this.villageLon = new Float64Array(n);
-    this.villageLat = new Float64Array(n);
-    this.villagePopulation = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const v = villages[i];
-      if (i > 0 && !(villages[i - 1].code < v.code)) throw new Error('CoverageEngine: villages must be sorted by code, without duplicates');
-      this.villageCodes[i] = v.code;
-      this.villageTownships[i] = v.townshipCode;
-      this.villageLon[i] = v.longitude;
-      this.villageLat[i] = v.latitude;
-      this.villagePopulation[i] = v.population;
-    }
-    points.forEach((p, i) => this.pointIndexById.set(p.id, i));
+    this.version = dataVersion;
+    this.historyFloor = BigInt(dataVersion);
+    this.villages = new VillageTable(villages);
+    for (const p of points) this.points.put(p);
+    const maxBytes = options.maxFieldBytes ?? 512 * 1024 * 1024;
+    this.stats = { fields: 0, bytes: 0, maxBytes, builds: 0, buildMs: 0, patches: 0, evictions: 0 };
+    this.entries = new LRUCache<string, FieldEntry>({
+      maxSize: maxBytes,
+      sizeCalculation: (e) => Math.max(1, e.field.bytes),
+      dispose: (entry, _key, reason) => {
+        if (reason === 'evict' || reason === 'delete') {
+          if (reason === 'evict') this.stats.evictions++;
+          for (const item of entry.items) if (this.fieldOf.get(`${entry.modelKey}|${item}`) === entry) this.fieldOf.delete(`${entry.modelKey}|${item}`);
+        }
+      },
+    });
+  }
+
+  /** The data version the engine's state is of. */
+  get dataVersion(): string {
+    return this.version;
   }
 
   get villageCount(): number {
-    return this.villageCodes.length;
+    return this.villages.size;
+  }
+
+  /** The fields held now. */
+  fieldStats(): FieldStats {
+    return { ...this.stats, fields: this.entries.size, bytes: this.entries.calculatedSize };
+  }
+
+  /** [start, end) of the villages whose code starts with `areaCode` (codes are hierarchical and sorted). */
+  villageRange(areaCode: string): [number, number] {
+    return [this.lowerBound(areaCode), this.lowerBound(`${areaCode}:`)];
+  }
+
+  /** Index of the village `code`, or −1. */
+  villageIndex(code: string): number {
+    const i = this.lowerBound(code);
+    return this.villages.codes[i] === code ? i : -1;
   }
 
   /** Bounding box [minX, minY, maxX, maxY] of the villages in the area, or null when it has none. */
@@ -94,59 +267,109 @@ export class CoverageEngine {
     if (start === end) return null;
     let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
     for (let i = start; i < end; i++) {
-      minX = Math.min(minX, this.villageLon[i]);
-      maxX = Math.max(maxX, this.villageLon[i]);
-      minY = Math.min(minY, this.villageLat[i]);
-      maxY = Math.max(maxY, this.villageLat[i]);
+      minX = Math.min(minX, this.villages.longitude[i]!);
+      maxX = Math.max(maxX, this.villages.longitude[i]!);
+      minY = Math.min(minY, this.villages.latitude[i]!);
+      maxY = Math.max(maxY, this.villages.latitude[i]!);
     }
     return [minX, minY, maxX, maxY];
   }
 
+  /** The id of the point in a field's `nearest` slot. */
+  pointIdAt(slot: number): string {
+    return this.points.ids[slot]!;
+  }
+
   point(id: string): EnginePoint | undefined {
-    const i = this.pointIndexById.get(id);
-    return i === undefined ? undefined : this.points[i];
+    const i = this.points.slots.get(id);
+    return i === undefined ? undefined : this.points.view(i);
   }
 
-  /** [start, end) of the villages whose code starts with `areaCode` (codes are hierarchical and sorted). */
-  villageRange(areaCode: string): [number, number] {
-    return [this.lowerBound(areaCode), this.lowerBound(`${areaCode}:`)];
+  /** The field of the points counted for `item` (ANY_ITEM: any active point) under `model` and `mode`; built when missing. */
+  field(model: TravelModel, mode: TravelModeName, item: string): AccessibilityField {
+    const modelKey = model.fieldKey(mode);
+    const key = `${modelKey}|${item}`;
+    const known = this.fieldOf.get(key);
+    if (known && this.entries.get(entryKey(known)) === known) return known.field;
+    const members: number[] = [];
+    for (let i = 0; i < this.points.size; i++) if (this.points.counts(i, item)) members.push(i);
+    // Items offered by the same points share a field.
+    for (const entry of this.entries.values()) {
+      if (entry.modelKey === modelKey && entry.field.size === members.length && members.every((p) => entry.field.hasOrigin(p))) {
+        entry.items.add(item);
+        this.fieldOf.set(key, entry);
+        return entry.field;
+      }
+    }
+    const started = performance.now();
+    const field = model.createField(this.villages, this.points, members);
+    this.stats.builds++;
+    this.stats.buildMs += performance.now() - started;
+    const entry: FieldEntry = { model, modelKey, field, items: new Set([item]) };
+    this.entries.set(entryKey(entry), entry);
+    this.fieldOf.set(key, entry);
+    return field;
   }
 
-  /** Coverage of every village in `areaCode` by the active points offering `itemCode` (any item when null). */
-  computeArea(areaCode: string, itemCode: string | null, radiusMeters: number): AreaComputation {
+  /** Coverage of every village in `areaCode` by the points counted for `item`, within `budgetCost` of the model. */
+  computeArea(areaCode: string, item: string, model: TravelModel, mode: TravelModeName, budgetCost: number): AreaComputation {
+    const field = this.field(model, mode, item);
     const [start, end] = this.villageRange(areaCode);
     const count = end - start;
-    const index = this.itemIndex(itemCode);
     const covered = new Uint8Array(count);
-    const nearestPointIds = new Array<string | null>(count).fill(null);
-    const distanceMeters = new Float64Array(count).fill(Number.NaN);
+    const nearestPointIds = new Array<string | null>(count);
+    const cost = field.cost.slice(start, end);
     for (let k = 0; k < count; k++) {
-      const i = start + k;
-      const found = this.nearestInIndex(index, this.villageLon[i], this.villageLat[i], radiusMeters, true);
-      if (found.point >= 0) {
-        covered[k] = 1;
-        nearestPointIds[k] = this.points[found.point].id;
-        distanceMeters[k] = found.distance;
-      }
-    }
-    // Only uncovered villages need the (slower) unbounded search, and they are the few.
-    for (let k = 0; k < count; k++) {
-      if (covered[k]) continue;
-      const i = start + k;
-      const found = this.nearestInIndex(index, this.villageLon[i], this.villageLat[i], radiusMeters, false);
-      if (found.point >= 0) {
-        nearestPointIds[k] = this.points[found.point].id;
-        distanceMeters[k] = found.distance;
-      }
+      const p = field.nearest[start + k]!;
+      nearestPointIds[k] = p >= 0 ? this.points.ids[p]! : null;
+      covered[k] = p >= 0 && cost[k]! <= budgetCost ? 1 : 0;
     }
     return {
-      codes: this.villageCodes.slice(start, end),
-      townshipCodes: this.villageTownships.slice(start, end),
-      population: this.villagePopulation.slice(start, end),
+      codes: this.villages.codes.slice(start, end),
+      townshipCodes: this.villages.townshipCodes.slice(start, end),
+      population: this.villages.population.slice(start, end),
       covered,
       nearestPointIds,
-      distanceMeters,
+      distanceMeters: model.unit === 'meters' ? cost : new Float64Array(count).fill(Number.NaN),
     };
+  }
+
+  /** The `limit` nearest points counted for `item` from a place, with their costs, nearest first. */
+  nearestPoints(longitude: number, latitude: number, item: string, limit: number, model: TravelModel, mode: TravelModeName): { point: EnginePoint; cost: number }[] {
+    return this.field(model, mode, item)
+      .nearestOrigins(longitude, latitude, limit)
+      .map(({ point, cost }) => ({ point: this.points.view(point), cost }));
+  }
+
+  /** Points counted for `item` now. */
+  pointsOffering(item: string): EnginePoint[] {
+    const found: EnginePoint[] = [];
+    for (let i = 0; i < this.points.size; i++) if (this.points.counts(i, item)) found.push(this.points.view(i));
+    return found;
+  }
+
+  /**
+   * The places [lon, lat] of the points counted for `item` at data version `version` whose reach of `cost` (the
+   * field's unit) touches the box: today's points, with the changes made after `version` undone. Null when
+   * `version` is older than the changes kept (POINT_HISTORY): the caller asks again at the current version.
+   */
+  placesReachingAt(version: string, item: string, model: TravelModel, mode: TravelModeName, box: [number, number, number, number], cost: number): [number, number][] | null {
+    const at = BigInt(version);
+    if (at < this.historyFloor) return null;
+    const reaching = this.field(model, mode, item).originsReaching(box, cost);
+    if (at >= BigInt(this.version)) return reaching.map((p) => [this.points.lon[p]!, this.points.lat[p]!]);
+    // The oldest change after `version` of each point holds its state at `version`.
+    const then = new Map<number, EnginePoint>();
+    for (const h of this.history) if (h.version > at && !then.has(h.point)) then.set(h.point, h.before);
+    const places: [number, number][] = reaching.filter((p) => !then.has(p)).map((p) => [this.points.lon[p]!, this.points.lat[p]!]);
+    const [minX, minY, maxX, maxY] = box;
+    const [bx0, by0, bx1, by1] = new CheapRuler((minY + maxY) / 2, 'meters').bufferBBox([minX, minY, maxX, maxY], cost * 1.01);
+    for (const state of then.values()) {
+      if (countsFor(state, item) && state.longitude >= bx0 && state.longitude <= bx1 && state.latitude >= by0 && state.latitude <= by1) {
+        places.push([state.longitude, state.latitude]);
+      }
+    }
+    return places;
   }
 
   /**
@@ -156,99 +379,113 @@ export class CoverageEngine {
    */
   candidatePairs(areaCode: string, radiusMeters: number): { codes: readonly string[]; pairs: Int32Array } {
     const [start, end] = this.villageRange(areaCode);
-    const index = this.itemIndex(null);
+    const active: number[] = [];
+    for (let i = 0; i < this.points.size; i++) if (this.points.active[i]) active.push(i);
+    const kd = new KDBush(Math.max(active.length, 1));
+    for (const p of active) kd.add(this.points.lon[p]!, this.points.lat[p]!);
+    if (active.length === 0) kd.add(0, 0);
+    kd.finish();
     const pairs = new Int32Array(end - start);
     for (let i = start; i < end; i++) {
-      const [minX, minY, maxX, maxY] = new CheapRuler(this.villageLat[i], 'meters').bufferPoint([this.villageLon[i], this.villageLat[i]], radiusMeters);
-      pairs[i - start] = index.points.length === 0 ? 0 : index.kd.range(minX, minY, maxX, maxY).length;
+      const lat = this.villages.latitude[i]!;
+      const [minX, minY, maxX, maxY] = new CheapRuler(lat, 'meters').bufferPoint([this.villages.longitude[i]!, lat], radiusMeters);
+      pairs[i - start] = active.length === 0 ? 0 : kd.range(minX, minY, maxX, maxY).length;
     }
-    return { codes: this.villageCodes.slice(start, end), pairs };
-  }
-
-  /** The `limit` nearest active points offering the item, within `maxMeters`, nearest first. */
-  nearestPoints(longitude: number, latitude: number, itemCode: string | null, limit: number, maxMeters = MAX_SEARCH_METERS): { point: EnginePoint; distanceMeters: number }[] {
-    const index = this.itemIndex(itemCode);
-    const ruler = new CheapRuler(latitude, 'meters');
-    let radius = Math.min(5_000, maxMeters);
-    for (;;) {
-      const [minX, minY, maxX, maxY] = ruler.bufferPoint([longitude, latitude], radius);
-      const found = index.kd
-        .range(minX, minY, maxX, maxY)
-        .map((id) => {
-          const p = this.points[index.points[id]];
-          return { point: p, distanceMeters: ruler.distance([longitude, latitude], [p.longitude, p.latitude]) };
-        })
-        .filter((r) => r.distanceMeters <= radius)
-        .sort((a, b) => a.distanceMeters - b.distanceMeters || (a.point.id < b.point.id ? -1 : 1));
-      if (found.length >= limit || radius >= maxMeters || found.length === index.points.length) return found.slice(0, limit);
-      radius = Math.min(radius * 3, maxMeters);
-    }
-  }
-
-  /** Active points offering the item whose location is inside the bounding box (for polygons). */
-  pointsInBox(itemCode: string | null, minX: number, minY: number, maxX: number, maxY: number): EnginePoint[] {
-    const index = this.itemIndex(itemCode);
-    return index.kd.range(minX, minY, maxX, maxY).map((id) => this.points[index.points[id]]);
-  }
-
-  /** Active points offering the item (any when null). */
-  pointsOffering(itemCode: string | null): EnginePoint[] {
-    return Array.from(this.itemIndex(itemCode).points, (i) => this.points[i]);
-  }
-
-  private itemIndex(itemCode: string | null): ItemIndex {
-    const key = itemCode ?? ANY_ITEM;
-    let index = this.itemIndexes.get(key);
-    if (!index) {
-      const members: number[] = [];
-      this.points.forEach((p, i) => {
-        if (itemCode === null || p.itemCodes.includes(itemCode)) members.push(i);
-      });
-      const kd = new KDBush(Math.max(members.length, 1));
-      for (const i of members) kd.add(this.points[i].longitude, this.points[i].latitude);
-      if (members.length === 0) kd.add(0, 0); // KDBush needs one item; the filler maps to no point (see below)
-      kd.finish();
-      index = { kd, points: Int32Array.from(members) };
-      this.itemIndexes.set(key, index);
-    }
-    return index;
+    return { codes: this.villages.codes.slice(start, end), pairs };
   }
 
   /**
-   * Nearest point of the index to (lon, lat): within `radius` when `bounded`, otherwise searching outwards
-   * from `radius` up to MAX_SEARCH_METERS. Ties go to the smaller id, as in the PostGIS query.
+   * A point's new state at data version `version` (null: it went, or is no longer active), patched into every
+   * field held: a point that starts counting can only improve the villages within its reach; one that stops
+   * counting only matters to the villages it was nearest to, which look again. Items whose fields were shared
+   * and are now offered by different points get fields of their own.
    */
-  private nearestInIndex(index: ItemIndex, lon: number, lat: number, radius: number, bounded: boolean): { point: number; distance: number } {
-    if (index.points.length === 0) return { point: -1, distance: Number.NaN };
-    const ruler = new CheapRuler(lat, 'meters');
-    let r = radius;
-    for (;;) {
-      const [minX, minY, maxX, maxY] = ruler.bufferPoint([lon, lat], r);
-      let best = -1;
-      let bestDistance = Number.POSITIVE_INFINITY;
-      for (const id of index.kd.range(minX, minY, maxX, maxY)) {
-        const pi = index.points[id];
-        if (pi === undefined) continue;
-        const p = this.points[pi];
-        const d = ruler.distance([lon, lat], [p.longitude, p.latitude]);
-        if (d <= r && (d < bestDistance || (d === bestDistance && p.id < this.points[best].id))) {
-          best = pi;
-          bestDistance = d;
+  applyPoint(version: string, id: string, state: EnginePoint | null): void {
+    const slot = this.points.slots.get(id);
+    if (slot === undefined && state === null) return this.advance(version); // a point the engine never counted
+    const before = slot === undefined ? null : this.points.view(slot);
+    const point = this.points.put(state ?? { ...before!, active: false });
+    const moved = before !== null && state !== null && (before.longitude !== state.longitude || before.latitude !== state.latitude);
+    this.history.push({ version: BigInt(version), point, before: before ?? { ...state!, active: false } });
+    if (this.history.length > POINT_HISTORY) {
+      const dropped = this.history.splice(0, this.history.length - POINT_HISTORY);
+      this.historyFloor = dropped[dropped.length - 1]!.version;
+    }
+    for (const entry of [...this.entries.values()]) {
+      const groups = new Map<Effect, string[]>();
+      for (const item of entry.items) {
+        const was = before !== null && countsFor(before, item);
+        const is = this.points.counts(point, item);
+        const effect: Effect = was && is ? (moved ? 'move' : 'none') : was ? 'remove' : is ? 'add' : 'none';
+        groups.set(effect, [...(groups.get(effect) ?? []), item]);
+      }
+      // The largest group of items keeps the field, patched; the others (items that now part ways with it) leave
+      // it, and their fields are built again from the points on first use.
+      const effects = [...groups.keys()];
+      const keep = effects.reduce((a, b) => (groups.get(a)!.length >= groups.get(b)!.length ? a : b));
+      for (const effect of effects) {
+        if (effect === keep) continue;
+        for (const item of groups.get(effect)!) {
+          entry.items.delete(item);
+          this.fieldOf.delete(`${entry.modelKey}|${item}`);
         }
       }
-      if (best >= 0 || bounded || r >= MAX_SEARCH_METERS) return { point: best, distance: best >= 0 ? bestDistance : Number.NaN };
-      r = Math.min(r * 4, MAX_SEARCH_METERS);
+      this.patch(entry, point, keep);
     }
+    this.advance(version);
+  }
+
+  /** A village's new place and population (the engine holds no village that is not in its snapshot). */
+  applyVillage(version: string, village: EngineVillage): boolean {
+    const v = this.villageIndex(village.code);
+    if (v < 0 || this.villages.townshipCodes[v] !== village.townshipCode) return false; // a new village or a re-parented one: reload
+    this.villages.population[v] = village.population;
+    if (this.villages.longitude[v] !== village.longitude || this.villages.latitude[v] !== village.latitude) {
+      this.villages.move(v, village.longitude, village.latitude);
+      for (const entry of this.entries.values()) {
+        entry.field.villagesMoved([v]);
+        this.stats.patches++;
+      }
+    }
+    this.advance(version);
+    return true;
+  }
+
+  /** The engine is at `version` (a change that touched nothing it holds, e.g. a boundary). */
+  advance(version: string): void {
+    if (BigInt(version) > BigInt(this.version)) this.version = version;
+  }
+
+  private patch(entry: FieldEntry, point: number, effect: Effect): void {
+    if (effect === 'none') return;
+    if (effect === 'add') entry.field.addOrigin(point);
+    else if (effect === 'remove') entry.field.removeOrigin(point);
+    else entry.field.moveOrigin(point);
+    this.stats.patches++;
+    this.entries.set(entryKey(entry), entry); // its size may have changed
   }
 
   private lowerBound(code: string): number {
+    const codes = this.villages.codes;
     let lo = 0;
-    let hi = this.villageCodes.length;
+    let hi = codes.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.villageCodes[mid] < code) lo = mid + 1;
+      if (codes[mid]! < code) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
+}
+
+function countsFor(p: EnginePoint, item: string): boolean {
+  return p.active !== false && (item === ANY_ITEM || p.itemCodes.includes(item));
+}
+
+const entryIds = new WeakMap<FieldEntry, string>();
+let nextEntry = 0;
+function entryKey(entry: FieldEntry): string {
+  let id = entryIds.get(entry);
+  if (!id) entryIds.set(entry, (id = `${entry.modelKey}#${nextEntry++}`));
+  return id;
 }

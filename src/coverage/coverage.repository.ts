@@ -16,32 +16,52 @@ export class CoverageRepository {
   async loadSnapshot(): Promise<{ dataVersion: string; villages: EngineVillage[]; points: EnginePoint[]; syntheticData: boolean }> {
     return this.db.transaction('REPEATABLE READ', async (m) => {
       const version: { version: string }[] = await m.query(SQL.DATA_VERSION);
-      const villages: { code: string; township_code: string; longitude: number; latitude: number; population: number; location_synthetic: boolean }[] = await m.query(
-        SQL.ENGINE_VILLAGES,
-      );
-      const points: {
-        id: string;
-        kind: string;
-        area_code: string;
-        village_code: string | null;
-        longitude: number;
-        latitude: number;
-        item_codes: string[];
-      }[] = await m.query(SQL.ENGINE_POINTS);
+      const villages: (VillageRow & { location_synthetic: boolean })[] = await m.query(SQL.ENGINE_VILLAGES);
+      const points: PointRow[] = await m.query(SQL.ENGINE_POINTS);
       return {
         dataVersion: version[0]?.version ?? '0',
         syntheticData: villages.some((v) => v.location_synthetic),
-        villages: villages.map((v) => ({ code: v.code, townshipCode: v.township_code, longitude: v.longitude, latitude: v.latitude, population: v.population })),
-        points: points.map((p) => ({
-          id: p.id,
-          kind: p.kind,
-          areaCode: p.area_code,
-          villageCode: p.village_code,
-          longitude: p.longitude,
-          latitude: p.latitude,
-          itemCodes: p.item_codes,
-        })),
+        villages: villages.map(toVillage),
+        points: points.map(toPoint),
       };
+    });
+  }
+
+  /**
+   * What changed after `fromVersion`, from the change log, with the changed rows as they are now, all read in one
+   * REPEATABLE READ transaction (so the rows are of `dataVersion`). `reload` says what cannot be patched: a gap in
+   * the log (entries pruned, or written before it existed), a statement that changed too many rows to list, the item
+   * catalogue, villages that appeared or went, or more rows than a reload would cost.
+   */
+  async changesSince(fromVersion: string): Promise<EngineChanges> {
+    return this.db.transaction('REPEATABLE READ', async (m) => {
+      const [{ version }] = (await m.query(SQL.DATA_VERSION)) as { version: string }[];
+      const entries: { version: string; entity: string; op: string; keys: string[] | null }[] = await m.query(SQL.CHANGES_BETWEEN, [fromVersion, version]);
+      const nothing = { dataVersion: version!, reload: null, points: new Map(), villages: new Map(), entries: entries.length };
+      if (BigInt(version!) <= BigInt(fromVersion)) return nothing;
+      if (BigInt(entries.length) !== BigInt(version!) - BigInt(fromVersion)) return { ...nothing, reload: 'a gap in the change log' };
+      const pointIds = new Set<string>();
+      const villageCodes = new Set<string>();
+      for (const e of entries) {
+        if (e.entity === 'area') continue; // boundaries: polygons are clipped per data version; nothing in the engine
+        if (e.entity === 'service_item') return { ...nothing, reload: 'the item catalogue changed' };
+        if (e.keys === null) return { ...nothing, reload: `a statement changed every row or too many rows of ${e.entity}` };
+        const into = e.entity === 'village' ? villageCodes : pointIds;
+        for (const k of e.keys) into.add(k);
+        if (into.size > MAX_PATCHED_ROWS) return { ...nothing, reload: `more than ${MAX_PATCHED_ROWS} ${e.entity} rows changed` };
+      }
+      const points = new Map<string, EnginePoint | null>([...pointIds].map((id) => [id, null]));
+      if (pointIds.size) {
+        const rows: (PointRow & { status: string })[] = await m.query(SQL.ENGINE_POINTS_BY_IDS, [[...pointIds]]);
+        for (const r of rows) points.set(r.id, { ...toPoint(r), active: r.status === 'ACTIVE' });
+      }
+      const villages = new Map<string, EngineVillage | null>([...villageCodes].map((code) => [code, null]));
+      if (villageCodes.size) {
+        const rows: VillageRow[] = await m.query(SQL.ENGINE_VILLAGES_BY_CODES, [[...villageCodes]]);
+        for (const r of rows) villages.set(r.code, toVillage(r));
+      }
+      if ([...villages.values()].includes(null)) return { ...nothing, reload: 'villages were deleted' };
+      return { dataVersion: version!, reload: null, points, villages, entries: entries.length };
     });
   }
 
@@ -80,6 +100,50 @@ export class CoverageRepository {
   }
 
 }
+
+/** Rows changed since a version, as they are now (null: the row is gone), or why they cannot be patched in. */
+export interface EngineChanges {
+  readonly dataVersion: string;
+  /** Why the engine must load a snapshot instead; null: the changes can be patched in. */
+  readonly reload: string | null;
+  readonly points: ReadonlyMap<string, EnginePoint | null>;
+  readonly villages: ReadonlyMap<string, EngineVillage | null>;
+  /** Log entries read. */
+  readonly entries: number;
+}
+
+/** Rows changed by one catch-up beyond which a reload is cheaper than patching them one by one. */
+const MAX_PATCHED_ROWS = 20_000;
+
+interface VillageRow {
+  code: string;
+  township_code: string;
+  longitude: number;
+  latitude: number;
+  population: number;
+}
+
+interface PointRow {
+  id: string;
+  kind: string;
+  area_code: string;
+  village_code: string | null;
+  longitude: number;
+  latitude: number;
+  item_codes: string[];
+}
+
+const toVillage = (v: VillageRow): EngineVillage => ({ code: v.code, townshipCode: v.township_code, longitude: v.longitude, latitude: v.latitude, population: v.population });
+
+const toPoint = (p: PointRow): EnginePoint => ({
+  id: p.id,
+  kind: p.kind,
+  areaCode: p.area_code,
+  villageCode: p.village_code,
+  longitude: p.longitude,
+  latitude: p.latitude,
+  itemCodes: p.item_codes,
+});
 
 export interface ReferenceRow {
   code: string;

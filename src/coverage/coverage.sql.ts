@@ -17,6 +17,24 @@ export const ENGINE_POINTS = /* sql */ `
   GROUP BY sp.id
   ORDER BY sp.id`;
 
+/** The change log after version $1 up to $2 (the change feed: see migration ChangeLog), in version order. */
+export const CHANGES_BETWEEN = /* sql */ `
+  SELECT version::text AS version, entity, op, keys FROM change_log WHERE version > $1::bigint AND version <= $2::bigint ORDER BY version`;
+
+/** Points $1 (any status) with their items, for patching the engine. */
+export const ENGINE_POINTS_BY_IDS = /* sql */ `
+  SELECT sp.id, sp.kind, sp.status, sp.area_code, sp.village_code,
+         ST_X(sp.location::geometry) AS longitude, ST_Y(sp.location::geometry) AS latitude,
+         coalesce(array_agg(spi.item_code ORDER BY spi.item_code) FILTER (WHERE spi.item_code IS NOT NULL), '{}') AS item_codes
+  FROM service_point sp LEFT JOIN service_point_item spi ON spi.service_point_id = sp.id
+  WHERE sp.id = ANY($1::text[])
+  GROUP BY sp.id`;
+
+/** Villages $1, for patching the engine. */
+export const ENGINE_VILLAGES_BY_CODES = /* sql */ `
+  SELECT v.code, v.township_code, ST_X(v.location::geometry) AS longitude, ST_Y(v.location::geometry) AS latitude, v.population
+  FROM village v WHERE v.code = ANY($1::text[])`;
+
 /**
  * The reference: for each village with a code in [$1, $2) (an area is [code, code || ':')), the nearest ACTIVE
  * point offering item $3 (any when NULL) within $4 metres on the WGS-84 spheroid. ST_DWithin on geography uses

@@ -5,12 +5,19 @@ import { DelegationLevel } from '../service-item/delegation-level.enum';
 import { ServiceItem } from '../service-item/service-item.entity';
 import { ServicePoint } from '../service-point/service-point.entity';
 import { Village } from '../village/village.entity';
-import { CoverageMethod, TravelMode } from './travel-mode.enum';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { CoverageMethod, TravelMode, TravelModelName } from './travel-mode.enum';
 
 @ObjectType({ description: 'How a coverage figure was computed, so a dashboard can label it.' })
 export class CoverageProvenance {
-  @Field({ description: 'STRAIGHT_LINE_RADIUS: geodesic (WGS-84) distance × detour factor ÷ speed ≤ minutes.' })
+  @Field(() => TravelModelName, { description: 'The travel model the figures come from.' })
+  travelModel: TravelModelName;
+
+  @Field({ description: 'The travel model\'s name (as travelModel).', deprecationReason: 'Use travelModel.' })
   model: string;
+
+  @Field(() => GraphQLJSONObject, { description: 'The travel model\'s parameters for this mode, by name (STRAIGHT_LINE: speedKmh, detourFactor, radiusMeters).' })
+  parameters: Record<string, number | string>;
 
   @Field(() => CoverageMethod)
   method: CoverageMethod;
@@ -18,19 +25,19 @@ export class CoverageProvenance {
   @Field(() => TravelMode)
   mode: TravelMode;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'The mode\'s speed (km/h).' })
   speedKmh: number;
 
-  @Field(() => Float, { description: 'Road distance ≈ geodesic distance × this factor.' })
-  detourFactor: number;
+  @Field(() => Float, { nullable: true, description: 'STRAIGHT_LINE: road distance ≈ geodesic distance × this factor; null for other models.' })
+  detourFactor: number | null;
 
   @Field(() => Float)
   minutes: number;
 
-  @Field(() => Float, { description: 'Geodesic radius reachable within the budget: speed × minutes ÷ detour.' })
-  radiusMeters: number;
+  @Field(() => Float, { nullable: true, description: 'STRAIGHT_LINE: the geodesic radius reachable within the budget (speed × minutes ÷ detour); null for other models.' })
+  radiusMeters: number | null;
 
-  @Field({ description: 'Data version the result reflects; it changes whenever villages, points or their items change.' })
+  @Field({ description: 'Data version the result was computed from; it changes whenever villages, points, their items or areas change.' })
   dataVersion: string;
 
   @Field({ description: 'When the figures were computed (ISO 8601); cached results keep their original time.' })

@@ -1,4 +1,12 @@
 import { registerEnumType } from 'type-graphql';
+import { TravelModelName } from '../travel/travel-model';
+
+export { TravelModelName };
+
+registerEnumType(TravelModelName, {
+  name: 'TravelModel',
+  description: 'How travel time from a village to a service point is estimated. STRAIGHT_LINE: geodesic (WGS-84) distance × the detour factor ÷ the mode\'s speed.',
+});
 
 export enum TravelMode {
   WALK = 'WALK',

@@ -13,6 +13,20 @@ export interface Database {
   close(): Promise<void>;
 }
 
+interface Notification {
+  channel: string;
+  payload?: string;
+}
+
+/** Who hears the notifications that arrive on pooled connections (only the embedded database sends any there). */
+const notificationListeners = new Set<(n: Notification) => void>();
+
+/** Hears NOTIFY messages that arrive on the pool's connections; returns the function that stops it. */
+export function onPoolNotification(listener: (n: Notification) => void): () => void {
+  notificationListeners.add(listener);
+  return () => notificationListeners.delete(listener);
+}
+
 /** The DataSource options both modes share; `url` and pool size are what differ. */
 export function createDataSource(url: string, poolSize: number, ormLogger: TypeOrmLogger, connectionTimeoutMillis = 10_000, statementTimeoutMs?: number): DataSource {
   return new DataSource({
@@ -38,8 +52,13 @@ export function createDataSource(url: string, poolSize: number, ormLogger: TypeO
       // shutting down sends FATAL 57P01 right after the handshake; landing in that gap it was an unhandled
       // 'error' event, which ends the process. With this listener the error only fails the client's queries
       // (SERVICE_UNAVAILABLE) and the pool drops the client.
-      onConnect: (client: { on(event: 'error', listener: (err: Error) => void): unknown }) => {
+      onConnect: (client: { on(event: 'error', listener: (err: Error) => void): unknown; on(event: 'notification', listener: (n: Notification) => void): unknown }) => {
         client.on('error', () => undefined);
+        // The embedded database is one session shared by every connection: a NOTIFY reaches whichever pooled
+        // connection's answer it rides on (change-listener.ts, listenOnSharedSession).
+        client.on('notification', (n) => {
+          for (const listener of notificationListeners) listener(n);
+        });
       },
     },
   });

@@ -7,6 +7,9 @@ import type { Config } from '../config/config';
 import { CoverageResolver, HandlingOptionResolver, IsochroneResolver, VillageCoverageResolver } from '../coverage/coverage.resolver';
 import { CoveragePolygonPool } from '../coverage/coverage-polygon.pool';
 import { CoverageService } from '../coverage/coverage.service';
+import { CoveragePolygonService } from '../coverage/coverage-polygon.service';
+import { EngineStore } from '../coverage/engine-store';
+import { TravelModels } from '../travel/travel-models';
 import { ServiceItemResolver } from '../service-item/service-item.resolver';
 import { ServiceItemService } from '../service-item/service-item.service';
 import { ServicePointResolver } from '../service-point/service-point.resolver';
@@ -37,7 +40,15 @@ export function createServices(repos: Repositories, config: Config, logger: Logg
     village: new VillageService(repos.village, config),
     serviceItem: new ServiceItemService(repos.serviceItem),
     servicePoint: new ServicePointService(repos.servicePoint, config),
-    coverage: new CoverageService(repos.coverage, repos.serviceItem, config, logger, new CoveragePolygonPool(config.polygonWorkers), databaseEngine),
+    coverage: new CoverageService(
+      new EngineStore(repos.coverage, logger.child({ component: 'coverage-engine' }), { maxFieldBytes: config.fieldCacheBytes }),
+      repos.coverage,
+      repos.serviceItem,
+      new TravelModels({ speedsKmh: config.travel.speedsKmh, detourFactor: config.travel.detourFactor }),
+      new CoveragePolygonService(new CoveragePolygonPool(config.polygonWorkers), config),
+      config,
+      databaseEngine,
+    ),
     apiKey: new ApiKeyService(repos.apiKey, repos.area, repos.auditLog, {
       anonymousRoles: config.auth.anonymousRoles as readonly Role[],
       cacheSeconds: config.auth.apiKeyCacheSeconds,

@@ -120,7 +120,7 @@ export function createTilesRouter(deps: MapDeps): Router {
       }
       const { layer, client } = await authorize(req, res, req.params.layer, (l) => TILE_COST[l]);
       const request = await tiles.request(layer, req.params.z, req.params.x, file[1], req.query as Record<string, unknown>, loaders);
-      if (TILE_LAYERS[layer].params.includes('minutes')) variants.admit(client, `${request.item}|${request.mode}|${request.minutes}`);
+      if (TILE_LAYERS[layer].params.includes('minutes')) variants.admit(client, `${request.item}|${request.mode}|${request.minutes}|${request.travelModel}`);
       const etag = await tiles.etag(request, loaders);
       if (matchesIfNoneMatch(req.get('if-none-match'), etag)) {
         res.setHeader('ETag', etag);

@@ -7,8 +7,7 @@ import type { Config } from '../config/config';
 import { ITEM_CODE_PATTERN } from '../common/codes';
 import { MAX_BUDGET_MINUTES, MIN_BUDGET_MINUTES } from '../coverage/coverage.args';
 import type { CoverageService } from '../coverage/coverage.service';
-import { TravelMode } from '../coverage/travel-mode.enum';
-import { travelMinutes } from '../geo/travel-minutes';
+import { TravelMode, TravelModelName } from '../coverage/travel-mode.enum';
 import { CRS_NAMES, convertPosition, fromWgs84, type Crs as CrsName } from '../geo/convert-geometry';
 import type { Loaders } from '../graphql/loaders';
 import {
@@ -37,7 +36,7 @@ const vtpbf = require('vt-pbf') as {
 export const TILE_LAYER_IDS = ['villages', 'service-points', 'coverage', 'areas'] as const;
 export type TileLayerId = (typeof TILE_LAYER_IDS)[number];
 
-type ParamName = 'item' | 'mode' | 'minutes' | 'crs';
+type ParamName = 'item' | 'mode' | 'minutes' | 'travelModel' | 'crs';
 
 interface LayerSpec {
   readonly id: TileLayerId;
@@ -81,7 +80,7 @@ export const TILE_LAYERS: Readonly<Record<TileLayerId, LayerSpec>> = {
     description: 'One point per village (village committee / residential community), with its coverage for the chosen item, travel mode and budget.',
     minzoom: MIN_POINT_LAYER_ZOOM,
     maxzoom: 16,
-    params: ['item', 'mode', 'minutes', 'crs'],
+    params: ['item', 'mode', 'minutes', 'travelModel', 'crs'],
     fields: {
       code: 'String: official 12-digit village code',
       name: 'String: village name',
@@ -113,12 +112,13 @@ export const TILE_LAYERS: Readonly<Record<TileLayerId, LayerSpec>> = {
     description: 'The service circle: the area within the travel budget of an active point offering the item (union of geodesic circles), cut to the tile.',
     minzoom: MIN_POINT_LAYER_ZOOM,
     maxzoom: 16,
-    params: ['item', 'mode', 'minutes', 'crs'],
+    params: ['item', 'mode', 'minutes', 'travelModel', 'crs'],
     fields: {
       item: 'String: item code (absent: any active point counts)',
       mode: 'String: travel mode (WALK, BICYCLE, EBIKE, CAR)',
       minutes: 'Number: travel budget in minutes',
-      radiusMeters: 'Number: geodesic radius of each circle (budget × speed ÷ detour factor)',
+      travelModel: 'String: the travel model (STRAIGHT_LINE)',
+      radiusMeters: 'Number: STRAIGHT_LINE: geodesic radius of each circle (budget × speed ÷ detour factor)',
     },
     extent: 'villages',
   },
@@ -182,10 +182,12 @@ export interface TileQuery {
   readonly item: string | null;
   readonly mode: TravelMode | null;
   readonly minutes: number | null;
+  readonly travelModel: TravelModelName | null;
   readonly crs: CrsName | null;
 }
 
 const MODES = Object.values(TravelMode) as string[];
+const MODELS = Object.values(TravelModelName) as string[];
 
 function single(query: Record<string, unknown>, name: ParamName): string | null {
   const value = query[name];
@@ -224,7 +226,12 @@ export function parseTileQuery(query: Record<string, unknown>): TileQuery {
       argument: 'crs',
     });
   }
-  return { item, mode: mode as TravelMode | null, minutes, crs: crs as CrsName | null };
+  const modelText = single(query, 'travelModel');
+  const travelModel = modelText === null ? null : modelText.toUpperCase();
+  if (travelModel !== null && !MODELS.includes(travelModel)) {
+    throw new BadInputError(`travelModel must be one of ${MODELS.join(', ')}, got "${modelText!.slice(0, 30)}".`, { argument: 'travelModel' });
+  }
+  return { item, mode: mode as TravelMode | null, minutes, travelModel: travelModel as TravelModelName | null, crs: crs as CrsName | null };
 }
 
 /** The query string (with "?", or '') of the parameters that matter for `layer`, in a fixed order. */
@@ -234,6 +241,7 @@ export function canonicalQueryString(layer: TileLayerId, q: TileQuery): string {
   if (spec.params.includes('item') && q.item !== null) params.set('item', q.item);
   if (spec.params.includes('mode') && q.mode !== null) params.set('mode', q.mode);
   if (spec.params.includes('minutes') && q.minutes !== null) params.set('minutes', String(q.minutes));
+  if (spec.params.includes('travelModel') && q.travelModel !== null) params.set('travelModel', q.travelModel);
   if (spec.params.includes('crs') && q.crs !== null && q.crs !== 'WGS84') params.set('crs', q.crs);
   const s = params.toString();
   return s ? `?${s}` : '';
@@ -250,6 +258,7 @@ export interface TileRequest {
   readonly item: string | null;
   readonly mode: TravelMode;
   readonly minutes: number;
+  readonly travelModel: TravelModelName;
   readonly crs: CrsName;
 }
 
@@ -283,19 +292,6 @@ const WORLD: BBox = [-180, -85.0511287798066, 180, 85.0511287798066];
 function roundTo(value: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
-}
-
-/** Index of `code` in the sorted `codes`, or -1. */
-function findSorted(codes: readonly string[], code: string): number {
-  let lo = 0;
-  let hi = codes.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (codes[mid] === code) return mid;
-    if (codes[mid] < code) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
 }
 
 /**
@@ -332,14 +328,14 @@ export class TilesService {
     }
     if (spec.params.includes('item')) await this.checkItem(q.item, loaders);
     const travel = this.coverage.travel({ mode: q.mode ?? undefined, minutes: q.minutes ?? undefined });
-    return { layer, tile, item: spec.params.includes('item') ? q.item : null, mode: travel.mode, minutes: travel.minutes, crs: q.crs ?? 'WGS84' };
+    return { layer, tile, item: spec.params.includes('item') ? q.item : null, mode: travel.mode, minutes: travel.minutes, travelModel: travel.model.name, crs: q.crs ?? 'WGS84' };
   }
 
   /** Strong ETag of a tile: data version, layer, the parameters that matter (resolved), travel model, z/x/y. */
   async etag(r: TileRequest, loaders: Loaders): Promise<string> {
     const version = await loaders.dataVersion();
     const spec = TILE_LAYERS[r.layer];
-    const travel = spec.params.includes('mode') ? this.coverage.travel({ mode: r.mode, minutes: r.minutes }) : null;
+    const travel = spec.params.includes('mode') ? this.coverage.travel({ mode: r.mode, minutes: r.minutes, travelModel: r.travelModel }) : null;
     const key = JSON.stringify([
       TILE_FORMAT_VERSION,
       version,
@@ -348,7 +344,7 @@ export class TilesService {
       r.tile.x,
       r.tile.y,
       r.item,
-      travel && [travel.mode, travel.minutes, travel.speedKmh, travel.detourFactor],
+      travel && [travel.model.name, travel.mode, travel.minutes, travel.description.parameters],
       r.crs,
     ]);
     const hash = crypto.createHash('sha256').update(key).digest('base64url').slice(0, 22);
@@ -411,16 +407,14 @@ export class TilesService {
     const spec = TILE_LAYERS[layer];
     if (spec.params.includes('item')) await this.checkItem(q.item, loaders);
     const crs = q.crs ?? 'WGS84';
-    const extent = (await this.extent(spec.extent)) ?? WORLD;
+    const extent = (await this.extent(spec.extent, loaders)) ?? WORLD;
     const sw = convertPosition([extent[0], extent[1]], 'WGS84', crs);
     const ne = convertPosition([extent[2], extent[3]], 'WGS84', crs);
     const round = (v: number) => roundTo(v, 6);
     const bounds: BBox = [round(sw[0]), round(sw[1]), round(ne[0]), round(ne[1])];
     const zoom = Math.min(spec.maxzoom, Math.max(spec.minzoom, zoomToFit(bounds)));
-    const travel = this.coverage.travel({ mode: q.mode ?? undefined, minutes: q.minutes ?? undefined });
-    const how = spec.params.includes('mode')
-      ? ` Defaults: any item, ${travel.mode} at ${travel.speedKmh} km/h, ${travel.minutes} minutes, detour factor ${travel.detourFactor}.`
-      : '';
+    const travel = this.coverage.travel({ mode: q.mode ?? undefined, minutes: q.minutes ?? undefined, travelModel: q.travelModel ?? undefined });
+    const how = spec.params.includes('mode') ? ` Defaults: any item; ${travel.description.sentence} (${travel.model.name}).` : '';
     return {
       tilejson: '3.0.0',
       name: `service-circle-${layer}`,
@@ -443,8 +437,8 @@ export class TilesService {
   }
 
   /** A layer's data bounds, cached per data version. */
-  private async extent(source: ExtentSource): Promise<BBox | null> {
-    const version = await this.coverage.dataVersion();
+  private async extent(source: ExtentSource, loaders: Loaders): Promise<BBox | null> {
+    const version = await loaders.dataVersion();
     const cached = this.extents.get(source);
     if (cached?.version === version) return cached.bbox;
     const bbox = await this.repo.extent(source);
@@ -457,23 +451,20 @@ export class TilesService {
     let box = bufferedTileBounds(r.tile, QUERY_BUFFER_PIXELS);
     if (r.crs !== 'WGS84') box = expandBBox(box, CRS_QUERY_MARGIN_DEGREES);
     const shift = <G extends Geometry>(g: G): G => fromWgs84(g, r.crs);
-    const travelArgs = { mode: r.mode, minutes: r.minutes };
+    const travelArgs = { mode: r.mode, minutes: r.minutes, travelModel: r.travelModel };
 
     switch (r.layer) {
       case 'villages': {
-        const [rows, { computation: c, travel }] = await Promise.all([this.repo.villagesInBox(box), this.coverage.allVillages(r.item, travelArgs, loaders)]);
+        const rows = await this.repo.villagesInBox(box);
+        const { rows: coverage } = await this.coverage.villagesOf(rows.map((v) => v.code), r.item, travelArgs, loaders);
         return rows.map((v) => {
           const properties: Record<string, string | number | boolean> = { code: v.code, name: v.name, population: v.population, covered: false };
-          const k = findSorted(c.codes, v.code);
-          if (k >= 0) {
-            properties.covered = c.covered[k] === 1;
-            const distance = c.distanceMeters[k];
-            if (Number.isFinite(distance)) {
-              properties.travelMinutes = roundTo(travelMinutes(distance, travel.speedKmh, travel.detourFactor), 2);
-              properties.distanceMeters = Math.round(distance);
-            }
-            const nearest = c.nearestPointIds[k];
-            if (nearest) properties.nearestServicePointId = nearest;
+          const c = coverage.get(v.code);
+          if (c) {
+            properties.covered = c.covered;
+            if (c.minutes !== null) properties.travelMinutes = roundTo(c.minutes, 2);
+            if (c.distanceMeters !== null) properties.distanceMeters = Math.round(c.distanceMeters);
+            if (c.nearestPointId) properties.nearestServicePointId = c.nearestPointId;
           }
           return { type: 'Feature', id: Number(v.code), properties, geometry: shift({ type: 'Point', coordinates: [v.longitude, v.latitude] }) };
         });
@@ -489,7 +480,9 @@ export class TilesService {
       case 'coverage': {
         const { polygon, travel } = await this.coverage.polygonInBox(r.item, travelArgs, box, loaders);
         if (polygon.coordinates.length === 0) return [];
-        const properties: Record<string, string | number> = { mode: travel.mode, minutes: travel.minutes, radiusMeters: roundTo(travel.radiusMeters, 1) };
+        const properties: Record<string, string | number> = { mode: travel.mode, minutes: travel.minutes, travelModel: travel.model.name };
+        const radius = travel.description.parameters.radiusMeters;
+        if (typeof radius === 'number') properties.radiusMeters = roundTo(radius, 1);
         if (r.item !== null) properties.item = r.item;
         return [{ type: 'Feature', properties, geometry: shift(polygon) }];
       }

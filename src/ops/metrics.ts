@@ -15,7 +15,17 @@ interface MetricsSources {
   /** The database pool, or null when there is none (yet). */
   readonly pool: () => PoolStats | null;
   /** Coverage result cache counters since start (CoverageService.stats). */
-  readonly coverageCache: () => { readonly hits: number; readonly misses: number; readonly engineLoads: number };
+  readonly coverageCache: () => { readonly hits: number; readonly misses: number };
+  /** The coverage engine (EngineStore): snapshot loads and change-feed steps since start, and its fields now. */
+  readonly coverageEngine?: () => {
+    readonly loads: number;
+    readonly patches: number;
+    readonly fields: number;
+    readonly fieldBytes: number;
+    readonly fieldBuilds: number;
+    readonly fieldEvictions: number;
+    readonly lastStepMs: number;
+  };
   /** Coverage polygon worker threads (CoveragePolygonPool): polygons computed and refused since start, waiting now. */
   readonly polygons?: () => { readonly computed: number; readonly inline: number; readonly refused: number; readonly queued: number };
   /** Operation names always labelled (default: bundledOperationNames(), the pages' and examples' operations). */
@@ -167,7 +177,6 @@ export class Metrics {
     };
     fromStats('coverage_cache_hits_total', 'Coverage results served from the cache.', () => sources.coverageCache().hits);
     fromStats('coverage_cache_misses_total', 'Coverage results computed (cache misses).', () => sources.coverageCache().misses);
-    fromStats('coverage_engine_loads_total', 'Coverage engine (re)loads after a data change.', () => sources.coverageCache().engineLoads);
     const gauge = (name: string, help: string, read: () => number) =>
       new Gauge({
         name,
@@ -177,6 +186,16 @@ export class Metrics {
           this.set(read());
         },
       });
+    const engine = sources.coverageEngine;
+    if (engine) {
+      fromStats('coverage_engine_loads_total', 'Coverage engine snapshot loads (the first, and changes the feed could not patch in).', () => engine().loads);
+      fromStats('coverage_engine_patches_total', 'Change-feed steps patched into the coverage engine.', () => engine().patches);
+      fromStats('coverage_field_builds_total', 'Accessibility fields built (first use, or after eviction).', () => engine().fieldBuilds);
+      fromStats('coverage_field_evictions_total', 'Accessibility fields dropped to stay within FIELD_CACHE_MB.', () => engine().fieldEvictions);
+      gauge('coverage_fields', 'Accessibility fields held.', () => engine().fields);
+      gauge('coverage_field_bytes', 'Memory held by the accessibility fields.', () => engine().fieldBytes);
+      gauge('coverage_engine_last_step_seconds', 'Duration of the last engine step (load or patch).', () => engine().lastStepMs / 1000);
+    }
     const responses = sources.responseCache;
     if (responses) {
       fromStats('graphql_response_cache_hits_total', 'Query responses served from the response cache.', () => responses().hits);

@@ -63,13 +63,13 @@ describe('the PostGIS reference: a key, a cost that follows its work, and the de
     const sizes = await t.app.services.areaSizes.sizes(engine.dataVersion);
     const kind = testDatabaseKind();
     const allowed = (minutes: number) => {
-      const { radiusMeters } = t.app.services.coverage.travel({ mode: TravelMode.CAR, minutes });
+      const radiusMeters = t.app.services.coverage.referenceRadiusMeters({ mode: TravelMode.CAR, minutes });
       return referenceCostPoints(sizes.of('3504'), sizes.of(''), radiusMeters) <= 5000 && planReference(engine, kind, '3504', radiusMeters).ms <= 0.9 * t.config.requestDeadlineMs;
     };
     let minutes = 1;
     while (minutes < 120 && allowed(minutes + 1)) minutes++;
     expect(minutes).toBeGreaterThan(10);
-    const { radiusMeters } = t.app.services.coverage.travel({ mode: TravelMode.CAR, minutes });
+    const radiusMeters = t.app.services.coverage.referenceRadiusMeters({ mode: TravelMode.CAR, minutes });
     const estimatedMs = planReference(engine, kind, '3504', radiusMeters).ms;
 
     const latencies: number[] = [];

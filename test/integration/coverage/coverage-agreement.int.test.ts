@@ -1,11 +1,11 @@
 import { createSilentLogger } from '../../../src/common/logger';
-import type { AreaComputation } from '../../../src/coverage/coverage.engine';
+import { ANY_ITEM, type AreaComputation } from '../../../src/coverage/coverage.engine';
 import { CoverageRepository } from '../../../src/coverage/coverage.repository';
-import { CoveragePolygonPool } from '../../../src/coverage/coverage-polygon.pool';
-import { CoverageService } from '../../../src/coverage/coverage.service';
+import type { CoverageService } from '../../../src/coverage/coverage.service';
 import { TravelMode } from '../../../src/coverage/travel-mode.enum';
 import type { Database } from '../../../src/db/data-source';
-import { ServiceItemRepository } from '../../../src/service-item/service-item.repository';
+import { createServices } from '../../../src/graphql/container';
+import { createRepositories } from '../../../src/graphql/repositories';
 import { openTestDatabase, testConfig } from '../../helpers/test-db';
 
 /**
@@ -22,7 +22,7 @@ describe('coverage: engine and PostGIS agree', () => {
   beforeAll(async () => {
     db = await openTestDatabase();
     repo = new CoverageRepository(db.dataSource);
-    service = new CoverageService(repo, new ServiceItemRepository(db.dataSource), testConfig(), createSilentLogger(), new CoveragePolygonPool({ threads: 0, maxQueue: 1 }));
+    service = createServices(createRepositories(db.dataSource), testConfig({ POLYGON_THREADS: '0' }), createSilentLogger()).coverage;
   });
   afterAll(() => db.close());
 
@@ -55,9 +55,10 @@ describe('coverage: engine and PostGIS agree', () => {
     for (const mode of Object.values(TravelMode)) {
       it(`${name}, ${mode}, items ${items.map((i) => i ?? 'any').join(' / ')}`, async () => {
         const engine = await service.currentEngine();
-        const { radiusMeters } = service.travel({ mode });
+        const travel = service.travel({ mode });
+        const radiusMeters = travel.budgetCost; // the straight line's budget is a radius
         for (const item of items) {
-          const e = engine.computeArea(areaCode, item, radiusMeters);
+          const e = engine.computeArea(areaCode, item ?? ANY_ITEM, travel.model, travel.mode, travel.budgetCost);
           const { computation: p } = await repo.computeArea(areaCode, item, radiusMeters);
           const { nearThreshold, compared } = compare(e, p, radiusMeters);
           if (nearThreshold.length) console.info(`${name} ${mode} ${item ?? 'any'}: differ only within 0.5% of the threshold: ${nearThreshold.join(', ')}`);

@@ -6,8 +6,8 @@ import { decodeTile } from '../../helpers/vector-tile';
  * The race of the hardening issue, made deterministic: a write lands while the engine is still loading the
  * previous version. A request that read the newer version must get an answer computed from that version (or a
  * newer one), labelled with the version it was computed from, and nothing older may be cached or ETagged under
- * the newer version. The engine load is held at a gate (the snapshot is read from the real database, then
- * waits), so the interleaving is the same on every run.
+ * the newer version. The engine's step (a snapshot load, or the change feed read to patch it) is held at a gate:
+ * it reads from the real database, then waits, so the interleaving is the same on every run.
  */
 
 const AREA = '520121';
@@ -108,20 +108,23 @@ describe('version-true answers when a write lands while the engine loads', () =>
     expect(warm.coveredVillageCount).toBe(open.covered);
     expect((await villageTile(z, x, y)).covered.get(sole!.village_code)).toBe(true);
 
-    // Hold the next engine load after it has read its snapshot from the database.
+    // Hold the engine's next step (a snapshot load, or reading the change feed to patch it) after it has read
+    // from the database.
     const snapshotRead = deferred();
     const gate = deferred();
-    const load = CoverageRepository.prototype.loadSnapshot;
     let held = false;
-    jest.spyOn(CoverageRepository.prototype, 'loadSnapshot').mockImplementation(async function (this: CoverageRepository) {
-      const snapshot = await load.call(this);
-      if (!held) {
-        held = true;
-        snapshotRead.resolve();
-        await gate.promise;
-      }
-      return snapshot;
-    });
+    for (const method of ['loadSnapshot', 'changesSince'] as const) {
+      const read = CoverageRepository.prototype[method] as (this: CoverageRepository, ...args: unknown[]) => Promise<unknown>;
+      jest.spyOn(CoverageRepository.prototype, method).mockImplementation(async function (this: CoverageRepository, ...args: unknown[]) {
+        const result = await read.apply(this, args);
+        if (!held) {
+          held = true;
+          snapshotRead.resolve();
+          await gate.promise;
+        }
+        return result as never;
+      });
+    }
 
     try {
       await t.db.dataSource.query(`UPDATE service_point SET status = 'CLOSED' WHERE id = $1`, [sole!.id]);

@@ -43,15 +43,17 @@ describe('tile request parsing', () => {
     }
   });
 
-  it('parses item, mode, minutes and crs; empty means default; unknown parameters are ignored', () => {
-    expect(parseTileQuery({})).toEqual({ item: null, mode: null, minutes: null, crs: null });
-    expect(parseTileQuery({ item: 'CHRONIC_DISEASE_CERT', mode: 'walk', minutes: '7.5', crs: 'gcj02', v: '3' })).toEqual({
+  it('parses item, mode, minutes, travelModel and crs; empty means default; unknown parameters are ignored', () => {
+    expect(parseTileQuery({})).toEqual({ item: null, mode: null, minutes: null, travelModel: null, crs: null });
+    expect(parseTileQuery({ item: 'CHRONIC_DISEASE_CERT', mode: 'walk', minutes: '7.5', travelModel: 'straight_line', crs: 'gcj02', v: '3' })).toEqual({
       item: 'CHRONIC_DISEASE_CERT',
       mode: 'WALK',
       minutes: 7.5,
+      travelModel: 'STRAIGHT_LINE',
       crs: 'GCJ02',
     });
-    expect(parseTileQuery({ item: '', mode: '', minutes: '', crs: '' })).toEqual({ item: null, mode: null, minutes: null, crs: null });
+    expect(parseTileQuery({ item: '', mode: '', minutes: '', travelModel: '', crs: '' })).toEqual({ item: null, mode: null, minutes: null, travelModel: null, crs: null });
+    expect(() => parseTileQuery({ travelModel: 'ROADS' })).toThrow(/travelModel must be one of STRAIGHT_LINE/);
     expect(parseTileQuery({ minutes: '1' }).minutes).toBe(1);
     expect(parseTileQuery({ minutes: '120' }).minutes).toBe(120);
   });

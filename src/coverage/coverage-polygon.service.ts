@@ -1,0 +1,121 @@
+import type { MultiPolygon, Polygon } from 'geojson';
+import type { Area } from '../area/area.entity';
+import { LimitExceededError, ServiceUnavailableError } from '../common/errors';
+import type { Config } from '../config/config';
+import type { Loaders } from '../graphql/loaders';
+import type { TravelModel, TravelModeName } from '../travel/travel-model';
+import type { CoverageEngine } from './coverage.engine';
+import type { CoveragePolygonPool } from './coverage-polygon.pool';
+import type { CoveragePolygonResult } from './coverage-polygon.worker';
+
+/** Area boundaries kept for clipping polygons (a county's is ~50 KB of GeoJSON). */
+const MAX_CACHED_CLIPS = 256;
+
+/** What a polygon is of: the points counted for an item, the travel model and budget, and the data version. */
+export interface ReachRequest {
+  readonly item: string;
+  readonly model: TravelModel;
+  readonly mode: TravelModeName;
+  readonly minutes: number;
+  readonly dataVersion: string;
+}
+
+type Box = [number, number, number, number];
+
+/**
+ * Coverage polygons: the area reachable from the counted points within the budget, in the shape the travel model
+ * gives its reach (the straight line's: geodesic circles), unioned in the polygon worker threads and clipped to an
+ * area's boundary or a map tile. Computed from the points counted at the request's data version, whatever the
+ * engine has patched in since.
+ */
+export class CoveragePolygonService {
+  private readonly clips = new Map<string, Promise<MultiPolygon | null>>();
+  private clipsVersion = '';
+
+  constructor(
+    private readonly pool: CoveragePolygonPool,
+    private readonly config: Config,
+  ) {}
+
+  get stats(): { computed: number; inline: number; refused: number; queued: number } {
+    return { ...this.pool.stats, queued: this.pool.queued };
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  /** The polygon of an area, clipped to its boundary (or its nearest ancestor's: townships have none). */
+  async ofArea(engine: CoverageEngine, area: Area, reach: ReachRequest, loaders: Loaders): Promise<CoveragePolygonResult> {
+    const clip = await this.clipOf(area, reach.dataVersion, loaders);
+    const box = clip ? bbox(clip.coordinates.flat(2) as [number, number][]) : engine.villageBox(area.code);
+    if (!box) return { polygon: { type: 'MultiPolygon', coordinates: [] }, areaKm2: 0 };
+    const centers = this.centers(engine, reach, box, `The coverage polygon of ${area.name} (${area.code})`);
+    return this.pool.union({ centers, radiusMeters: this.radius(reach), clip });
+  }
+
+  /** The polygon inside a box [minX, minY, maxX, maxY] (a map tile, slightly buffered), clipped to it. */
+  async inBox(engine: CoverageEngine, reach: ReachRequest, box: Box): Promise<MultiPolygon> {
+    const centers = this.centers(engine, reach, box, 'This view');
+    const [minX, minY, maxX, maxY] = box;
+    const clip: Polygon = { type: 'Polygon', coordinates: [[[minX, minY], [maxX, minY], [maxX, maxY], [minX, maxY], [minX, minY]]] };
+    return (await this.pool.union({ centers, radiusMeters: this.radius(reach), clip, area: false })).polygon;
+  }
+
+  private radius(reach: ReachRequest): number {
+    const shape = reach.model.reachShape(reach.mode, reach.minutes);
+    return shape.radiusMeters; // the one shape so far: circles
+  }
+
+  /** Places of the points whose reach touches the box, at the request's version; refused past MAX_POLYGON_POINTS. */
+  private centers(engine: CoverageEngine, reach: ReachRequest, box: Box, what: string): [number, number][] {
+    const cost = reach.model.budgetCost(reach.mode, reach.minutes);
+    const centers = engine.placesReachingAt(reach.dataVersion, reach.item, reach.model, reach.mode, box, cost);
+    if (centers === null) throw new ServiceUnavailableError('The data changed too much while this answer was computed; ask again.');
+    if (centers.length > this.config.maxPolygonPoints) {
+      throw new LimitExceededError(
+        `${what} would union ${centers.length} circles, more than the limit of ${this.config.maxPolygonPoints} (MAX_POLYGON_POINTS). Ask for a smaller area (a city or county) or zoom in; the figures and village lists have no such limit.`,
+        { circles: centers.length, limit: this.config.maxPolygonPoints },
+      );
+    }
+    return centers;
+  }
+
+  /**
+   * The boundary a polygon of `area` is clipped to: its own, or the nearest ancestor's when it has none
+   * (townships). Kept per data version: a county's boundary is thousands of vertices, the same for every item,
+   * mode and budget of it.
+   */
+  private clipOf(area: Area, dataVersion: string, loaders: Loaders): Promise<MultiPolygon | null> {
+    if (this.clipsVersion !== dataVersion) {
+      this.clips.clear();
+      this.clipsVersion = dataVersion;
+    }
+    let clip = this.clips.get(area.code);
+    if (!clip) {
+      clip = (async () => {
+        for (let code: string | null = area.code; code; ) {
+          const boundary = await loaders.areaBoundary.load(code);
+          if (boundary) return boundary;
+          code = (await loaders.areaByCode.load(code))?.parentCode ?? null;
+        }
+        return null;
+      })();
+      this.clips.set(area.code, clip);
+      clip.catch(() => this.clips.delete(area.code)); // a failed read (database down) is not kept
+      while (this.clips.size > MAX_CACHED_CLIPS) this.clips.delete(this.clips.keys().next().value!);
+    }
+    return clip;
+  }
+}
+
+function bbox(coordinates: readonly [number, number][]): Box {
+  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const [x, y] of coordinates) {
+    minX = Math.min(minX, x);
+    minY = Math.min(minY, y);
+    maxX = Math.max(maxX, x);
+    maxY = Math.max(maxY, y);
+  }
+  return [minX, minY, maxX, maxY];
+}

@@ -1,0 +1,31 @@
+import type { TravelDescription } from '../travel/travel-model';
+import type { CoverageProvenance } from './coverage.type';
+import { CoverageMethod, type TravelMode } from './travel-mode.enum';
+
+const METHOD_WORDS: Record<CoverageMethod, string> = {
+  [CoverageMethod.INDEX]: "the engine's accessibility field (nearest counted point of every village, kept up to date by the change feed)",
+  [CoverageMethod.POSTGIS]: 'PostGIS (ST_DWithin on geography, in short statements over the area)',
+};
+
+/** What an answer says of how it was computed: travel model and its parameters, method, data version. */
+export function coverageProvenance(options: { travel: TravelDescription; method: CoverageMethod; dataVersion: string; computedAt: Date; syntheticData: boolean }): CoverageProvenance {
+  const { travel, method, dataVersion, syntheticData } = options;
+  const number = (name: string) => (typeof travel.parameters[name] === 'number' ? (travel.parameters[name] as number) : null);
+  return {
+    travelModel: travel.model,
+    model: travel.model,
+    parameters: { ...travel.parameters },
+    method,
+    mode: travel.mode as TravelMode,
+    speedKmh: number('speedKmh') ?? Number.NaN,
+    detourFactor: number('detourFactor'),
+    minutes: travel.minutes,
+    radiusMeters: number('radiusMeters'),
+    dataVersion,
+    computedAt: options.computedAt.toISOString(),
+    syntheticData,
+    description:
+      `${travel.sentence} (travel model ${travel.model}); computed by ${METHOD_WORDS[method]} from data version ${dataVersion}.` +
+      (syntheticData ? ' Village locations and populations are synthetic.' : ''),
+  };
+}

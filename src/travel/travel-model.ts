@@ -1,0 +1,77 @@
+import type { PointPlaces, VillagePlaces } from './places';
+
+/** The travel models a coverage can be computed with. */
+export enum TravelModelName {
+  /** Geodesic distance × detour factor ÷ speed. */
+  STRAIGHT_LINE = 'STRAIGHT_LINE',
+}
+
+/** A travel mode's name as the configuration knows it. */
+export type TravelModeName = 'WALK' | 'BICYCLE' | 'EBIKE' | 'CAR';
+
+/** What an answer says of the model it came from (R5 records its network and parameters with each result). */
+export interface TravelDescription {
+  readonly model: TravelModelName;
+  readonly mode: TravelModeName;
+  readonly minutes: number;
+  /** The model's parameters for this mode (speed, detour factor, …), by name. */
+  readonly parameters: Readonly<Record<string, number | string>>;
+  /** The budget in the field's own unit (metres for the straight line). */
+  readonly budgetCost: number;
+  /** One sentence a person can read. */
+  readonly sentence: string;
+}
+
+/**
+ * How far one can get from a set of origins (the service points counted), over the villages: for each village,
+ * the cost to its nearest origin and which origin that is, kept up to date as origins come, go and move.
+ * Indices are the engine's: villages 0…size−1 in code order, points by their slot in the point table.
+ */
+export interface AccessibilityField {
+  /** Cost (the model's unit) from each village to its nearest origin; NaN when none is within the model's reach. */
+  readonly cost: Float64Array;
+  /** That origin's point index, −1 when none. */
+  readonly nearest: Int32Array;
+  /** Origins counted now. */
+  readonly size: number;
+  hasOrigin(point: number): boolean;
+  /** A point starts counting (its place is in the point table). */
+  addOrigin(point: number): void;
+  /** A point stops counting. */
+  removeOrigin(point: number): void;
+  /** A counted point's place changed in the point table. */
+  moveOrigin(point: number): void;
+  /** These villages' places changed in the village table. */
+  villagesMoved(villages: readonly number[]): void;
+  /** The `limit` nearest origins to a place within `maxCost`, nearest first (ties: smaller id). */
+  nearestOrigins(longitude: number, latitude: number, limit: number, maxCost?: number): { point: number; cost: number }[];
+  /** Origins from which `cost` reaches into the box [minX, minY, maxX, maxY]. */
+  originsReaching(box: readonly [number, number, number, number], cost: number): number[];
+  /** Origins whose place lies in the box. */
+  originsInBox(box: readonly [number, number, number, number]): number[];
+  /** Memory held, for the field cache's bound. */
+  readonly bytes: number;
+}
+
+/** The shape a reach takes on the map, for polygons: the straight line's is a geodesic circle around each origin. */
+export type ReachShape = { readonly kind: 'circles'; readonly radiusMeters: number };
+
+/**
+ * A way of travelling from villages to service points (Conveyal R5's "build the network once, answer many
+ * questions from it"): it builds and patches accessibility fields, converts budgets, and describes itself.
+ */
+export interface TravelModel {
+  readonly name: TravelModelName;
+  /** The unit of its costs. */
+  readonly unit: 'meters' | 'minutes';
+  /** Fields are shared by the modes with the same key (the straight line's metres serve every mode). */
+  fieldKey(mode: TravelModeName): string;
+  /** The budget in the field's unit. */
+  budgetCost(mode: TravelModeName, minutes: number): number;
+  /** A field cost in minutes of `mode`. */
+  minutes(mode: TravelModeName, cost: number): number;
+  describe(mode: TravelModeName, minutes: number): TravelDescription;
+  /** What the reach of a budget looks like on the map (polygons, tiles). */
+  reachShape(mode: TravelModeName, minutes: number): ReachShape;
+  createField(villages: VillagePlaces, points: PointPlaces, origins: readonly number[]): AccessibilityField;
+}
