@@ -21,7 +21,9 @@ import { nestingLimit } from './graphql/nesting-limit';
 import { bodyTooLarge, formatLimitErrors } from './graphql/plugins/limit-errors';
 import { armorProtection, createLimitsPlugin } from './graphql/plugins/limits.plugin';
 import { createMetricsPlugin } from './graphql/plugins/metrics.plugin';
-import { DEFAULT_LIST_SIZE } from './graphql/plugins/query-cost';
+import { DEFAULT_LIST_SIZE, queryCost } from './graphql/plugins/query-cost';
+import { createLoaders } from './graphql/loaders';
+import { attachWebSocketServer } from './graphql/websocket';
 import { createRateLimiter } from './graphql/plugins/rate-limit.plugin';
 import { createRequestLoggingPlugin } from './graphql/plugins/request-logging.plugin';
 import { createResponseCache } from './graphql/plugins/response-cache.plugin';
@@ -75,6 +77,7 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
   // First of all: the request id (x-request-id) and one log line per request; then HTTP metrics and GET /metrics.
   app.use(createRequestLogger(logger));
   const responseCache = config.responseCacheBytes > 0 ? createResponseCache({ maxBytes: config.responseCacheBytes }) : null;
+  let webSocketStats: { connections: number; subscriptions: number } | null = null;
   const metrics = config.metricsEnabled
     ? new Metrics({
         pool: () => (dataSource.driver as unknown as { master?: PoolStats }).master ?? null,
@@ -93,6 +96,7 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
           };
         },
         polygons: () => services.coverage.polygons.stats,
+        webSocket: () => ({ ...(webSocketStats ?? { connections: 0, subscriptions: 0 }), sent: services.live.stats.sent }),
         ...(responseCache ? { responseCache: () => ({ ...responseCache.stats, ...responseCache.size() }) } : {}),
       })
     : null;
@@ -153,6 +157,44 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
   await changeFeed.start();
 
   const contextDeps = { logger, repositories, deadlineMs: config.requestDeadlineMs };
+  // GraphQL subscriptions over WebSocket on /graphql (graphql-ws), fed by the engine's steps.
+  const webSocket: ReturnType<typeof attachWebSocketServer> = attachWebSocketServer(httpServer, {
+    schema,
+    logger: logger.child({ component: 'websocket' }),
+    limits: config.webSocket,
+    validationRules: armor.validationRules,
+    maxCost: limits.maxCost,
+    cost: async (document, variables) =>
+      queryCost(schema, document, {
+        model: { ...config.pagination, listSize: DEFAULT_LIST_SIZE },
+        inputs: { sizes: await services.areaSizes.sizes(await repositories.coverage.dataVersion()), radiusMeters: () => 0 },
+        variables,
+        cap: limits.maxCost + 1,
+      }),
+    authenticate: (headers) => services.apiKey.authenticateRequest(headers),
+    context: (viewer, clientAddress) => {
+      const context = createContext(contextDeps, undefined, viewer, clientAddress);
+      context.deadline.release(); // a subscription lives on; its readings are INDEX ones
+      // Loaders of the data version each event is read at (a subscription's context outlives many versions).
+      let version: string | null = null;
+      let loaders = context.loaders;
+      return Object.defineProperties(context, {
+        live: { value: services.live },
+        loaders: {
+          get() {
+            const now = services.coverage.engineState.dataVersion;
+            if (now !== version) {
+              version = now;
+              loaders = createLoaders(repositories);
+            }
+            return loaders;
+          },
+        },
+      });
+    },
+  });
+  webSocketStats = webSocket.stats;
+
   app.get('/', (_req, res) => {
     res.type('html').send(HOME_PAGE);
   });
@@ -249,6 +291,7 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
       });
     },
     async stop() {
+      await webSocket.close();
       await changeFeed.stop();
       await apollo.stop();
       await services.coverage.close();

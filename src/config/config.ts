@@ -32,6 +32,8 @@ export interface Config {
   readonly publicUrl: string | null;
   /** PUBLIC_HOSTS plus HOST, lower-case, without IPv6 brackets. */
   readonly publicHosts: readonly string[];
+  /** Subscriptions over WebSocket (WS_*). */
+  readonly webSocket: { readonly perConnection: number; readonly perKey: number; readonly connectionsPerClient: number; readonly heartbeatSeconds: number };
   /** REQUEST_DEADLINE_MS: every request answers by then (DEADLINE_EXCEEDED), and server statements are cancelled. */
   readonly requestDeadlineMs: number;
   readonly limits: LimitsConfig;
@@ -140,6 +142,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     imports: Object.freeze({ maxBytes: e.IMPORT_MAX_BYTES, maxRows: e.IMPORT_MAX_ROWS }),
     boundaryToleranceMeters: e.BOUNDARY_TOLERANCE_METERS,
     requestDeadlineMs: e.REQUEST_DEADLINE_MS,
+    webSocket: Object.freeze({
+      perConnection: e.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      perKey: e.WS_MAX_SUBSCRIPTIONS_PER_KEY,
+      connectionsPerClient: e.WS_MAX_CONNECTIONS_PER_CLIENT,
+      heartbeatSeconds: e.WS_HEARTBEAT_SECONDS,
+    }),
     tileCoverageVariantsPerMinute: e.TILE_COVERAGE_VARIANTS_PER_MINUTE,
     publicUrl: e.PUBLIC_URL ?? null,
     publicHosts: Object.freeze(

@@ -97,6 +97,11 @@ export const envSchema = z.object({
     .optional(),
   /** Host names whose Host header TileJSON may build its URLs from (comma-separated); HOST is always one. */
   PUBLIC_HOSTS: z.string().default('localhost,127.0.0.1,::1'),
+  /** GraphQL subscriptions over WebSocket: per connection, per API key (or client address), connections per client, ping interval. */
+  WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(20),
+  WS_MAX_SUBSCRIPTIONS_PER_KEY: z.coerce.number().int().min(1).max(100_000).default(100),
+  WS_MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(1).max(10_000).default(10),
+  WS_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** Largest JSON body on /graphql (413 above). */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
   /** Cost points a key (or, without one, a client address) may spend per minute; 0 = no rate limit. */

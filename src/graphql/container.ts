@@ -7,6 +7,8 @@ import type { Config } from '../config/config';
 import { CoverageResolver, HandlingOptionResolver, IsochroneResolver, VillageCoverageResolver } from '../coverage/coverage.resolver';
 import { CoveragePolygonPool } from '../coverage/coverage-polygon.pool';
 import { CoverageService } from '../coverage/coverage.service';
+import { CoverageSubscriptionResolver } from '../coverage/coverage-subscription.resolver';
+import { CoverageSubscriptions } from '../coverage/coverage-subscriptions';
 import { CoveragePolygonService } from '../coverage/coverage-polygon.service';
 import { EngineStore } from '../coverage/engine-store';
 import { TravelModels } from '../travel/travel-models';
@@ -34,21 +36,23 @@ export type Services = ReturnType<typeof createServices>;
 export function createServices(repos: Repositories, config: Config, logger: Logger, databaseEngine: 'server' | 'embedded' = config.database.kind) {
   const servicePointWrite = new ServicePointWriteService(repos.servicePoint, repos.area, repos.serviceItem, repos.auditLog, config);
   const villageWrite = new VillageWriteService(repos.village, repos.area, repos.auditLog, config);
+  const coverage = new CoverageService(
+    new EngineStore(repos.coverage, logger.child({ component: 'coverage-engine' }), { maxFieldBytes: config.fieldCacheBytes }),
+    repos.coverage,
+    repos.serviceItem,
+    new TravelModels({ speedsKmh: config.travel.speedsKmh, detourFactor: config.travel.detourFactor }),
+    new CoveragePolygonService(new CoveragePolygonPool(config.polygonWorkers), config),
+    config,
+    databaseEngine,
+  );
   return {
     area: new AreaService(repos.area),
     areaSizes: new AreaSizeService(repos.area),
     village: new VillageService(repos.village, config),
     serviceItem: new ServiceItemService(repos.serviceItem),
     servicePoint: new ServicePointService(repos.servicePoint, config),
-    coverage: new CoverageService(
-      new EngineStore(repos.coverage, logger.child({ component: 'coverage-engine' }), { maxFieldBytes: config.fieldCacheBytes }),
-      repos.coverage,
-      repos.serviceItem,
-      new TravelModels({ speedsKmh: config.travel.speedsKmh, detourFactor: config.travel.detourFactor }),
-      new CoveragePolygonService(new CoveragePolygonPool(config.polygonWorkers), config),
-      config,
-      databaseEngine,
-    ),
+    coverage,
+    live: new CoverageSubscriptions(coverage, coverage.store, logger.child({ component: 'subscriptions' })),
     apiKey: new ApiKeyService(repos.apiKey, repos.area, repos.auditLog, {
       anonymousRoles: config.auth.anonymousRoles as readonly Role[],
       cacheSeconds: config.auth.apiKeyCacheSeconds,
@@ -75,6 +79,7 @@ export function createContainer(services: Services): ContainerType {
     [ServicePointWriteResolver, new ServicePointWriteResolver(services.servicePointWrite)],
     [VillageWriteResolver, new VillageWriteResolver(services.villageWrite)],
     [ImportResolver, new ImportResolver(services.import)],
+    [CoverageSubscriptionResolver, new CoverageSubscriptionResolver()],
   ]);
   return {
     get(someClass: unknown, _data: ResolverData<object>) {

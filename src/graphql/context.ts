@@ -1,5 +1,6 @@
 import { requestIdFor } from '../ops/request-logger';
 import { Deadline } from '../common/deadline';
+import type { CoverageSubscriptions } from '../coverage/coverage-subscriptions';
 import type { Logger } from '../common/logger';
 import { anonymousViewer, type Viewer } from '../partner/viewer';
 import { Role } from '../partner/role.enum';
@@ -18,6 +19,8 @@ export interface Context {
   readonly deadline: Deadline;
   /** Shared by the operations of one HTTP request (a batch): their cost together, and whether one writes. */
   readonly operations: { cost: number; mutation: boolean };
+  /** The live subscriptions (WebSocket contexts only). */
+  readonly live?: CoverageSubscriptions;
 }
 
 export interface ContextDeps {

@@ -1,6 +1,7 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema, type ContainerType } from 'type-graphql';
+import { buildSchema, type ContainerType, type PubSub } from 'type-graphql';
 import { AreaResolver } from '../area/area.resolver';
+import { CoverageSubscriptionResolver } from '../coverage/coverage-subscription.resolver';
 import { CoverageResolver, HandlingOptionResolver, IsochroneResolver, VillageCoverageResolver } from '../coverage/coverage.resolver';
 import { ServiceItemResolver } from '../service-item/service-item.resolver';
 import { ServicePointResolver } from '../service-point/service-point.resolver';
@@ -24,7 +25,17 @@ export const resolvers = [
   ServicePointWriteResolver,
   VillageWriteResolver,
   ImportResolver,
+  CoverageSubscriptionResolver,
 ] as const;
+
+const NO_TOPICS: PubSub = {
+  publish() {
+    throw new Error('no topics: subscriptions bring their own source');
+  },
+  subscribe() {
+    throw new Error('no topics: subscriptions bring their own source');
+  },
+};
 
 export function buildAppSchema(container: ContainerType): Promise<GraphQLSchema> {
   return buildSchema({
@@ -34,6 +45,8 @@ export function buildAppSchema(container: ContainerType): Promise<GraphQLSchema>
     authChecker,
     // class-validator on every *.args.ts / *.input.ts; unknown (undecorated) values are not an error.
     validate: { forbidUnknownValues: false, whitelist: false },
+    // Every subscription brings its own source (`subscribe`: CoverageSubscriptions); no topics are published.
+    pubSub: NO_TOPICS,
   });
 }
 

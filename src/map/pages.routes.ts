@@ -40,6 +40,9 @@ const VENDOR: Record<string, Record<string, { pkg: string; file: string }>> = {
     'index.umd.js.map': { pkg: 'graphiql', file: 'graphiql.min.js.map' },
     'graphiql.min.css': { pkg: 'graphiql', file: 'graphiql.min.css' },
   },
+  'graphql-ws': {
+    'graphql-ws.min.js': { pkg: 'graphql-ws', file: 'umd/graphql-ws.min.js' },
+  },
   react: {
     'react.production.min.js': { pkg: 'react', file: 'umd/react.production.min.js' },
     'react-dom.production.min.js': { pkg: 'react-dom', file: 'umd/react-dom.production.min.js' },

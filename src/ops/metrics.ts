@@ -28,6 +28,8 @@ interface MetricsSources {
   };
   /** Coverage polygon worker threads (CoveragePolygonPool): polygons computed and refused since start, waiting now. */
   readonly polygons?: () => { readonly computed: number; readonly inline: number; readonly refused: number; readonly queued: number };
+  /** GraphQL over WebSocket: connections and subscriptions open now, events sent since start. */
+  readonly webSocket?: () => { readonly connections: number; readonly subscriptions: number; readonly sent: number };
   /** Operation names always labelled (default: bundledOperationNames(), the pages' and examples' operations). */
   readonly bundledOperations?: ReadonlySet<string>;
   /** The GraphQL response cache (RESPONSE_CACHE_MB), when on. */
@@ -202,6 +204,12 @@ export class Metrics {
       fromStats('graphql_response_cache_misses_total', 'Cacheable queries executed (not in the response cache).', () => responses().misses);
       fromStats('graphql_response_cache_skipped_total', 'Executed responses not kept (errors, or too large).', () => responses().skipped);
       gauge('graphql_response_cache_bytes', 'Size of the responses held (serialized JSON).', () => responses().bytes);
+    }
+    const ws = sources.webSocket;
+    if (ws) {
+      gauge('graphql_ws_connections', 'WebSocket connections open (graphql-ws).', () => ws().connections);
+      gauge('graphql_ws_subscriptions', 'GraphQL subscriptions open.', () => ws().subscriptions);
+      fromStats('graphql_ws_events_total', 'Subscription events sent.', () => ws().sent);
     }
     const polygons = sources.polygons;
     if (polygons) {

@@ -168,6 +168,26 @@ describe('offline GraphQL explorer and page routes (e2e)', () => {
       await page.screenshot({ path: path.join(ROOT, 'test-results/explorer.png') });
     });
 
+    it('runs a subscription over WebSocket and shows the new figures after a write', async () => {
+      await page.evaluate(() => {
+        const cm = (globalThis as unknown as { document: { querySelector(s: string): any } }).document.querySelector('.graphiql-query-editor .CodeMirror');
+        cm.CodeMirror.setValue('subscription Live { coverageChanged(areaCode: "520121", itemCode: "CHRONIC_DISEASE_CERT") { population provenance { dataVersion } } }');
+      });
+      await page.waitForTimeout(500); // GraphiQL reads the new operation
+      await page.locator('.graphiql-execute-button').click();
+      await page.waitForTimeout(800); // subscribed
+      await t.db.dataSource.query(`UPDATE village SET population = population + 11 WHERE code = '520121001001'`);
+      try {
+        const result = page.locator('.graphiql-response .result-window');
+        await result.filter({ hasText: 'coverageChanged' }).waitFor({ timeout: 10_000 });
+        const text = (await result.textContent()) ?? '';
+        expect(text).toMatch(/"population":\s*\d+/);
+        expect(text).not.toMatch(/"errors"/);
+      } finally {
+        await t.db.dataSource.query(`UPDATE village SET population = population - 11 WHERE code = '520121001001'`);
+      }
+    });
+
     it('requested nothing but this server, and raised no page error', () => {
       expect(nonLocal).toEqual([]);
       expect(pageErrors).toEqual([]);

@@ -21,8 +21,9 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
  */
 
 const EXAMPLES = fs.readFileSync(path.resolve(__dirname, '../../schema/examples.graphql'), 'utf8');
+/** The examples sent over HTTP (the subscription ones go over WebSocket: subscriptions.e2e.test.ts). */
 const EXAMPLE_NAMES = parse(EXAMPLES)
-  .definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)
+  .definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && d.operation !== 'subscription')
   .map((d) => d.name!.value);
 
 interface GraphQLErrorBody {

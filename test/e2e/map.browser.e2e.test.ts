@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { describeInChromium, openLocalBrowser } from '../helpers/browser';
+import { soleCoveringStation } from '../helpers/coverage-fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { CLI_ACTOR } from '../../src/partner/actor';
 import { Role } from '../../src/partner/role.enum';
@@ -154,6 +155,45 @@ describeInChromium('coverage map page in Chromium (e2e)', () => {
     await page.getByTestId('control-mode').selectOption('EBIKE');
     await check('EBIKE');
     expect(await villagesInSource()).toBe(136);
+  });
+
+  it('refreshes its figures and layers by itself after a write (GraphQL subscriptions over WebSocket), without polling', async () => {
+    await waitForReady('EBIKE');
+    const before = await headline();
+    const requests: string[] = [];
+    const onRequest = (r: { url(): string; method(): string }) => requests.push(`${r.method()} ${r.url()}`);
+    page.on('request', onRequest);
+    // A township station some village has as its only point offering the item within 15 min by e-bike.
+    const sole = await soleCoveringStation(t.db.dataSource, '520121', ITEM, (20_000 / 60) * 15 / 1.3);
+    expect(sole).toBeDefined();
+    try {
+      await page.waitForTimeout(1500);
+      expect(requests.filter((r) => r.includes('/graphql'))).toEqual([]); // no polling while nothing changes
+      await t.db.dataSource.query(`UPDATE service_point SET status = 'CLOSED' WHERE id = $1`, [sole!.id]);
+      await page.waitForFunction(
+        (covered) => {
+          const sc = (globalThis as unknown as { __serviceCircle: { ready: boolean; liveEvents: number; headline: Headline } }).__serviceCircle;
+          return sc.liveEvents > 0 && sc.ready && sc.headline.coveredVillageCount < covered;
+        },
+        before.coveredVillageCount,
+        { timeout: 10_000 },
+      );
+      const after = await headline();
+      expect(after).toMatchObject({ mode: 'EBIKE', ...(await coverage('520121', 'EBIKE')) });
+      await expect(page.getByTestId('headline-uncovered-villages').textContent()).resolves.toBe((after.villageCount - after.coveredVillageCount).toLocaleString('en-US'));
+    } finally {
+      page.off('request', onRequest);
+      await t.db.dataSource.query(`UPDATE service_point SET status = 'ACTIVE' WHERE id = $1`, [sole!.id]);
+    }
+    // And back, by itself.
+    await page.waitForFunction(
+      (covered) => {
+        const sc = (globalThis as unknown as { __serviceCircle: { ready: boolean; headline: Headline } }).__serviceCircle;
+        return sc.ready && sc.headline.coveredVillageCount === covered;
+      },
+      before.coveredVillageCount,
+      { timeout: 10_000 },
+    );
   });
 
   it('clicking a village shows whereToHandle for the item in the side panel', async () => {

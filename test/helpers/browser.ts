@@ -6,7 +6,7 @@ export function isLocal(url: string): boolean {
   if (url.startsWith('data:') || url.startsWith('blob:') || url === 'about:blank') return true;
   try {
     const u = new URL(url);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && ['127.0.0.1', 'localhost'].includes(u.hostname);
+    return ['http:', 'https:', 'ws:', 'wss:'].includes(u.protocol) && ['127.0.0.1', 'localhost'].includes(u.hostname);
   } catch {
     return false;
   }
@@ -121,7 +121,9 @@ export async function openLocalBrowser(viewport = { width: 1400, height: 900 }):
     if (!isLocal(req.url()) && !nonLocal.includes(req.url())) nonLocal.push(req.url());
   });
   const page = await context.newPage();
-  page.on('websocket', (ws) => nonLocal.push(ws.url()));
+  page.on('websocket', (ws) => {
+    if (!isLocal(ws.url())) nonLocal.push(ws.url());
+  });
   page.on('pageerror', (err) => pageErrors.push(String(err)));
   page.on('console', (msg) => {
     if (msg.type() === 'error') pageErrors.push(msg.text());

@@ -107,8 +107,36 @@
     }
   }
 
-  /** Plain JSON over POST: Apollo's CSRF prevention accepts it, nothing else is needed. */
+  /** Whether the operation to run is a subscription (those go over WebSocket, graphql-ws). */
+  function isSubscription(params) {
+    var source = String(params.query || '');
+    var name = params.operationName;
+    var re = /(^|\})\s*(query|mutation|subscription)\b\s*([A-Za-z_][A-Za-z0-9_]*)?/g;
+    var ops = [];
+    var m;
+    while ((m = re.exec(source))) ops.push({ kind: m[2], name: m[3] });
+    var named = ops.filter(function (op) { return name && op.name === name; })[0];
+    var op = named || (ops.length === 1 ? ops[0] : null);
+    return !!op && op.kind === 'subscription';
+  }
+
+  var wsClients = {};
+  /** Subscriptions: a graphql-ws client per set of headers (the key goes in connectionParams). */
+  function subscribe(params, headers) {
+    var key = JSON.stringify(headers || {});
+    if (!wsClients[key]) {
+      wsClients[key] = window.graphqlWs.createClient({
+        url: (window.location.protocol === 'https:' ? 'wss://' : 'ws://') + window.location.host + '/graphql',
+        connectionParams: headers || {},
+        lazy: true,
+      });
+    }
+    return wsClients[key].iterate({ query: params.query, variables: params.variables, operationName: params.operationName });
+  }
+
+  /** Plain JSON over POST: Apollo's CSRF prevention accepts it, nothing else is needed; subscriptions over WebSocket. */
   function fetcher(params, options) {
+    if (window.graphqlWs && isSubscription(params)) return subscribe(params, options && options.headers);
     var headers = Object.assign(
       { 'Content-Type': 'application/json', Accept: 'application/graphql-response+json, application/json' },
       (options && options.headers) || {},

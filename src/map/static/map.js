@@ -428,9 +428,10 @@
     var generation = ++state.generation;
     var s = { areaCode: state.areaCode, itemCode: state.itemCode, mode: state.mode, minutes: state.minutes };
     hooks.ready = false;
-    setStatus('Loading…');
+    setStatus(what === 'live' ? 'The data changed: updating…' : 'Loading…');
+    if (what !== 'live') watch(s);
     return Promise.all([
-      what === 'area' ? fetchArea(s.areaCode) : null,
+      what === 'area' || what === 'live' ? fetchArea(s.areaCode) : null,
       what !== 'coverage' ? fetchCountedIds(s) : null,
       fetchCoverage(s),
     ])
@@ -439,7 +440,7 @@
         if (r[0]) {
           state.points = r[0].points;
           renderArea(r[0].area);
-          fitArea(r[0].area);
+          if (what === 'area') fitArea(r[0].area);
         }
         if (r[1]) state.countedIds = r[1];
         if (r[0] || r[1]) renderPoints();
@@ -459,6 +460,43 @@
         setStatus('Could not load the map data: ' + hooks.error, true);
         hooks.ready = true;
       });
+  }
+
+  // ---------------------------------------------------------------- live updates (GraphQL subscriptions over WebSocket)
+
+  var SUB_COVERAGE =
+    'subscription ($areaCode: ID!, $itemCode: ID, $mode: TravelMode, $minutes: Float) {\n' +
+    '  coverageChanged(areaCode: $areaCode, itemCode: $itemCode, mode: $mode, minutes: $minutes) { coveredVillageCount provenance { dataVersion } }\n}';
+  var SUB_POINTS = 'subscription ($areaCode: ID!) { servicePointChanged(areaCode: $areaCode) { id } }';
+  var live = { client: null, stop: [], timer: null };
+  hooks.liveEvents = 0;
+
+  /** After a write: the figures and layers again (once for a burst of events), without moving the map. */
+  function onLive() {
+    hooks.liveEvents++;
+    clearTimeout(live.timer);
+    live.timer = setTimeout(function () { refresh('live'); }, 150);
+  }
+
+  /** Subscribes to what the map shows: its coverage figures and its area's service points (graphql-ws). */
+  function watch(s) {
+    live.stop.forEach(function (stop) { stop(); });
+    live.stop = [];
+    if (!window.graphqlWs) return;
+    if (!live.client) {
+      live.client = window.graphqlWs.createClient({
+        url: (window.location.protocol === 'https:' ? 'wss://' : 'ws://') + window.location.host + '/graphql',
+        connectionParams: function () {
+          var key = sessionStorage.getItem(KEY_STORAGE);
+          return key ? { authorization: 'Bearer ' + key } : {};
+        },
+        lazy: true,
+        retryAttempts: Infinity,
+      });
+    }
+    var sink = { next: onLive, error: function (err) { console.warn('live updates:', err); }, complete: function () {} };
+    live.stop.push(live.client.subscribe({ query: SUB_COVERAGE, variables: { areaCode: s.areaCode, itemCode: s.itemCode, mode: s.mode, minutes: s.minutes } }, sink));
+    live.stop.push(live.client.subscribe({ query: SUB_POINTS, variables: { areaCode: s.areaCode } }, sink));
   }
 
   // ---------------------------------------------------------------- the village panel (whereToHandle)

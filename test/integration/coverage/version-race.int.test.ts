@@ -1,5 +1,6 @@
 import { CoverageRepository } from '../../../src/coverage/coverage.repository';
 import { createTestApp, type TestApp } from '../../helpers/test-app';
+import { soleCoveringStation } from '../../helpers/coverage-fixtures';
 import { decodeTile } from '../../helpers/vector-tile';
 
 /**
@@ -89,16 +90,7 @@ describe('version-true answers when a write lands while the engine loads', () =>
 
   it('a request that read version N is answered from N (not from the load in flight), and N is never cached with an older answer', async () => {
     // A township station that some village has as its only counted point within the radius.
-    const [sole] = (await t.db.dataSource.query(
-      `SELECT sp.id, v.code AS village_code, ST_X(v.location::geometry) AS longitude, ST_Y(v.location::geometry) AS latitude
-       FROM village v JOIN service_point sp ON sp.status = 'ACTIVE' AND sp.kind = 'TOWNSHIP_STATION' AND ST_DWithin(sp.location, v.location, $3)
-       JOIN service_point_item i ON i.service_point_id = sp.id AND i.item_code = $2
-       WHERE v.code LIKE $1 || '%' AND NOT EXISTS (
-         SELECT 1 FROM service_point o JOIN service_point_item oi ON oi.service_point_id = o.id AND oi.item_code = $2
-         WHERE o.id <> sp.id AND o.status = 'ACTIVE' AND ST_DWithin(o.location, v.location, $3))
-       ORDER BY sp.id, v.code LIMIT 1`,
-      [AREA, ITEM, RADIUS_METERS],
-    )) as { id: string; village_code: string; longitude: number; latitude: number }[];
+    const sole = await soleCoveringStation(t.db.dataSource, AREA, ITEM, RADIUS_METERS);
     expect(sole).toBeDefined();
     const z = 12;
     const { x, y } = tileOf(sole!.longitude, sole!.latitude, z);
@@ -106,7 +98,7 @@ describe('version-true answers when a write lands while the engine loads', () =>
     const open = await truth();
     const warm = await ask(); // the engine is loaded at the version before the writes
     expect(warm.coveredVillageCount).toBe(open.covered);
-    expect((await villageTile(z, x, y)).covered.get(sole!.village_code)).toBe(true);
+    expect((await villageTile(z, x, y)).covered.get(sole!.villageCode)).toBe(true);
 
     // Hold the engine's next step (a snapshot load, or reading the change feed to patch it) after it has read
     // from the database.
@@ -149,7 +141,7 @@ describe('version-true answers when a write lands while the engine loads', () =>
       expect(Number(answerA.provenance.dataVersion)).toBeGreaterThanOrEqual(Number(closed.version));
       const answerB = await b;
       expect(answerB).toEqual({ coveredVillageCount: reopened.covered, provenance: { dataVersion: reopened.version } });
-      expect((await bTile).covered.get(sole!.village_code)).toBe(true);
+      expect((await bTile).covered.get(sole!.villageCode)).toBe(true);
 
       // Asked again at the same version (response cache, tile cache, ETag): still the truth of that version.
       expect(await version()).toBe(reopened.version);
@@ -157,7 +149,7 @@ describe('version-true answers when a write lands while the engine loads', () =>
         expect(again).toEqual({ coveredVillageCount: reopened.covered, provenance: { dataVersion: reopened.version } });
       }
       const tileAgain = await villageTile(z, x, y);
-      expect(tileAgain.covered.get(sole!.village_code)).toBe(true);
+      expect(tileAgain.covered.get(sole!.villageCode)).toBe(true);
       expect(tileAgain.etag).toContain(`-v${reopened.version}-`);
     } finally {
       gate.resolve();

@@ -142,6 +142,7 @@ describe('queryCost on the API schema', () => {
       KaiyangDirectoryFirstPage: 601,
       KaiyangDirectoryNextPage: 601,
       VillageLevelItems: 1,
+      KaiyangCoverageLive: 50 + 1, // a coverage reading and its provenance
     });
   });
 
