@@ -29,7 +29,7 @@ type Box = [number, number, number, number];
  * engine has patched in since.
  */
 export class CoveragePolygonService {
-  private readonly clips = new Map<string, Promise<MultiPolygon | null>>();
+  private readonly clips = new Map<string, Promise<{ code: string; boundary: MultiPolygon } | null>>();
   private clipsVersion = '';
 
   constructor(
@@ -47,7 +47,7 @@ export class CoveragePolygonService {
 
   /** The polygon of an area, clipped to its boundary (or its nearest ancestor's: townships have none). */
   async ofArea(engine: CoverageEngine, area: Area, reach: ReachRequest, loaders: Loaders): Promise<CoveragePolygonResult> {
-    const clip = await this.clipOf(area, reach.dataVersion, loaders);
+    const clip = (await this.clipOf(area, reach.dataVersion, loaders))?.boundary ?? null;
     const box = clip ? bbox(clip.coordinates.flat(2) as [number, number][]) : engine.villageBox(area.code);
     if (!box) return { polygon: { type: 'MultiPolygon', coordinates: [] }, areaKm2: 0 };
     const centers = this.centers(engine, reach, box, `The coverage polygon of ${area.name} (${area.code})`);
@@ -81,12 +81,17 @@ export class CoveragePolygonService {
     return centers;
   }
 
+  /** The code of the area whose boundary a polygon of `area` is clipped to (null: none has one). */
+  async clippedTo(area: Area, dataVersion: string, loaders: Loaders): Promise<string | null> {
+    return (await this.clipOf(area, dataVersion, loaders))?.code ?? null;
+  }
+
   /**
    * The boundary a polygon of `area` is clipped to: its own, or the nearest ancestor's when it has none
-   * (townships). Kept per data version: a county's boundary is thousands of vertices, the same for every item,
-   * mode and budget of it.
+   * (townships: the data has none of theirs). Kept per data version: a county's boundary is thousands of vertices,
+   * the same for every item, mode and budget of it.
    */
-  private clipOf(area: Area, dataVersion: string, loaders: Loaders): Promise<MultiPolygon | null> {
+  private clipOf(area: Area, dataVersion: string, loaders: Loaders): Promise<{ code: string; boundary: MultiPolygon } | null> {
     if (this.clipsVersion !== dataVersion) {
       this.clips.clear();
       this.clipsVersion = dataVersion;
@@ -96,7 +101,7 @@ export class CoveragePolygonService {
       clip = (async () => {
         for (let code: string | null = area.code; code; ) {
           const boundary = await loaders.areaBoundary.load(code);
-          if (boundary) return boundary;
+          if (boundary) return { code, boundary };
           code = (await loaders.areaByCode.load(code))?.parentCode ?? null;
         }
         return null;

@@ -30,7 +30,9 @@ export class ServicePointChangedArgs {
 
 /** The live subscriptions, as their context supplies them (only WebSocket contexts do: graphql/websocket.ts). */
 function live(context: Context) {
-  if (!context.live) throw new Error('subscriptions run over WebSocket only');
+  if (!context.live) {
+    throw new BadInputError('Subscriptions run over WebSocket on /graphql (the graphql-ws protocol: Apollo Client, urql, Relay, GraphiQL), not over HTTP POST.');
+  }
   return context.live;
 }
 

@@ -10,6 +10,7 @@ import { CRS_ARGS, CrsArgs } from '../graphql/scalars/crs.args';
 import type { Polygon } from 'geojson';
 import type { Context } from '../graphql/context';
 import { GeoJSONScalar } from '../graphql/scalars/geojson.scalar';
+import { Area } from '../area/area.entity';
 import { ServicePoint } from '../service-point/service-point.entity';
 import { Village } from '../village/village.entity';
 import { CoverageArgs, CoverageGapsArgs, DelegationMatrixArgs, IsochroneArgs, VillageCoverageArgs, WhereToHandleArgs } from './coverage.args';
@@ -79,10 +80,20 @@ export class CoverageResolver {
   @FieldResolver(() => GeoJSONScalar, {
     nullable: true,
     complexity: 100,
-    description: 'Null with LIMIT_EXCEEDED when it would union more than MAX_POLYGON_POINTS circles. Union of the geodesic circles (radius = provenance.radiusMeters) around the counted points, clipped to the area: an RFC 7946 MultiPolygon.',
+    description:
+      'Null with LIMIT_EXCEEDED when it would union more than MAX_POLYGON_POINTS circles. The area reachable from the counted points within the budget (STRAIGHT_LINE: the union of geodesic circles of provenance.radiusMeters), clipped to the boundary of polygonClippedTo (the area itself, or for a township, which has no boundary in the data, its county): an RFC 7946 MultiPolygon.',
   })
   async polygon(@Root() view: CoverageView, @Args(CRS_ARGS) { crs }: CrsArgs) {
     return this.service.polygonIn(view, crs);
+  }
+
+  @FieldResolver(() => Area, {
+    nullable: true,
+    description: 'The area whose boundary polygon (and polygonAreaKm2) is clipped to: the area itself, or its nearest ancestor with a boundary (townships have none in the data: their county). Null when none has one.',
+  })
+  async polygonClippedTo(@Root() view: CoverageView, @Ctx() { loaders }: Context) {
+    const code = await this.service.polygons.clippedTo(view.area, view.provenance.dataVersion, loaders);
+    return code ? loaders.areaByCode.load(code) : null;
   }
 
   @FieldResolver(() => GeoJSONScalar, {
@@ -90,8 +101,8 @@ export class CoverageResolver {
     complexity: 100,
     description: 'The polygon as a GeoJSON Feature with the figures as properties (for MapLibre/Leaflet/ECharts).',
   })
-  async polygonFeature(@Root() view: CoverageView, @Args(CRS_ARGS) { crs }: CrsArgs) {
-    return this.service.polygonFeature(view, crs);
+  async polygonFeature(@Root() view: CoverageView, @Args(CRS_ARGS) { crs }: CrsArgs, @Ctx() { loaders }: Context) {
+    return this.service.polygonFeature(view, crs, loaders);
   }
 
   @FieldResolver(() => GeoJSONScalar, {

@@ -210,8 +210,8 @@ export class CoverageService {
   }
 
   /** The coverage polygon as a Feature whose properties carry the figures and the method. */
-  async polygonFeature(view: CoverageView, crs: Crs): Promise<Feature<MultiPolygon>> {
-    const { polygon, areaKm2 } = await view.polygon();
+  async polygonFeature(view: CoverageView, crs: Crs, loaders: Loaders): Promise<Feature<MultiPolygon>> {
+    const [{ polygon, areaKm2 }, clippedTo] = await Promise.all([view.polygon(), this.polygons.clippedTo(view.area, view.provenance.dataVersion, loaders)]);
     return {
       type: 'Feature',
       geometry: fromWgs84(polygon, crs),
@@ -224,6 +224,7 @@ export class CoverageService {
         minutes: view.travel.minutes,
         ...view.travel.description.parameters,
         areaKm2,
+        clippedTo,
         coveredPopulationRatio: view.coveredPopulationRatio,
         dataVersion: view.provenance.dataVersion,
         crs,

@@ -86,7 +86,13 @@ describe('HTTP server (e2e)', () => {
       expect(operations.every((op) => (op.variableDefinitions ?? []).length === 0)).toBe(true);
     });
 
-    it.each(operations.map((op) => [op.name!.value]))('%s runs with no errors and non-empty data', async (operationName) => {
+    it('a subscription over HTTP is refused with a coded error saying to use WebSocket (subscriptions.e2e.test.ts runs it there)', async () => {
+      const { status, body } = await graphql('example KaiyangCoverageLive over HTTP', { query: EXAMPLES, operationName: 'KaiyangCoverageLive' });
+      expect(status).toBe(400);
+      expect(body.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([['BAD_USER_INPUT', expect.stringMatching(/WebSocket/)]]);
+    });
+
+    it.each(operations.filter((op) => op.operation !== 'subscription').map((op) => [op.name!.value]))('%s runs with no errors and non-empty data', async (operationName) => {
       const { status, body } = await graphql(`example ${operationName}`, { query: EXAMPLES, operationName });
       expect(status).toBe(200);
       expect(body.errors).toBeUndefined();

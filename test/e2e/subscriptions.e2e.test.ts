@@ -183,7 +183,9 @@ describe('GraphQL subscriptions over WebSocket (graphql-ws)', () => {
 
   it('limits subscriptions per connection and per key, and connections per client', async () => {
     await Promise.all(clients.splice(0).map((c) => c.dispose())); // the earlier tests' connections closed
-    await sleep(200);
+    const open = async () => Number(/^graphql_ws_subscriptions (\d+)$/m.exec(await (await fetch(`${httpUrl}/metrics`)).text())?.[1]);
+    for (const until = Date.now() + 5000; (await open()) > 0 && Date.now() < until; ) await sleep(50);
+    expect(await open()).toBe(0);
     const one = connect({ authorization: `Bearer ${planner}` });
     const subs = [1, 2, 3].map(() => subscribe(one, COVERAGE_CHANGED));
     const fourth = subscribe(one, COVERAGE_CHANGED);

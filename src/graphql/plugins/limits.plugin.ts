@@ -5,6 +5,7 @@ import type { LimitsConfig } from '../../config/config';
 import type { Context } from '../context';
 import { armorFound, limitExceeded, type QueryLimit } from './limit-errors';
 import type { AreaSizes } from '../../area/area-sizes';
+import { BadInputError } from '../../common/errors';
 import { asServiceUnavailable } from '../format-error';
 import { queryCost, type CostInputs, type CostModel } from './query-cost';
 
@@ -54,6 +55,11 @@ export function createLimitsPlugin(
         async didResolveOperation({ request, document, schema, operationName, operation, contextValue }) {
           const batch = contextValue.operations;
           if (operation?.operation === 'mutation') batch.mutation = true; // first: the deadline waits for writes
+          if (operation?.operation === 'subscription' && !contextValue.live) {
+            throw new BadInputError('Subscriptions run over WebSocket on /graphql (the graphql-ws protocol: Apollo Client, urql, Relay, GraphiQL), not over HTTP.', {
+              http: { status: 400 },
+            });
+          }
           // Lists and collections are priced by what the data holds (counted per data version; the read fails
           // fast with SERVICE_UNAVAILABLE when the database is away).
           let sizes: AreaSizes;

@@ -198,6 +198,15 @@ describe('coverage', () => {
     expect(restored.polygonAreaKm2).toBeCloseTo(before.polygonAreaKm2, 6);
   });
 
+  it('says what the polygon is clipped to: the county itself, and for a township (no boundary in the data) its county', async () => {
+    const q = '{ coverage(areaCode: "CODE", itemCode: "CHRONIC_DISEASE_CERT") { polygonClippedTo { code level } polygonFeature } }';
+    for (const [code, clip] of [['520121', '520121'], ['520121101', '520121'], ['3504', '3504']] as const) {
+      const r = await t.execute<{ coverage: { polygonClippedTo: { code: string; level: string }; polygonFeature: { properties: { clippedTo: string } } } }>(q.replace('CODE', code));
+      expect(r.errors).toBeUndefined();
+      expect([code, r.data!.coverage.polygonClippedTo.code, r.data!.coverage.polygonFeature.properties.clippedTo]).toEqual([code, clip, clip]);
+    }
+  });
+
   it('gaps: uncovered villages, most people first, with their nearest point and minutes', async () => {
     const r = await t.execute<{
       coverageGaps: { uncoveredVillageCount: number; uncoveredPopulation: number; villages: VillageRow[] };
