@@ -29,7 +29,7 @@ import autocannon from 'autocannon';
  * LOADTEST_WARMUP (5 s), LOADTEST_CONNECTIONS (30), LOADTEST_GROUPS (10), LOADTEST_SEED (1), LOADTEST_WRITE
  * (false: do not touch RESULTS.md), LOADTEST_NODE_ARGS (extra node flags for the server, e.g. "--cpu-prof
  * --cpu-prof-dir=/tmp/prof"), LOADTEST_CAPACITY (other rates to try), LOADTEST_CITY_POLYGONS (see below),
- * POLYGON_THREADS and RESPONSE_CACHE_MB (passed to the server), DATABASE_URL (server database instead of the embedded one).
+ * POLYGON_THREADS and RESPONSE_CACHE (passed to the server), DATABASE_URL (server database instead of the embedded one).
  */
 
 const RATE = Number(process.env.LOADTEST_RATE ?? 300);
@@ -98,7 +98,7 @@ async function startServer(): Promise<Server> {
     LOG_LEVEL: 'warn',
     RATE_LIMIT_COST_PER_MINUTE: '0', // the rate limiter would be measured instead of the API
     // Server settings a run may vary (compare one against the other in the same session).
-    ...Object.fromEntries(['POLYGON_THREADS', 'RESPONSE_CACHE_MB'].filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!])),
+    ...Object.fromEntries(['POLYGON_THREADS', 'RESPONSE_CACHE'].filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!])),
     ...(serverDb
       ? {
           DATABASE_URL: serverDb,
@@ -474,7 +474,7 @@ const SECTION = '<!-- loadtest -->';
 
 /** Result blocks, in the order RESULTS.md shows them: each database kind, and the variants a run may be. */
 const BLOCKS = ['embedded', 'embedded-no-response-cache', 'server', 'server-no-response-cache', 'server-city-polygons-0', 'server-city-polygons-1', 'embedded-city-polygons-0', 'embedded-city-polygons-1', 'external'];
-const NO_RESPONSE_CACHE = process.env.RESPONSE_CACHE_MB === '0';
+const NO_RESPONSE_CACHE = process.env.RESPONSE_CACHE === 'false';
 
 /** Replaces this run's block inside the "Load test" section (created at the end if missing); the rest of the file stays. */
 function writeResults(kind: string, block: string[]): void {
@@ -505,7 +505,7 @@ function writeResults(kind: string, block: string[]): void {
     '(`servicePoints(first: 50, after, filter: { areaCode })`, real cursors), 28 % `area(code)` lookups with parent and',
     'children, 28 % `coverage(areaCode, itemCode, mode, minutes)` headline figures, 4 % map views (the same with the',
     'coverage `polygon` of a county or township, mostly computed afresh); arguments vary on every request.',
-    'Server defaults unless a heading says otherwise (response cache on; the baselines turn it off with RESPONSE_CACHE_MB=0).',
+    'Server defaults unless a heading says otherwise (response cache on; the baselines turn it off with RESPONSE_CACHE=false).',
     `Target: 0 errors and p99 < ${TARGET_P99_MS} ms at 300 requests/s. Latency is measured by autocannon from the request's`,
     'write to the end of its response, on the same machine as the server.',
   ].join('\n');
@@ -587,7 +587,7 @@ async function main(): Promise<void> {
       `- Response cache: ${
         cacheBefore && cacheAfter
           ? `${cacheAfter.hits - cacheBefore.hits} hits, ${cacheAfter.misses - cacheBefore.misses} misses (${f1((100 * (cacheAfter.hits - cacheBefore.hits)) / Math.max(1, cacheAfter.hits - cacheBefore.hits + cacheAfter.misses - cacheBefore.misses))} % answered from it)`
-          : 'off (RESPONSE_CACHE_MB=0) or no /metrics'
+          : 'off (RESPONSE_CACHE=false) or no /metrics'
       }`,
       `- Server process: ${cpu}; this load generator: ${((ownCpu.user + ownCpu.system) / 1e4 / seconds).toFixed(0)} % of one core`,
       `- Target (0 errors, p99 < ${TARGET_P99_MS} ms at ${RATE} req/s): **${met ? 'met' : 'not met'}**`,

@@ -76,12 +76,12 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
   if (config.trustProxy !== false) app.set('trust proxy', config.trustProxy);
   // First of all: the request id (x-request-id) and one log line per request; then HTTP metrics and GET /metrics.
   app.use(createRequestLogger(logger));
-  const responseCache = config.responseCacheBytes > 0 ? createResponseCache({ maxBytes: config.responseCacheBytes }) : null;
+  const responseCache = config.responseCache && services.cache.enabled ? createResponseCache(services.cache) : null;
   let webSocketStats: { connections: number; subscriptions: number } | null = null;
   const metrics = config.metricsEnabled
     ? new Metrics({
         pool: () => (dataSource.driver as unknown as { master?: PoolStats }).master ?? null,
-        coverageCache: () => services.coverage.stats,
+        coverageCache: () => services.cache.stats('coverage'),
         coverageEngine: () => {
           const { stats, state } = services.coverage.store;
           const fields = state.fields;
@@ -97,7 +97,7 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
         },
         polygons: () => services.coverage.polygons.stats,
         webSocket: () => ({ ...(webSocketStats ?? { connections: 0, subscriptions: 0 }), sent: services.live.stats.sent }),
-        ...(responseCache ? { responseCache: () => ({ ...responseCache.stats, ...responseCache.size() }) } : {}),
+        ...(responseCache ? { responseCache: () => services.cache.stats('response') } : {}),
       })
     : null;
   if (metrics) {

@@ -16,13 +16,14 @@ export interface Config {
   readonly logLevel: string;
   readonly pagination: { readonly defaultPageSize: number; readonly maxPageSize: number };
   readonly travel: TravelConfig;
-  readonly coverageCacheEntries: number;
+  /** CACHE_MB in bytes: the one cache of answers (0: off). */
+  readonly cacheBytes: number;
+  /** RESPONSE_CACHE: whole query responses are kept in it. */
+  readonly responseCache: boolean;
   /** FIELD_CACHE_MB in bytes: the accessibility fields the coverage engine keeps. */
   readonly fieldCacheBytes: number;
   readonly maxPolygonPoints: number;
   readonly polygonWorkers: { readonly threads: number; readonly maxQueue: number };
-  /** Bytes of query responses kept per data version (RESPONSE_CACHE_MB); 0: off. */
-  readonly responseCacheBytes: number;
   readonly auth: { readonly anonymousRoles: readonly ('READER' | 'PLANNER')[]; readonly apiKeyCacheSeconds: number };
   readonly imports: { readonly maxBytes: number; readonly maxRows: number };
   readonly boundaryToleranceMeters: number;
@@ -133,11 +134,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       defaultBudgetMinutes: e.DEFAULT_BUDGET_MINUTES,
       defaultMode: e.DEFAULT_TRAVEL_MODE,
     }),
-    coverageCacheEntries: e.COVERAGE_CACHE_ENTRIES,
+    cacheBytes: e.CACHE_MB * 1024 * 1024,
+    responseCache: e.RESPONSE_CACHE,
     fieldCacheBytes: e.FIELD_CACHE_MB * 1024 * 1024,
     maxPolygonPoints: e.MAX_POLYGON_POINTS,
     polygonWorkers: Object.freeze({ threads: e.POLYGON_THREADS, maxQueue: e.POLYGON_QUEUE }),
-    responseCacheBytes: e.RESPONSE_CACHE_MB * 1024 * 1024,
     auth: Object.freeze({ anonymousRoles: Object.freeze([...e.ANONYMOUS_ROLES]), apiKeyCacheSeconds: e.API_KEY_CACHE_SECONDS }),
     imports: Object.freeze({ maxBytes: e.IMPORT_MAX_BYTES, maxRows: e.IMPORT_MAX_ROWS }),
     boundaryToleranceMeters: e.BOUNDARY_TOLERANCE_METERS,

@@ -37,14 +37,17 @@ export const envSchema = z.object({
   DETOUR_FACTOR: z.coerce.number().min(1).max(5).default(1.3),
   DEFAULT_BUDGET_MINUTES: z.coerce.number().min(1).max(120).default(15),
   DEFAULT_TRAVEL_MODE: z.enum(['WALK', 'BICYCLE', 'EBIKE', 'CAR']).default('EBIKE'),
-  /** Coverage results kept per (area, item, mode, minutes) until the data changes. */
-  COVERAGE_CACHE_ENTRIES: z.coerce.number().int().min(0).max(100000).default(1000),
+  /**
+   * The one cache of answers (MB): coverage results, whole query responses, vector tiles and clip boundaries,
+   * keyed by data version; 0 turns all of it off.
+   */
+  CACHE_MB: z.coerce.number().int().min(0).max(65536).default(128),
+  /** Whole query responses in that cache (false: only coverage results, tiles and boundaries). */
+  RESPONSE_CACHE: booleanString.default(true),
   /** Memory for the coverage engine's accessibility fields (MB; a national field is about 8 MB); least used dropped first. */
   FIELD_CACHE_MB: z.coerce.number().int().min(8).max(65536).default(512),
   /** Largest number of circles one coverage polygon may union (a province would be hundreds of thousands). */
   MAX_POLYGON_POINTS: z.coerce.number().int().min(1).max(1_000_000).default(20000),
-  /** Memory for whole query responses kept until the data changes (MB); 0 turns the response cache off. */
-  RESPONSE_CACHE_MB: z.coerce.number().int().min(0).max(16384).default(64),
   /** Worker threads computing coverage polygons off the request thread; 0 computes them on it. */
   POLYGON_THREADS: z.coerce.number().int().min(0).max(16).default(1),
   /** Polygons that may wait for a worker thread; more are refused with SERVICE_UNAVAILABLE. */

@@ -1,6 +1,7 @@
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { Area } from '../area/area.entity';
 import { LimitExceededError, ServiceUnavailableError } from '../common/errors';
+import type { VersionCache } from '../common/version-cache';
 import type { Config } from '../config/config';
 import type { Loaders } from '../graphql/loaders';
 import type { TravelModel, TravelModeName } from '../travel/travel-model';
@@ -8,8 +9,8 @@ import type { CoverageEngine } from './coverage.engine';
 import type { CoveragePolygonPool } from './coverage-polygon.pool';
 import type { CoveragePolygonResult } from './coverage-polygon.worker';
 
-/** Area boundaries kept for clipping polygons (a county's is ~50 KB of GeoJSON). */
-const MAX_CACHED_CLIPS = 256;
+/** What a kept clip boundary is taken to weigh (a county's is ~50 KB of GeoJSON). */
+const CLIP_BYTES = 64 * 1024;
 
 /** What a polygon is of: the points counted for an item, the travel model and budget, and the data version. */
 export interface ReachRequest {
@@ -29,12 +30,10 @@ type Box = [number, number, number, number];
  * engine has patched in since.
  */
 export class CoveragePolygonService {
-  private readonly clips = new Map<string, Promise<{ code: string; boundary: MultiPolygon } | null>>();
-  private clipsVersion = '';
-
   constructor(
     private readonly pool: CoveragePolygonPool,
     private readonly config: Config,
+    private readonly cache: VersionCache,
   ) {}
 
   get stats(): { computed: number; inline: number; refused: number; queued: number } {
@@ -92,11 +91,8 @@ export class CoveragePolygonService {
    * the same for every item, mode and budget of it.
    */
   private clipOf(area: Area, dataVersion: string, loaders: Loaders): Promise<{ code: string; boundary: MultiPolygon } | null> {
-    if (this.clipsVersion !== dataVersion) {
-      this.clips.clear();
-      this.clipsVersion = dataVersion;
-    }
-    let clip = this.clips.get(area.code);
+    type Clip = Promise<{ code: string; boundary: MultiPolygon } | null>;
+    let clip = this.cache.get<Clip>('clip', dataVersion, area.code);
     if (!clip) {
       clip = (async () => {
         for (let code: string | null = area.code; code; ) {
@@ -106,9 +102,8 @@ export class CoveragePolygonService {
         }
         return null;
       })();
-      this.clips.set(area.code, clip);
-      clip.catch(() => this.clips.delete(area.code)); // a failed read (database down) is not kept
-      while (this.clips.size > MAX_CACHED_CLIPS) this.clips.delete(this.clips.keys().next().value!);
+      this.cache.set('clip', dataVersion, area.code, clip, CLIP_BYTES);
+      clip.catch(() => this.cache.delete('clip', dataVersion, area.code)); // a failed read (database down) is not kept
     }
     return clip;
   }

@@ -2,6 +2,7 @@ import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon } from 'g
 import type { Area } from '../area/area.entity';
 import { Deadline } from '../common/deadline';
 import { LimitExceededError, NotFoundError } from '../common/errors';
+import type { VersionCache } from '../common/version-cache';
 import { MAX_FEATURES } from '../common/limits';
 import type { Config } from '../config/config';
 import { fromWgs84, geodesicAreaKm2, geodesicCircle, type Crs } from '../geo';
@@ -55,6 +56,10 @@ export interface CoverageView extends Coverage {
   readonly polygon: () => Promise<CoveragePolygonResult>;
 }
 
+/** What a kept coverage is taken to weigh: its arrays (~48 bytes a village) and, when asked, its polygon. */
+const BYTES_PER_VILLAGE = 48;
+const COVERAGE_ENTRY_BYTES = 64 * 1024;
+
 interface CachedCoverage {
   computation: AreaComputation;
   provenance: CoverageProvenance;
@@ -68,16 +73,13 @@ interface CachedCoverage {
  * and the data version it was computed from.
  */
 export class CoverageService {
-  private readonly cache = new Map<string, CachedCoverage>();
-  private cacheVersion = '';
-  readonly stats = { hits: 0, misses: 0 };
-
   constructor(
     readonly store: EngineStore,
     private readonly reference: CoverageRepository,
     private readonly items: ServiceItemRepository,
     private readonly models: TravelModels,
     readonly polygons: CoveragePolygonService,
+    private readonly cache: VersionCache,
     private readonly config: Config,
     /** The engine the reference's statements run on (priced and cut to its speed). */
     private readonly databaseEngine: 'server' | 'embedded' = config.database.kind,
@@ -367,18 +369,9 @@ export class CoverageService {
    */
   private async computed(engine: CoverageEngine, method: CoverageMethod, areaCode: string, itemCode: string | null, travel: Travel, loaders?: Loaders, deadline?: Deadline) {
     const version = engine.dataVersion;
-    if (this.cacheVersion !== version) {
-      this.cache.clear();
-      this.cacheVersion = version;
-    }
     const key = [method, areaCode, itemCode ?? '*', travel.model.name, travel.mode, travel.minutes].join('|');
-    let entry = this.cache.get(key);
-    if (entry) {
-      this.stats.hits++;
-      this.cache.delete(key); // re-insert: Map order is the LRU order
-      this.cache.set(key, entry);
-    } else {
-      this.stats.misses++;
+    let entry = this.cache.get<CachedCoverage>('coverage', version, key);
+    if (!entry) {
       let computedFrom = version;
       let computation: AreaComputation;
       if (method === CoverageMethod.POSTGIS) {
@@ -394,11 +387,8 @@ export class CoverageService {
         computation = engine.computeArea(areaCode, itemCode ?? ANY_ITEM, travel.model, travel.mode, travel.budgetCost);
       }
       entry = { computation, provenance: this.provenance(computedFrom, method, travel) };
-      // Only a result of the engine's version is kept with the engine's results.
-      if (this.config.coverageCacheEntries > 0 && computedFrom === this.cacheVersion) {
-        this.cache.set(key, entry);
-        while (this.cache.size > this.config.coverageCacheEntries) this.cache.delete(this.cache.keys().next().value!);
-      }
+      // Kept under the version it was computed from; a coverage's polygon, when asked, is kept with it.
+      this.cache.set('coverage', computedFrom, key, entry, COVERAGE_ENTRY_BYTES + computation.codes.length * BYTES_PER_VILLAGE);
     }
     loaders?.version.used(entry.provenance.dataVersion);
     return { computation: entry.computation, provenance: entry.provenance, entry };

@@ -7,6 +7,7 @@ import type { Config } from '../config/config';
 import { CoverageResolver, HandlingOptionResolver, IsochroneResolver, VillageCoverageResolver } from '../coverage/coverage.resolver';
 import { CoveragePolygonPool } from '../coverage/coverage-polygon.pool';
 import { CoverageService } from '../coverage/coverage.service';
+import { VersionCache } from '../common/version-cache';
 import { CoverageSubscriptionResolver } from '../coverage/coverage-subscription.resolver';
 import { CoverageSubscriptions } from '../coverage/coverage-subscriptions';
 import { CoveragePolygonService } from '../coverage/coverage-polygon.service';
@@ -36,16 +37,19 @@ export type Services = ReturnType<typeof createServices>;
 export function createServices(repos: Repositories, config: Config, logger: Logger, databaseEngine: 'server' | 'embedded' = config.database.kind) {
   const servicePointWrite = new ServicePointWriteService(repos.servicePoint, repos.area, repos.serviceItem, repos.auditLog, config);
   const villageWrite = new VillageWriteService(repos.village, repos.area, repos.auditLog, config);
+  const cache = new VersionCache(config.cacheBytes);
   const coverage = new CoverageService(
     new EngineStore(repos.coverage, logger.child({ component: 'coverage-engine' }), { maxFieldBytes: config.fieldCacheBytes }),
     repos.coverage,
     repos.serviceItem,
     new TravelModels({ speedsKmh: config.travel.speedsKmh, detourFactor: config.travel.detourFactor }),
-    new CoveragePolygonService(new CoveragePolygonPool(config.polygonWorkers), config),
+    new CoveragePolygonService(new CoveragePolygonPool(config.polygonWorkers), config, cache),
+    cache,
     config,
     databaseEngine,
   );
   return {
+    cache,
     area: new AreaService(repos.area),
     areaSizes: new AreaSizeService(repos.area),
     village: new VillageService(repos.village, config),

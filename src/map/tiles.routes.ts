@@ -63,7 +63,7 @@ function tileOrigin(req: Request, config: MapDeps['config']): string {
  */
 export function createTilesRouter(deps: MapDeps): Router {
   const router = Router();
-  const tiles = new TilesService(tilesRepository(deps), deps.services.coverage, deps.config, deps.logger.child({ component: 'tiles' }));
+  const tiles = new TilesService(tilesRepository(deps), deps.services.coverage, deps.config, deps.logger.child({ component: 'tiles' }), deps.services.cache);
   const variants = new CoverageVariantLimit(deps.config.tileCoverageVariantsPerMinute);
 
   const fail = (res: Response, caught: unknown) => {

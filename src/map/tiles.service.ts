@@ -3,6 +3,7 @@ import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import geojsonvt from 'geojson-vt';
 import { AppError, BadInputError, NotFoundError, type ErrorCode } from '../common/errors';
 import type { Logger } from '../common/logger';
+import type { VersionCache } from '../common/version-cache';
 import type { Config } from '../config/config';
 import { ITEM_CODE_PATTERN } from '../common/codes';
 import { MAX_BUDGET_MINUTES, MIN_BUDGET_MINUTES } from '../coverage/coverage.args';
@@ -63,9 +64,7 @@ const QUERY_BUFFER_PIXELS = 8;
  * features that shift into it lie within ~0.013° of it (GCJ-02 moves at most ~700 m, BD-09 another ~0.0065°).
  */
 const CRS_QUERY_MARGIN_DEGREES = 0.02;
-/** Rendered tiles kept in memory (a z10–z14 tile of these layers is 0.1–20 kB). */
-const TILE_CACHE_BYTES = 32 * 1024 * 1024;
-const TILE_CACHE_ENTRIES = 20_000;
+/** What a kept tile weighs beyond its bytes (a z10–z14 tile of these layers is 0.1–20 kB). */
 const CACHE_ENTRY_OVERHEAD = 200;
 /** Bumped whenever the tile content changes for the same data (new property, new encoding): part of the ETag. */
 const TILE_FORMAT_VERSION = '1';
@@ -301,10 +300,7 @@ function roundTo(value: number, digits: number): number {
  */
 export class TilesService {
   private readonly extents = new Map<ExtentSource, { version: string; bbox: BBox | null }>();
-  /** Rendered tiles by ETag (which holds the data version, so stale entries are never served), LRU by bytes. */
-  private readonly cache = new Map<string, RenderedTile>();
   private readonly inflight = new Map<string, Promise<{ tile: RenderedTile; whole: boolean }>>();
-  private cacheBytes = 0;
   readonly stats = { renders: 0, cacheHits: 0 };
 
   constructor(
@@ -312,6 +308,8 @@ export class TilesService {
     private readonly coverage: CoverageService,
     private readonly config: Config,
     private readonly logger: Logger,
+    /** Rendered tiles are kept in the one cache (kind `tile`), by the version they are of and their ETag. */
+    private readonly cache: VersionCache,
   ) {}
 
   /** Validates everything a tile request carries (400 / 404 as thrown errors) and resolves the defaults. */
@@ -358,11 +356,10 @@ export class TilesService {
    * names: the engine it used was of that version and no write landed while its rows were read.
    */
   async cachedRender(r: TileRequest, etag: string, loaders: Loaders): Promise<RenderedTile & { cached: boolean; whole: boolean }> {
-    const hit = this.cache.get(etag);
+    const version = await loaders.dataVersion();
+    const hit = this.cache.get<RenderedTile>('tile', version, etag);
     if (hit) {
       this.stats.cacheHits++;
-      this.cache.delete(etag); // re-insert: Map order is the LRU order
-      this.cache.set(etag, hit);
       return { ...hit, cached: true, whole: true };
     }
     let pending = this.inflight.get(etag);
@@ -373,15 +370,8 @@ export class TilesService {
       })().finally(() => this.inflight.delete(etag));
       this.inflight.set(etag, pending);
       const { tile, whole } = await pending;
-      if (whole) {
-        this.cache.set(etag, tile);
-        this.cacheBytes += tile.body.length + CACHE_ENTRY_OVERHEAD;
-        for (const [key, old] of this.cache) {
-          if (this.cacheBytes <= TILE_CACHE_BYTES && this.cache.size <= TILE_CACHE_ENTRIES) break;
-          this.cache.delete(key);
-          this.cacheBytes -= old.body.length + CACHE_ENTRY_OVERHEAD;
-        }
-      }
+      if (whole) this.cache.set('tile', version, etag, tile, tile.body.length + CACHE_ENTRY_OVERHEAD);
+      else this.cache.skip('tile');
       return { ...tile, cached: false, whole };
     }
     const { tile, whole } = await pending;

@@ -32,7 +32,7 @@ interface MetricsSources {
   readonly webSocket?: () => { readonly connections: number; readonly subscriptions: number; readonly sent: number };
   /** Operation names always labelled (default: bundledOperationNames(), the pages' and examples' operations). */
   readonly bundledOperations?: ReadonlySet<string>;
-  /** The GraphQL response cache (RESPONSE_CACHE_MB), when on. */
+  /** Whole responses in the one cache (CACHE_MB, RESPONSE_CACHE), when on. */
   readonly responseCache?: () => { readonly hits: number; readonly misses: number; readonly skipped: number; readonly entries: number; readonly bytes: number };
 }
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import type { FormattedExecutionResult, OperationDefinitionNode } from 'graphql';
-import { LRUCache } from 'lru-cache';
 import { clientError, ServiceUnavailableError } from '../../common/errors';
+import type { VersionCache } from '../../common/version-cache';
 import type { Context } from '../context';
 import { asServiceUnavailable } from '../format-error';
 
@@ -27,18 +27,8 @@ const CACHEABLE_QUERY_FIELDS: ReadonlySet<string> = new Set([
   'whereToHandle',
 ]);
 
-interface ResponseCacheStats {
-  hits: number;
-  misses: number;
-  /** Responses not kept: errors in them, larger than a sixteenth of the cache, or not wholly of the version read. */
-  skipped: number;
-}
-
 export interface ResponseCache {
   readonly plugin: ApolloServerPlugin<Context>;
-  readonly stats: ResponseCacheStats;
-  /** Responses held now, and their size in bytes (serialized JSON). */
-  size(): { entries: number; bytes: number };
 }
 
 /** Every root field of the operation is a cacheable query field (no fragments at the root, no introspection). */
@@ -49,11 +39,9 @@ export function isCacheableOperation(operation: OperationDefinitionNode | undefi
 }
 
 /** Same text, operation, variables, roles and scope: the same answer, as long as the data version is the same. */
-function cacheKey(rc: GraphQLRequestContext<Context>, dataVersion: string): string {
+function cacheKey(rc: GraphQLRequestContext<Context>): string {
   const { viewer } = rc.contextValue;
   return createHash('sha256')
-    .update(dataVersion)
-    .update('\0')
     .update(rc.source ?? '')
     .update('\0')
     .update(rc.request.operationName ?? '')
@@ -65,45 +53,31 @@ function cacheKey(rc: GraphQLRequestContext<Context>, dataVersion: string): stri
 }
 
 /**
- * Whole responses of data-only queries, kept until the data version changes (every write to the data bumps it,
- * through triggers, whoever writes). A directory page or an area lookup asked again is answered without
- * running its resolvers or queries: one `SELECT version` instead. Runs after the cost check and the rate
- * limiter, so a cached answer costs the same points. Responses with errors are never kept.
+ * Whole responses of data-only queries, in the one cache (VersionCache, kind `response`) under the data version
+ * they are of (every write to the data bumps it, through triggers, whoever writes). A directory page or an area
+ * lookup asked again is answered without running its resolvers or queries: one `SELECT version` instead. Runs after
+ * the cost check and the rate limiter, so a cached answer costs the same points. Responses with errors are never
+ * kept, nor any that is not wholly of the version read (RequestVersion.isWhole).
  */
-export function createResponseCache(options: { maxBytes: number }): ResponseCache {
-  const maxEntryBytes = Math.floor(options.maxBytes / 16);
-  // Each entry's size (its JSON, in bytes) is given when it is stored.
-  const cache = new LRUCache<string, FormattedExecutionResult>({ maxSize: options.maxBytes });
-  const stats: ResponseCacheStats = { hits: 0, misses: 0, skipped: 0 };
-  let version = '';
-
+export function createResponseCache(cache: VersionCache): ResponseCache {
   const plugin: ApolloServerPlugin<Context> = {
     async requestDidStart() {
       let key: string | null = null;
+      let version = '';
       return {
         async responseForOperation(rc) {
           if (!isCacheableOperation(rc.operation)) return null;
-          let current: string;
           try {
-            current = await rc.contextValue.loaders.dataVersion(); // the request's one read of it
+            version = await rc.contextValue.loaders.dataVersion(); // the request's one read of it
           } catch (err) {
             // Database away: answer now rather than wait out a second connect timeout in the resolvers.
             const unavailable = asServiceUnavailable(err);
             if (!(unavailable instanceof ServiceUnavailableError)) return null; // let execution report it
             return { http: { status: 503, headers: rc.response.http.headers }, body: { kind: 'single', singleResult: { errors: [clientError(unavailable)] } } };
           }
-          // Versions only grow; a request that read the version just before a write must not empty the cache again.
-          if (current !== version && (version === '' || BigInt(current) > BigInt(version))) {
-            cache.clear();
-            version = current;
-          }
-          key = cacheKey(rc, current);
-          const hit = cache.get(key);
-          if (!hit) {
-            stats.misses++;
-            return null;
-          }
-          stats.hits++;
+          key = cacheKey(rc);
+          const hit = cache.get<FormattedExecutionResult>('response', version, key);
+          if (!hit) return null;
           key = null;
           return { http: rc.response.http, body: { kind: 'single', singleResult: { ...hit } } };
         },
@@ -111,25 +85,22 @@ export function createResponseCache(options: { maxBytes: number }): ResponseCach
           if (key === null || rc.response.body.kind !== 'single') return;
           const result = rc.response.body.singleResult;
           if (result.errors?.length || result.data == null) {
-            stats.skipped++;
+            cache.skip('response');
             return;
           }
           const bytes = Buffer.byteLength(JSON.stringify(result));
-          if (bytes > maxEntryBytes) {
-            stats.skipped++;
+          if (bytes > cache.maxEntryBytes) {
+            cache.skip('response');
             return;
           }
           // Kept under the version read only if it is of that version: every part computed from it (the engine
           // may be newer) and no write landed while the SQL reads ran (the version read again is the same).
           const whole = await rc.contextValue.loaders.version.isWhole().catch(() => false);
-          if (!whole) {
-            stats.skipped++;
-            return;
-          }
-          cache.set(key, { ...result }, { size: bytes });
+          if (whole) cache.set('response', version, key, { ...result }, bytes);
+          else cache.skip('response');
         },
       };
     },
   };
-  return { plugin, stats, size: () => ({ entries: cache.size, bytes: cache.calculatedSize }) };
+  return { plugin };
 }

@@ -21,7 +21,7 @@ async function traced(t: TestApp, query: string, variables: Record<string, unkno
 
 const onlyVersionRead = (statements: string[]) => statements.length === 1 && /data_version/.test(statements[0]!);
 
-describe('GraphQL response cache (RESPONSE_CACHE_MB)', () => {
+describe('GraphQL response cache (in the one cache, CACHE_MB)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();
@@ -125,10 +125,10 @@ describe('GraphQL response cache (RESPONSE_CACHE_MB)', () => {
   });
 });
 
-describe('GraphQL response cache off (RESPONSE_CACHE_MB=0)', () => {
+describe('GraphQL response cache off (RESPONSE_CACHE=false)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ RESPONSE_CACHE_MB: '0' });
+    t = await createTestApp({ RESPONSE_CACHE: 'false' });
   });
   afterAll(() => t.close());
 
@@ -141,10 +141,10 @@ describe('GraphQL response cache off (RESPONSE_CACHE_MB=0)', () => {
   });
 });
 
-describe('GraphQL response cache, small (RESPONSE_CACHE_MB=1)', () => {
+describe('GraphQL response cache, small (CACHE_MB=1)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ RESPONSE_CACHE_MB: '1' });
+    t = await createTestApp({ CACHE_MB: '1' });
   });
   afterAll(() => t.close());
 
