@@ -1,25 +1,17 @@
 import { Args, ArgsType, Authorized, Field, ID, Resolver, Root, Subscription } from 'type-graphql';
-import { IsOptional, Matches, validate } from 'class-validator';
+import { Matches, validate } from 'class-validator';
 import { BadInputError } from '../common/errors';
-import { AREA_CODE_PATTERN, ITEM_CODE_PATTERN } from '../common/codes';
+import { AREA_CODE_PATTERN } from '../common/codes';
 import type { Context } from '../graphql/context';
 import { Role } from '../partner/role.enum';
 import { ServicePoint } from '../service-point/service-point.entity';
-import { TravelArgs } from './coverage.args';
+import { AreaCoverageArgs } from './coverage.args';
 import type { CoverageView } from './coverage.service';
 import { Coverage } from './coverage.type';
 
+/** coverageChanged takes a coverage's arguments without `method` (live figures are the engine's). */
 @ArgsType()
-export class CoverageChangedArgs extends TravelArgs {
-  @Field(() => ID, { description: 'Area code (2, 4, 6 or 9 digits).' })
-  @Matches(AREA_CODE_PATTERN, { message: 'areaCode must be an official area code of 2, 4, 6 or 9 digits' })
-  areaCode: string;
-
-  @Field(() => ID, { nullable: true, description: 'Count only points offering this item; without it any active point counts.' })
-  @IsOptional()
-  @Matches(ITEM_CODE_PATTERN, { message: 'itemCode must be an item code such as RESIDENT_ENROLMENT' })
-  itemCode?: string;
-}
+export class CoverageChangedArgs extends AreaCoverageArgs {}
 
 @ArgsType()
 export class ServicePointChangedArgs {

@@ -25,8 +25,9 @@ export class TravelArgs {
   travelModel?: TravelModelName;
 }
 
+/** An area's coverage for an item (or any item) and a travel: what a coverage and its live updates take. */
 @ArgsType()
-export class CoverageArgs extends TravelArgs {
+export class AreaCoverageArgs extends TravelArgs {
   @Field(() => ID, { description: 'Area code (2, 4, 6 or 9 digits).' })
   @Matches(AREA_CODE_PATTERN, { message: 'areaCode must be an official area code of 2, 4, 6 or 9 digits' })
   areaCode: string;
@@ -35,7 +36,10 @@ export class CoverageArgs extends TravelArgs {
   @IsOptional()
   @Matches(ITEM_CODE_PATTERN, { message: 'itemCode must be an item code such as RESIDENT_ENROLMENT' })
   itemCode?: string;
+}
 
+@ArgsType()
+export class CoverageArgs extends AreaCoverageArgs {
   @Field(() => CoverageMethod, { nullable: true, description: 'INDEX (default) or POSTGIS, the reference.' })
   @IsOptional()
   @IsEnum(CoverageMethod)

@@ -32,14 +32,23 @@ export interface EnginePoint {
  * so the answer stays of the version it was read from whatever changes after.
  */
 export interface AreaComputation {
+  /** The villages' codes (the engine's own, immutable for its life: not copied when the area is the whole set). */
   readonly codes: readonly string[];
   readonly townshipCodes: readonly string[];
   readonly population: Float64Array;
   readonly covered: Uint8Array;
-  /** Nearest counted point's id, or null when there is none within the model's reach. */
-  readonly nearestPointIds: (string | null)[];
+  /** Each village's nearest counted point, as an index into `pointIds`; −1 when none is within the model's reach. */
+  readonly nearest: Int32Array;
+  /** Point ids by index (the engine's table: a slot's id never changes). */
+  readonly pointIds: readonly string[];
   /** Geodesic metres to that point (the straight line's cost); NaN when none. */
   readonly distanceMeters: Float64Array;
+}
+
+/** The id of village k's nearest counted point, or null. */
+export function nearestPointId(c: AreaComputation, k: number): string | null {
+  const slot = c.nearest[k]!;
+  return slot >= 0 ? c.pointIds[slot]! : null;
 }
 
 /** The pseudo-item "any item": every active point counts. */
@@ -317,19 +326,18 @@ export class CoverageEngine {
     const [start, end] = this.villageRange(areaCode);
     const count = end - start;
     const covered = new Uint8Array(count);
-    const nearestPointIds = new Array<string | null>(count);
+    // Typed-array copies (the field changes as the engine follows the data); the codes are the engine's own.
     const cost = field.cost.slice(start, end);
-    for (let k = 0; k < count; k++) {
-      const p = field.nearest[start + k]!;
-      nearestPointIds[k] = p >= 0 ? this.points.ids[p]! : null;
-      covered[k] = p >= 0 && cost[k]! <= budgetCost ? 1 : 0;
-    }
+    const nearest = field.nearest.slice(start, end);
+    for (let k = 0; k < count; k++) covered[k] = nearest[k]! >= 0 && cost[k]! <= budgetCost ? 1 : 0;
+    const whole = start === 0 && end === this.villages.size;
     return {
-      codes: this.villages.codes.slice(start, end),
-      townshipCodes: this.villages.townshipCodes.slice(start, end),
+      codes: whole ? this.villages.codes : this.villages.codes.slice(start, end),
+      townshipCodes: whole ? this.villages.townshipCodes : this.villages.townshipCodes.slice(start, end),
       population: this.villages.population.slice(start, end),
       covered,
-      nearestPointIds,
+      nearest,
+      pointIds: this.points.ids,
       distanceMeters: model.unit === 'meters' ? cost : new Float64Array(count).fill(Number.NaN),
     };
   }

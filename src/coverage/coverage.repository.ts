@@ -160,7 +160,20 @@ export function toComputation(rows: readonly ReferenceRow[], beyond: ReadonlyMap
     townshipCodes: rows.map((r) => r.township_code),
     population: Float64Array.from(rows, (r) => r.population),
     covered: Uint8Array.from(rows, (r) => (r.nearest_point_id === null ? 0 : 1)),
-    nearestPointIds: rows.map((r) => r.nearest_point_id ?? beyond.get(r.code)?.id ?? null),
+    ...pointIndex(rows.map((r) => r.nearest_point_id ?? beyond.get(r.code)?.id ?? null)),
     distanceMeters: Float64Array.from(rows, (r) => r.distance_meters ?? beyond.get(r.code)?.distance ?? Number.NaN),
   };
+}
+
+/** Ids as indexes into a list of the distinct ones (the computation's shape: `nearest`, `pointIds`). */
+function pointIndex(ids: readonly (string | null)[]): { nearest: Int32Array; pointIds: string[] } {
+  const pointIds: string[] = [];
+  const index = new Map<string, number>();
+  const nearest = Int32Array.from(ids, (id) => {
+    if (id === null) return -1;
+    let i = index.get(id);
+    if (i === undefined) index.set(id, (i = pointIds.push(id) - 1));
+    return i;
+  });
+  return { nearest, pointIds };
 }

@@ -18,7 +18,7 @@ import type { TravelModels } from '../travel/travel-models';
 import type { TravelDescription, TravelModel, TravelModeName } from '../travel/travel-model';
 import type { Village } from '../village/village.entity';
 import type { CoverageArgs, CoverageGapsArgs, DelegationMatrixArgs, IsochroneArgs, TravelArgs, VillageCoverageArgs, WhereToHandleArgs } from './coverage.args';
-import { ANY_ITEM, type AreaComputation, type CoverageEngine, type EnginePoint } from './coverage.engine';
+import { ANY_ITEM, nearestPointId, type AreaComputation, type CoverageEngine, type EnginePoint } from './coverage.engine';
 import type { CoveragePolygonService } from './coverage-polygon.service';
 import type { CoveragePolygonResult } from './coverage-polygon.worker';
 import type { CoverageRepository } from './coverage.repository';
@@ -457,10 +457,11 @@ export function sums(c: AreaComputation): Pick<Coverage, 'villageCount' | 'cover
 
 function villageCoverage(c: AreaComputation, k: number, travel: Travel): VillageCoverage {
   const distance = c.distanceMeters[k]!;
-  const known = c.nearestPointIds[k] !== null && Number.isFinite(distance);
+  const pointId = nearestPointId(c, k);
+  const known = pointId !== null && Number.isFinite(distance);
   return {
     villageCode: c.codes[k],
-    nearestPointId: c.nearestPointIds[k],
+    nearestPointId: pointId,
     covered: c.covered[k] === 1,
     distanceMeters: known ? distance : null,
     travelMinutes: known ? travel.model.minutes(travel.mode as TravelModeName, distance) : null,

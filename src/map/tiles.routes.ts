@@ -1,11 +1,10 @@
 import { Router, type Request, type Response } from 'express';
-import type { DataSource } from 'typeorm';
 import { AppError, clientError } from '../common/errors';
 import { asServiceUnavailable } from '../graphql/format-error';
 import { assertRole } from '../partner/auth-checker';
 import { Role } from '../partner/role.enum';
 import type { MapDeps } from './map.deps';
-import { TilesRepository, type Queryable } from './tiles.repository';
+import type { TilesRepository } from './tiles.repository';
 import { rateLimitedError, rateLimitHeaders, rateLimitKey } from '../graphql/plugins/rate-limit.plugin';
 import { CoverageVariantLimit, TILE_COST } from './tile-budget';
 import { parseLayer, TILE_LAYERS, TileRequestError, TilesService, type TileLayerId } from './tiles.service';
