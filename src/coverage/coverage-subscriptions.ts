@@ -37,11 +37,12 @@ export class CoverageSubscriptions {
   private readonly coverage = new Set<CoverageWatch>();
   private readonly points = new Set<PointWatch>();
   private chain: Promise<void> = Promise.resolve();
-  readonly stats = { sent: 0, steps: 0 };
+  /** sent: events; steps: engine steps handled; started: coverage subscriptions whose starting figures are read. */
+  readonly stats = { sent: 0, steps: 0, started: 0 };
 
   constructor(
     private readonly service: CoverageService,
-    store: EngineStore,
+    private readonly store: EngineStore,
     private readonly logger: Logger,
   ) {
     store.onAdvance((step) => {
@@ -60,8 +61,15 @@ export class CoverageSubscriptions {
       const watch: CoverageWatch = { args, loaders, last: null, push: (view) => void push(view) };
       this.coverage.add(watch);
       try {
-        // The figures now, so that the first change is told against what the subscriber started from.
-        watch.last = headline(await this.service.coverageOf(args, loaders()));
+        // The figures now, so that the first change is told against what the subscriber started from. A step that
+        // came while they were read was skipped for it (no starting point yet): if the engine moved past the
+        // version read, compare once more.
+        const start = await this.service.coverageOf(args, loaders());
+        watch.last = headline(start);
+        this.stats.started++;
+        if (BigInt(this.store.state.dataVersion ?? '0') > BigInt(start.provenance.dataVersion)) {
+          this.chain = this.chain.then(() => this.compare([watch])).catch((err: unknown) => this.logger.warn({ err }, 'subscriptions: a check failed'));
+        }
       } catch (err) {
         this.coverage.delete(watch);
         throw err; // unknown area or item: the subscription ends with the error
@@ -81,6 +89,19 @@ export class CoverageSubscriptions {
     });
   }
 
+  /** Reads the figures of subscriptions with the same arguments at the current version; sends them where they changed. */
+  private async compare(watches: readonly CoverageWatch[]): Promise<void> {
+    const view = await this.service.coverageOf(watches[0]!.args, watches[0]!.loaders());
+    const figures = headline(view);
+    for (const w of watches) {
+      // Not yet started: its starting reading (checked again if the engine moved meanwhile) sets where it starts.
+      if (w.last === null || w.last === figures) continue;
+      w.last = figures;
+      w.push(view);
+      this.stats.sent++;
+    }
+  }
+
   private async advanced(step: EngineAdvance): Promise<void> {
     this.stats.steps++;
     // Coverage: one reading per distinct set of arguments, at the new version.
@@ -89,17 +110,7 @@ export class CoverageSubscriptions {
       const key = JSON.stringify(w.args);
       byArgs.set(key, [...(byArgs.get(key) ?? []), w]);
     }
-    for (const watches of byArgs.values()) {
-      const view = await this.service.coverageOf(watches[0]!.args, watches[0]!.loaders());
-      const figures = headline(view);
-      for (const w of watches) {
-        // Not yet started (its first reading, which is at least as new as this step, sets where it starts from).
-        if (w.last === null || w.last === figures) continue;
-        w.last = figures;
-        w.push(view);
-        this.stats.sent++;
-      }
-    }
+    for (const watches of byArgs.values()) await this.compare(watches);
     // Points: the ones written in this step (a snapshot load names none).
     if (step.points.length && this.points.size) {
       const loaders = [...this.points][0]!.loaders();

@@ -86,8 +86,9 @@ describe('GraphQL subscriptions over WebSocket (graphql-ws)', () => {
 
   it('coverageChanged: the new figures after a write that changes them, nothing after one that does not', async () => {
     const client = connect({ authorization: `Bearer ${planner}` });
+    const started = t.app.services.live.stats.started;
     const live = subscribe<CoverageEvent>(client, COVERAGE_CHANGED);
-    await sleep(300); // subscribed, its starting figures read
+    for (const until = Date.now() + 5000; t.app.services.live.stats.started === started && Date.now() < until; ) await sleep(10); // its starting figures read
     // A township station some village has as its only point offering the item within 15 min on foot.
     const sole = await soleCoveringStation(t.db.dataSource, AREA, ITEM, (5000 / 60) * 15 / 1.3);
     const id = sole!.id;
@@ -122,8 +123,9 @@ describe('GraphQL subscriptions over WebSocket (graphql-ws)', () => {
     const client = connect({ authorization: `Bearer ${planner}` });
     const events: unknown[] = [];
     let error: unknown = null;
+    const started = t.app.services.live.stats.started;
     const dispose = client.subscribe({ query: examples, operationName: 'KaiyangCoverageLive' }, { next: (v) => events.push(v), error: (e) => (error = e), complete: () => undefined });
-    await sleep(300);
+    for (const until = Date.now() + 5000; t.app.services.live.stats.started === started && !error && Date.now() < until; ) await sleep(10);
     await t.db.dataSource.query(`UPDATE village SET population = population + 7 WHERE code = '520121001001'`);
     try {
       const until = Date.now() + 3000;
@@ -140,7 +142,7 @@ describe('GraphQL subscriptions over WebSocket (graphql-ws)', () => {
     const client = connect({ 'X-API-Key': planner });
     const inKaiyang = subscribe<{ servicePointChanged: { id: string; name: string; status: string } }>(client, `subscription { servicePointChanged(areaCode: "${AREA}") { id name status } }`);
     const inSanming = subscribe<{ servicePointChanged: { id: string } }>(client, 'subscription { servicePointChanged(areaCode: "3504") { id } }');
-    await sleep(200);
+    for (const until = Date.now() + 5000; t.app.services.live.open < 2 && Date.now() < until; ) await sleep(10);
     const r = await postGraphQL(httpUrl, 'mutation { updateServicePoint(id: "CH-520121", input: { openingHours: "Mon–Sat 8:30–17:30" }) { id } }', { key: editor });
     expect(r.body.errors).toBeUndefined();
     try {
@@ -156,11 +158,11 @@ describe('GraphQL subscriptions over WebSocket (graphql-ws)', () => {
   it('checks keys and roles: a bad key closes the connection (4403), a key without PLANNER gets FORBIDDEN', async () => {
     const bad = connect({ authorization: `Bearer sc_${'A'.repeat(43)}` });
     const refused = subscribe(bad, COVERAGE_CHANGED);
-    await sleep(300);
+    for (const until = Date.now() + 5000; refused.error === null && Date.now() < until; ) await sleep(10);
     expect((refused.error as { code?: number } | null)?.code).toBe(4403);
     const readerKey = (await t.app.services.apiKey.create({ name: 'test live reader', roles: [Role.READER], areaCodes: [] }, CLI_ACTOR)).secret;
     const reader = subscribe(connect({ authorization: `Bearer ${readerKey}` }), COVERAGE_CHANGED);
-    await sleep(300);
+    for (const until = Date.now() + 5000; reader.error === null && Date.now() < until; ) await sleep(10);
     expect(JSON.stringify(reader.error)).toMatch(/FORBIDDEN/);
   });
 
@@ -174,7 +176,7 @@ describe('GraphQL subscriptions over WebSocket (graphql-ws)', () => {
       ['subscription { coverageChanged(areaCode: "999999") { villageCount } }', /not found/],
     ] as const) {
       const s = subscribe(client, query);
-      await sleep(250);
+      for (const until = Date.now() + 5000; s.error === null && Date.now() < until; ) await sleep(10);
       expect([query, JSON.stringify(s.error)]).toEqual([query, expect.stringMatching(pattern)]);
     }
     // The server is fine after that.
@@ -189,14 +191,16 @@ describe('GraphQL subscriptions over WebSocket (graphql-ws)', () => {
     const one = connect({ authorization: `Bearer ${planner}` });
     const subs = [1, 2, 3].map(() => subscribe(one, COVERAGE_CHANGED));
     const fourth = subscribe(one, COVERAGE_CHANGED);
-    await sleep(400);
+    for (const until = Date.now() + 5000; fourth.error === null && Date.now() < until; ) await sleep(10);
+    await sleep(200);
     expect(subs.map((s) => s.error)).toEqual([null, null, null]);
     expect(JSON.stringify(fourth.error)).toMatch(/WS_MAX_SUBSCRIPTIONS_PER_CONNECTION/);
     // The key holds 3; a second connection of the same key may open one more (4 per key), not two.
     const two = connect({ authorization: `Bearer ${planner}` });
     const fifth = subscribe(two, COVERAGE_CHANGED);
     const sixth = subscribe(two, COVERAGE_CHANGED);
-    await sleep(400);
+    for (const until = Date.now() + 5000; sixth.error === null && Date.now() < until; ) await sleep(10);
+    await sleep(200);
     expect(fifth.error).toBeNull();
     expect(JSON.stringify(sixth.error)).toMatch(/WS_MAX_SUBSCRIPTIONS_PER_KEY/);
     [...subs, fifth].forEach((s) => s.dispose());
