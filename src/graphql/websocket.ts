@@ -135,21 +135,7 @@ export function attachWebSocketServer(httpServer: http.Server, deps: WebSocketDe
       },
       onSubscribe: async (ctx, id, payload) => {
         const errors = (message: string, code: string, extensions: Record<string, unknown> = {}) => [new GraphQLError(message, { extensions: { code, ...extensions } })];
-        let document;
-        try {
-          document = parse(payload.query, { maxTokens: 5000 });
-        } catch (err) {
-          return [err instanceof GraphQLError ? new GraphQLError(err.message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } }) : new GraphQLError('The document could not be parsed.')];
-        }
-        const invalid = validate(deps.schema, document, [...specifiedRules, ...deps.validationRules]);
-        if (invalid.length) return invalid.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: (e.originalError as GraphQLError | undefined)?.extensions?.code ?? 'GRAPHQL_VALIDATION_FAILED', ...(e.originalError as GraphQLError | undefined)?.extensions } }));
-        const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-        const operation = payload.operationName ? operations.find((o) => o.name?.value === payload.operationName) : operations.length === 1 ? operations[0] : undefined;
-        if (!operation) return errors('Name the operation to run (operationName): the document holds several, or none of that name.', 'BAD_USER_INPUT');
-        if (operation.operation !== 'subscription') return errors('Only subscriptions run over WebSocket; send queries and mutations as HTTP POST to /graphql.', 'BAD_USER_INPUT');
-        const variables = (payload.variables ?? {}) as Record<string, unknown>;
-        const cost = await deps.cost(document, variables).catch(() => 1);
-        if (cost > deps.maxCost) return errors(`The subscription costs ${cost} points; the limit is ${deps.maxCost} (MAX_QUERY_COST).`, 'LIMIT_EXCEEDED', { setting: 'MAX_QUERY_COST', limit: deps.maxCost, actual: cost });
+        // The slot first, before any await: subscriptions sent at once on one connection must not all pass the count.
         const extra = connectionOf(ctx.extra);
         if (extra.subscriptions.size >= limits.perConnection) {
           return errors(`At most ${limits.perConnection} subscriptions per connection (WS_MAX_SUBSCRIPTIONS_PER_CONNECTION); complete one first.`, 'LIMIT_EXCEEDED', { setting: 'WS_MAX_SUBSCRIPTIONS_PER_CONNECTION', limit: limits.perConnection });
@@ -161,6 +147,27 @@ export function attachWebSocketServer(httpServer: http.Server, deps: WebSocketDe
         extra.subscriptions.add(id);
         subscriptionsByKey.set(key, (subscriptionsByKey.get(key) ?? 0) + 1);
         stats.subscriptions++;
+        const refused = (result: GraphQLError[]) => {
+          release(extra, id);
+          return result;
+        };
+        let document;
+        try {
+          document = parse(payload.query, { maxTokens: 5000 });
+        } catch (err) {
+          return refused([err instanceof GraphQLError ? new GraphQLError(err.message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } }) : new GraphQLError('The document could not be parsed.')]);
+        }
+        const invalid = validate(deps.schema, document, [...specifiedRules, ...deps.validationRules]);
+        if (invalid.length) {
+          return refused(invalid.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: (e.originalError as GraphQLError | undefined)?.extensions?.code ?? 'GRAPHQL_VALIDATION_FAILED', ...(e.originalError as GraphQLError | undefined)?.extensions } })));
+        }
+        const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+        const operation = payload.operationName ? operations.find((o) => o.name?.value === payload.operationName) : operations.length === 1 ? operations[0] : undefined;
+        if (!operation) return refused(errors('Name the operation to run (operationName): the document holds several, or none of that name.', 'BAD_USER_INPUT'));
+        if (operation.operation !== 'subscription') return refused(errors('Only subscriptions run over WebSocket; send queries and mutations as HTTP POST to /graphql.', 'BAD_USER_INPUT'));
+        const variables = (payload.variables ?? {}) as Record<string, unknown>;
+        const cost = await deps.cost(document, variables).catch(() => 1);
+        if (cost > deps.maxCost) return refused(errors(`The subscription costs ${cost} points; the limit is ${deps.maxCost} (MAX_QUERY_COST).`, 'LIMIT_EXCEEDED', { setting: 'MAX_QUERY_COST', limit: deps.maxCost, actual: cost }));
         const args: ExecutionArgs = {
           schema: deps.schema,
           document,

@@ -188,7 +188,9 @@ describe('GraphQL subscriptions over WebSocket (graphql-ws)', () => {
     const open = async () => Number(/^graphql_ws_subscriptions (\d+)$/m.exec(await (await fetch(`${httpUrl}/metrics`)).text())?.[1]);
     for (const until = Date.now() + 5000; (await open()) > 0 && Date.now() < until; ) await sleep(50);
     expect(await open()).toBe(0);
-    const one = connect({ authorization: `Bearer ${planner}` });
+    // A key of its own: its count starts at nothing, whatever the tests before left.
+    const own = (await t.app.services.apiKey.create({ name: 'test live limits', roles: [Role.PLANNER], areaCodes: [] }, CLI_ACTOR)).secret;
+    const one = connect({ authorization: `Bearer ${own}` });
     const subs = [1, 2, 3].map(() => subscribe(one, COVERAGE_CHANGED));
     const fourth = subscribe(one, COVERAGE_CHANGED);
     for (const until = Date.now() + 5000; fourth.error === null && Date.now() < until; ) await sleep(10);
@@ -196,7 +198,7 @@ describe('GraphQL subscriptions over WebSocket (graphql-ws)', () => {
     expect(subs.map((s) => s.error)).toEqual([null, null, null]);
     expect(JSON.stringify(fourth.error)).toMatch(/WS_MAX_SUBSCRIPTIONS_PER_CONNECTION/);
     // The key holds 3; a second connection of the same key may open one more (4 per key), not two.
-    const two = connect({ authorization: `Bearer ${planner}` });
+    const two = connect({ authorization: `Bearer ${own}` });
     const fifth = subscribe(two, COVERAGE_CHANGED);
     const sixth = subscribe(two, COVERAGE_CHANGED);
     for (const until = Date.now() + 5000; sixth.error === null && Date.now() < until; ) await sleep(10);
@@ -205,6 +207,16 @@ describe('GraphQL subscriptions over WebSocket (graphql-ws)', () => {
     expect(JSON.stringify(sixth.error)).toMatch(/WS_MAX_SUBSCRIPTIONS_PER_KEY/);
     [...subs, fifth].forEach((s) => s.dispose());
     await Promise.all([one.dispose(), two.dispose()]);
+
+    // Sent all at once on one connection (the count must hold while each one's cost is read): exactly 3 pass.
+    const other = (await t.app.services.apiKey.create({ name: 'test live burst', roles: [Role.PLANNER], areaCodes: [] }, CLI_ACTOR)).secret;
+    const burst = connect({ authorization: `Bearer ${other}` });
+    const six = [1, 2, 3, 4, 5, 6].map(() => subscribe(burst, COVERAGE_CHANGED));
+    for (const until = Date.now() + 5000; six.filter((s) => s.error !== null).length < 3 && Date.now() < until; ) await sleep(10);
+    await sleep(300);
+    expect(six.filter((s) => s.error === null)).toHaveLength(3);
+    six.forEach((s) => s.dispose());
+    await burst.dispose();
 
     // Connections per client address: 5, the sixth is refused at the upgrade (HTTP 429).
     const sockets = await Promise.all(
