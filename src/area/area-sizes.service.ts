@@ -19,7 +19,7 @@ export class AreaSizeService {
   async sizes(version: string): Promise<AreaSizes> {
     const current = this.current;
     if (current && (current.version === version || Date.now() - current.countedAt < REFRESH_MS)) return current.sizes;
-    const counting = (this.counting ??= this.count().finally(() => (this.counting = null)));
+    const counting = (this.counting ??= this.count(version).finally(() => (this.counting = null)));
     if (current) {
       counting.catch(() => undefined); // the previous sizes answer meanwhile; a failed count is tried again later
       return current.sizes;
@@ -27,10 +27,10 @@ export class AreaSizeService {
     return counting;
   }
 
-  private async count(): Promise<AreaSizes> {
-    const { dataVersion, counts } = await this.areas.sizeCounts();
-    const sizes = AreaSizes.fromCounts(counts);
-    this.current = { version: dataVersion, sizes, countedAt: Date.now() };
+  /** Counts for the request that read `version` (read just after it: at least as new, which an estimate may be). */
+  private async count(version: string): Promise<AreaSizes> {
+    const sizes = AreaSizes.fromCounts(await this.areas.sizeCounts());
+    this.current = { version, sizes, countedAt: Date.now() };
     return sizes;
   }
 }

@@ -2,7 +2,6 @@ import type { MultiPolygon, Point } from 'geojson';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AreaLevel } from './area-level.enum';
 import type { Area } from './area.entity';
-import { DATA_VERSION } from '../db/data-version.sql';
 import type { AreaSizeCounts } from './area-sizes';
 import * as SQL from './area.sql';
 
@@ -97,19 +96,15 @@ export class AreaRepository {
     await manager.query(SQL.DERIVE_BOUNDARY_FROM_CHILDREN, [code]);
   }
 
-  /** The counts the query cost model prices lists by (see area-sizes.ts), with the data version they are of. */
-  async sizeCounts(): Promise<{ dataVersion: string; counts: AreaSizeCounts }> {
+  /** The counts the query cost model prices lists by (see area-sizes.ts): estimates, read in one snapshot. */
+  async sizeCounts(): Promise<AreaSizeCounts> {
     return this.db.transaction('REPEATABLE READ', async (m) => {
-      const [{ version }] = (await m.query(DATA_VERSION)) as { version: string }[];
       const villagesByTownship: { code: string; n: number }[] = await m.query(SQL.SIZE_VILLAGES_BY_TOWNSHIP);
       const pointsByHome: { code: string; n: number; active: number }[] = await m.query(SQL.SIZE_POINTS_BY_HOME);
       const childrenByParent: { code: string; n: number }[] = await m.query(SQL.SIZE_CHILDREN);
       const countyKm2: { code: string; km2: number }[] = await m.query(SQL.SIZE_COUNTY_KM2);
       const [totals] = (await m.query(SQL.SIZE_TOTALS)) as { items: number; api_keys: number }[];
-      return {
-        dataVersion: version!,
-        counts: { villagesByTownship, pointsByHome, childrenByParent, countyKm2, items: totals!.items, apiKeys: totals!.api_keys },
-      };
+      return { villagesByTownship, pointsByHome, childrenByParent, countyKm2, items: totals!.items, apiKeys: totals!.api_keys };
     });
   }
 }

@@ -225,7 +225,6 @@ export class CoverageEngine {
     villages: readonly EngineVillage[],
     points: readonly EnginePoint[],
     options: { maxFieldBytes?: number } = {},
-    readonly loadedAt = new Date(),
   ) {
     this.version = dataVersion;
     this.historyFloor = BigInt(dataVersion);

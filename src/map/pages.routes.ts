@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Router, type Request, type Response } from 'express';
-import { Kind, parse, type OperationDefinitionNode } from 'graphql';
+import { findProjectRoot, readExampleOperations, type ExampleOperation } from '../common/example-operations';
 import type { MapDeps } from './map.deps';
 
 /**
@@ -11,14 +11,6 @@ import type { MapDeps } from './map.deps';
  *   with the operations of schema/examples.graphql as tabs; any other /graphql request goes on to Apollo;
  * - GET /vendor/{maplibre-gl,graphiql,react}/*: a whitelist of files from node_modules (React and ReactDOM under react/).
  */
-
-/** The folder holding package.json, walking up from here: src/map from the sources, dist/src/map once compiled. */
-export function findProjectRoot(start: string = __dirname): string {
-  for (let dir = start; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${start}`);
-  }
-}
 
 const PROJECT_ROOT = findProjectRoot();
 const STATIC_DIR = path.join(PROJECT_ROOT, 'src', 'map', 'static');
@@ -73,40 +65,6 @@ const VENDOR_CACHE = 'public, max-age=86400';
 /** Our own page files: revalidate each time (ETag / Last-Modified make that a 304). */
 const PAGE_CACHE = 'no-cache';
 
-export interface ExampleOperation {
-  readonly name: string;
-  /** The comment lines above the operation, without '#'. */
-  readonly description: string;
-  /** The comment and the operation as written in the file. */
-  readonly query: string;
-}
-
-/** The named operations of schema/examples.graphql with their comments, in file order. */
-export function readExampleOperations(source: string): ExampleOperation[] {
-  const result: ExampleOperation[] = [];
-  let previousEnd = 0;
-  for (const definition of parse(source).definitions) {
-    const loc = definition.loc!;
-    const name = definition.kind === Kind.OPERATION_DEFINITION ? (definition as OperationDefinitionNode).name?.value : undefined;
-    if (name) {
-      // The comment block directly above the operation (the file's header is separated from it by a blank line).
-      const before = source.slice(previousEnd, loc.start).split('\n');
-      const comment: string[] = [];
-      for (let i = before.length - 1; i >= 0; i--) {
-        const line = before[i].trim();
-        if (line.startsWith('#')) comment.unshift(line);
-        else if (line !== '' || comment.length > 0) break;
-      }
-      result.push({
-        name,
-        description: comment.map((l) => l.replace(/^#\s?/, '')).join(' '),
-        query: `${comment.join('\n')}${comment.length ? '\n' : ''}${source.slice(loc.start, loc.end)}\n`,
-      });
-    }
-    previousEnd = loc.end;
-  }
-  return result;
-}
 
 /** JSON that is safe inside <script type="application/json">. */
 function scriptJson(value: unknown): string {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { findProjectRoot, readExampleOperations } from '../map/pages.routes';
+import { findProjectRoot, readExampleOperations } from '../common/example-operations';
 
 /** `query MapInit {` / `query MapArea($code: ID!)` inside the pages' JavaScript strings. */
 const OPERATION_IN_SCRIPT = /\b(?:query|mutation|subscription)\s+([A-Za-z_][A-Za-z0-9_]*)\s*[({]/g;

@@ -160,11 +160,7 @@ class StraightLineField implements AccessibilityField {
   originsReaching(box: readonly [number, number, number, number], cost: number): number[] {
     const [minX, minY, maxX, maxY] = box;
     const ruler = new CheapRuler((minY + maxY) / 2, 'meters');
-    return this.originsInBox(ruler.bufferBBox([minX, minY, maxX, maxY], cost * 1.01));
-  }
-
-  originsInBox(box: readonly [number, number, number, number]): number[] {
-    return this.candidates(box);
+    return this.candidates(ruler.bufferBBox([minX, minY, maxX, maxY], cost * 1.01));
   }
 
   /** Counted origins whose place lies in the box. */

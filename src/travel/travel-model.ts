@@ -47,8 +47,6 @@ export interface AccessibilityField {
   nearestOrigins(longitude: number, latitude: number, limit: number, maxCost?: number): { point: number; cost: number }[];
   /** Origins from which `cost` reaches into the box [minX, minY, maxX, maxY]. */
   originsReaching(box: readonly [number, number, number, number], cost: number): number[];
-  /** Origins whose place lies in the box. */
-  originsInBox(box: readonly [number, number, number, number]): number[];
   /** Memory held, for the field cache's bound. */
   readonly bytes: number;
 }

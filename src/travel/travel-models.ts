@@ -14,8 +14,4 @@ export class TravelModels {
     if (!model) throw new Error(`no travel model ${name}`); // the GraphQL enum lists only the models built here
     return model;
   }
-
-  names(): TravelModelName[] {
-    return [...this.models.keys()];
-  }
 }
