@@ -3,13 +3,12 @@ import type { Logger } from '../common/logger';
 import type { Loaders } from '../graphql/loaders';
 import type { ServicePoint } from '../service-point/service-point.entity';
 import type { CoverageArgs } from './coverage.args';
-import { sums, type CoverageService, type CoverageView } from './coverage.service';
+import type { CoverageService, CoverageView } from './coverage.service';
 import type { EngineAdvance, EngineStore } from './engine-store';
 
 /** The headline figures whose change a `coverageChanged` subscriber is told of. */
 function headline(view: CoverageView): string {
-  const s = sums(view.computation);
-  return JSON.stringify([s.villageCount, s.coveredVillageCount, s.population, s.coveredPopulation]);
+  return JSON.stringify([view.villageCount, view.coveredVillageCount, view.population, view.coveredPopulation]);
 }
 
 interface CoverageWatch {
@@ -108,7 +107,9 @@ export class CoverageSubscriptions {
     const byArgs = new Map<string, CoverageWatch[]>();
     for (const w of this.coverage) {
       const key = JSON.stringify(w.args);
-      byArgs.set(key, [...(byArgs.get(key) ?? []), w]);
+      const same = byArgs.get(key);
+      if (same) same.push(w);
+      else byArgs.set(key, [w]);
     }
     for (const watches of byArgs.values()) await this.compare(watches);
     // Points: the ones written in this step (a snapshot load names none).

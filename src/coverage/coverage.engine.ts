@@ -135,17 +135,18 @@ class VillageTable implements VillagePlaces {
   }
 }
 
-/** The point columns (slots are never reused: a point that goes stays as inactive). */
+/**
+ * The points by slot (slots are never reused: a point that goes stays as inactive). A slot's state is replaced,
+ * never changed, when the point changes, so a state handed out stays as it was.
+ */
 class PointTable implements PointPlaces {
   readonly ids: string[] = [];
-  readonly kinds: string[] = [];
-  readonly areaCodes: string[] = [];
-  readonly villageCodes: (string | null)[] = [];
   readonly lon: number[] = [];
   readonly lat: number[] = [];
-  readonly items: (readonly string[])[] = [];
-  readonly active: boolean[] = [];
   readonly slots = new Map<string, number>();
+  private readonly states: EnginePoint[] = [];
+  /** item → slots of the points counted for it: built on an item's first use, kept up to date by `put`. */
+  private readonly counted = new Map<string, Set<number>>();
 
   put(p: EnginePoint): number {
     let i = this.slots.get(p.id);
@@ -154,32 +155,35 @@ class PointTable implements PointPlaces {
       this.slots.set(p.id, i);
       this.ids.push(p.id);
     }
-    this.kinds[i] = p.kind;
-    this.areaCodes[i] = p.areaCode;
-    this.villageCodes[i] = p.villageCode;
+    const state: EnginePoint = { ...p, itemCodes: [...p.itemCodes].sort(), active: p.active !== false };
+    this.states[i] = state;
     this.lon[i] = p.longitude;
     this.lat[i] = p.latitude;
-    this.items[i] = [...p.itemCodes].sort();
-    this.active[i] = p.active !== false;
+    for (const [item, slots] of this.counted) {
+      if (countsFor(state, item)) slots.add(i);
+      else slots.delete(i);
+    }
     return i;
   }
 
   /** Whether point i counts for `item` (ANY_ITEM: whether it is active). */
   counts(i: number, item: string): boolean {
-    return this.active[i]! && (item === ANY_ITEM || this.items[i]!.includes(item));
+    return countsFor(this.states[i]!, item);
+  }
+
+  /** The slots of the points counted for `item` now. */
+  countedFor(item: string): ReadonlySet<number> {
+    let slots = this.counted.get(item);
+    if (!slots) {
+      slots = new Set();
+      for (let i = 0; i < this.states.length; i++) if (this.counts(i, item)) slots.add(i);
+      this.counted.set(item, slots);
+    }
+    return slots;
   }
 
   view(i: number): EnginePoint {
-    return {
-      id: this.ids[i]!,
-      kind: this.kinds[i]!,
-      areaCode: this.areaCodes[i]!,
-      villageCode: this.villageCodes[i]!,
-      longitude: this.lon[i]!,
-      latitude: this.lat[i]!,
-      itemCodes: this.items[i]!,
-      active: this.active[i]!,
-    };
+    return this.states[i]!;
   }
 
   longitude(i: number): number {
@@ -192,10 +196,6 @@ class PointTable implements PointPlaces {
 
   id(i: number): string {
     return this.ids[i]!;
-  }
-
-  get size(): number {
-    return this.ids.length;
   }
 }
 
@@ -299,8 +299,7 @@ export class CoverageEngine {
     const key = `${modelKey}|${item}`;
     const known = this.fieldOf.get(key);
     if (known && this.entries.get(entryKey(known)) === known) return known.field;
-    const members: number[] = [];
-    for (let i = 0; i < this.points.size; i++) if (this.points.counts(i, item)) members.push(i);
+    const members = [...this.points.countedFor(item)].sort((a, b) => a - b);
     // Items offered by the same points share a field.
     for (const entry of this.entries.values()) {
       if (entry.modelKey === modelKey && entry.field.size === members.length && members.every((p) => entry.field.hasOrigin(p))) {
@@ -350,9 +349,7 @@ export class CoverageEngine {
 
   /** Points counted for `item` now. */
   pointsOffering(item: string): EnginePoint[] {
-    const found: EnginePoint[] = [];
-    for (let i = 0; i < this.points.size; i++) if (this.points.counts(i, item)) found.push(this.points.view(i));
-    return found;
+    return Array.from(this.points.countedFor(item), (i) => this.points.view(i));
   }
 
   /**
@@ -386,8 +383,7 @@ export class CoverageEngine {
    */
   candidatePairs(areaCode: string, radiusMeters: number): { codes: readonly string[]; pairs: Int32Array } {
     const [start, end] = this.villageRange(areaCode);
-    const active: number[] = [];
-    for (let i = 0; i < this.points.size; i++) if (this.points.active[i]) active.push(i);
+    const active = [...this.points.countedFor(ANY_ITEM)];
     const kd = new KDBush(Math.max(active.length, 1));
     for (const p of active) kd.add(this.points.lon[p]!, this.points.lat[p]!);
     if (active.length === 0) kd.add(0, 0);
@@ -424,7 +420,9 @@ export class CoverageEngine {
         const was = before !== null && countsFor(before, item);
         const is = this.points.counts(point, item);
         const effect: Effect = was && is ? (moved ? 'move' : 'none') : was ? 'remove' : is ? 'add' : 'none';
-        groups.set(effect, [...(groups.get(effect) ?? []), item]);
+        const same = groups.get(effect);
+        if (same) same.push(item);
+        else groups.set(effect, [item]);
       }
       // The largest group of items keeps the field, patched; the others (items that now part ways with it) leave
       // it, and their fields are built again from the points on first use.

@@ -50,9 +50,10 @@ export class ChangeListener {
     client.on('error', (err) => this.lost(client, err));
     client.on('end', () => this.lost(client, null));
     client.on('notification', (n) => {
-      if (n.channel !== CHANGE_CHANNEL || !n.payload || !/^\d{1,19}$/.test(n.payload)) return;
+      const version = announcedVersion(n);
+      if (version === null) return;
       this.stats.notifications++;
-      this.onVersion(BigInt(n.payload));
+      this.onVersion(version);
     });
     try {
       await client.connect();
@@ -96,8 +97,14 @@ export class ChangeListener {
  */
 export async function listenOnSharedSession(dataSource: DataSource, onVersion: (version: bigint) => void): Promise<() => void> {
   const stop = onPoolNotification((n) => {
-    if (n.channel === CHANGE_CHANNEL && n.payload && /^\d{1,19}$/.test(n.payload)) onVersion(BigInt(n.payload));
+    const version = announcedVersion(n);
+    if (version !== null) onVersion(version);
   });
   await dataSource.query(`LISTEN ${CHANGE_CHANNEL}`);
   return stop;
+}
+
+/** The data version a notification on the change channel announces; null for any other notification. */
+function announcedVersion(n: { channel: string; payload?: string }): bigint | null {
+  return n.channel === CHANGE_CHANNEL && n.payload && /^\d{1,19}$/.test(n.payload) ? BigInt(n.payload) : null;
 }
