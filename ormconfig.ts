@@ -12,5 +12,5 @@ const config = loadConfig(process.env);
 if (config.database.kind !== 'server') {
   throw new Error('ormconfig.ts needs DATABASE_URL; for the embedded database use `npm run migrate`.');
 }
-// eslint-disable-next-line import/no-default-export -- the TypeORM CLI requires a default export
+// A default export: the TypeORM CLI requires one (the code base has none elsewhere).
 export default createDataSource(config.database.url, config.database.poolSize, new TypeOrmLogger(createSilentLogger()));

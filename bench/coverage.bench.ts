@@ -1,14 +1,15 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
-import { createApp } from '../src/app';
+import { createApp } from '../src/app/app';
 import { createSilentLogger } from '../src/common/logger';
 import { loadConfig } from '../src/config/config';
 import { CoverageEngine } from '../src/coverage/coverage.engine';
 import { CoverageRepository } from '../src/coverage/coverage.repository';
-import { sums } from '../src/coverage/coverage.service';
+import { sums } from '../src/coverage/coverage-figures';
 import { openDatabase } from '../src/db/data-source';
 import { prepareDatabase } from '../src/db/prepare-database';
 import { StraightLineModel } from '../src/travel/straight-line.model';
@@ -123,7 +124,6 @@ async function national(serverUrl: string): Promise<void> {
     peakRss = serverPeakFrom; // from here on: what a server process holds (one engine, the change feed, an app)
 
     // 3. Writes through the change feed, in a server app (LISTEN, patch, the next answer).
-    let t0: number;
     app = await createApp({ config, logger, dataSource: db.dataSource });
     const store = app.services.coverage.store;
     const coverageOf = (areaCode: string) => app!.services.coverage.coverageOf({ areaCode, itemCode: ITEM, mode: 'EBIKE' as never, minutes: 15 }, app!.createContext().loaders);
@@ -159,7 +159,7 @@ async function national(serverUrl: string): Promise<void> {
 
     // 4. 1,000 random writes in sequence (each its own transaction), followed by the engine.
     const loadsBefore = store.stats.loads;
-    t0 = performance.now();
+    const t0 = performance.now();
     for (let i = 0; i < 1000; i++) {
       const s = stations[i % stations.length]!;
       await writer.query(`UPDATE service_point SET status = $1 WHERE id = $2`, [i < stations.length ? 'CLOSED' : 'ACTIVE', s.id]);
@@ -232,7 +232,7 @@ async function sanmingGraphql(serverUrl: string | undefined): Promise<void> {
 async function main(): Promise<void> {
   const serverUrl = process.env.DATABASE_URL;
   say(`# Coverage benchmark, ${new Date().toISOString()}`);
-  say(`Machine: ${require('node:os').cpus().length} cores, Node ${process.version}`);
+  say(`Machine: ${os.cpus().length} cores, Node ${process.version}`);
   say('');
   if (serverUrl) await national(serverUrl);
   else say('National: skipped (set DATABASE_URL to a PostgreSQL + PostGIS server that holds service_circle_national).');

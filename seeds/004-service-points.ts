@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { defaultItemCodes } from '../src/service-item/delegation.rules';
+import { defaultItemCodes } from '../src/service-point/delegation.rules';
 import type { ServicePointRepository } from '../src/service-point/service-point.repository';
 import type { SeedCatalogue, SeedDataset } from './dataset';
 

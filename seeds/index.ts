@@ -5,7 +5,7 @@ import { AreaRepository } from '../src/area/area.repository';
 import { ServiceItemRepository } from '../src/service-item/service-item.repository';
 import { ServicePointRepository } from '../src/service-point/service-point.repository';
 import { VillageRepository } from '../src/village/village.repository';
-import { SeedStateRepository } from '../src/db/seed-state.repository';
+import { SeedStateRepository } from './seed-state.repository';
 import { availableDatasets, readSeedFile, type SeedCatalogue, type SeedDataset } from './dataset';
 import { seedServiceItems } from './001-service-items';
 import { seedAreas } from './002-areas';

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createApp } from './app';
+import { createApp } from './app/app';
 import { createLogger } from './common/logger';
 import { ConfigError, loadConfig } from './config/config';
 import { openDatabase } from './db/data-source';

@@ -1,4 +1,4 @@
-import { AreaSizes } from './area-sizes';
+import { AreaSizes } from '../common/area-sizes';
 import type { AreaRepository } from './area.repository';
 
 /** How old the sizes may get while the data keeps changing before they are counted again. */

@@ -17,3 +17,5 @@ export function createAreaLoaders(areas: AreaRepository) {
     ),
   };
 }
+
+export type AreaLoaders = ReturnType<typeof createAreaLoaders>;

@@ -2,7 +2,7 @@ import type { MultiPolygon, Point } from 'geojson';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AreaLevel } from './area-level.enum';
 import type { Area } from './area.entity';
-import type { AreaSizeCounts } from './area-sizes';
+import type { AreaSizeCounts } from '../common/area-sizes';
 import * as SQL from './area.sql';
 
 interface AreaRow {

@@ -1,12 +1,16 @@
 import type { Feature, FeatureCollection, MultiPolygon } from 'geojson';
 import { NotFoundError } from '../common/errors';
 import { fromWgs84, type Crs } from '../geo/convert-geometry';
-import type { Loaders } from '../graphql/loaders';
+import type { AreaLoaders } from './area.loaders';
+import type { ServiceItemLoaders } from '../service-item/service-item.loaders';
 import type { DelegationLevel } from '../service-item/delegation-level.enum';
 import type { ServiceItem } from '../service-item/service-item.entity';
 import { AreaLevel } from './area-level.enum';
 import type { Area } from './area.entity';
 import type { AreaRepository, AreaVillageStats } from './area.repository';
+
+/** The request's loaders this reads. */
+type Loaders = AreaLoaders & ServiceItemLoaders;
 
 export class AreaService {
   constructor(private readonly areas: AreaRepository) {}

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { CLI_ACTOR } from '../partner/actor';
-import { ALL_ROLES, type Role } from '../partner/role.enum';
+import { CLI_ACTOR } from '../write/actor';
+import { ALL_ROLES, type Role } from '../common/role.enum';
 import { withServices } from './with-services';
 
 const USAGE = `Usage:

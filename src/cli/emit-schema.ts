@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
-import { currentSchemaSdl } from '../graphql/schema-emit';
+import { currentSchemaSdl } from '../app/schema-emit';
 
 /** `npm run schema:emit`: writes schema/schema.graphql from the code (a test fails when they differ). */
 async function run(): Promise<void> {

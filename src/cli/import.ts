@@ -4,10 +4,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
 import { CRS_NAMES } from '../geo/convert-geometry';
-import { CLI_ACTOR } from '../partner/actor';
-import { Role } from '../partner/role.enum';
-import type { Viewer } from '../partner/viewer';
-import { ImportFormat, WriteMode } from '../partner/write-report.type';
+import { CLI_ACTOR } from '../write/actor';
+import { Role } from '../common/role.enum';
+import type { Viewer } from '../common/viewer';
+import { ImportFormat, WriteMode } from '../write/write-report.type';
 import { withServices } from './with-services';
 
 const USAGE = `Usage:

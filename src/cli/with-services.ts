@@ -2,8 +2,8 @@ import { createLogger } from '../common/logger';
 import { loadConfig } from '../config/config';
 import { openDatabase } from '../db/data-source';
 import { prepareDatabase } from '../db/prepare-database';
-import { createServices, type Services } from '../graphql/container';
-import { createRepositories } from '../graphql/repositories';
+import { createServices, type Services } from '../app/container';
+import { createRepositories } from '../app/repositories';
 
 /**
  * For the command-line tools: opens the configured database (migrated when MIGRATE_ON_START says so, never

@@ -1,6 +1,5 @@
-import { IsEnum, IsOptional, Matches } from 'class-validator';
+import { Matches } from 'class-validator';
 import { ArgsType, Field, ID } from 'type-graphql';
-import { DelegationLevel } from '../service-item/delegation-level.enum';
 import { AREA_CODE_PATTERN, ITEM_CODE_PATTERN, SERVICE_POINT_ID_PATTERN, VILLAGE_CODE_PATTERN } from './codes';
 
 @ArgsType()
@@ -29,12 +28,4 @@ export class ServiceItemCodeArgs {
   @Field(() => ID, { description: 'Item code, e.g. RESIDENT_ENROLMENT.' })
   @Matches(ITEM_CODE_PATTERN, { message: 'code must be an item code such as RESIDENT_ENROLMENT' })
   code: string;
-}
-
-@ArgsType()
-export class DelegationLevelArgs {
-  @Field(() => DelegationLevel, { nullable: true, description: 'Only items delegated to this level.' })
-  @IsOptional()
-  @IsEnum(DelegationLevel)
-  level?: DelegationLevel;
 }

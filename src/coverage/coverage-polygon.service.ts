@@ -3,11 +3,14 @@ import type { Area } from '../area/area.entity';
 import { LimitExceededError, ServiceUnavailableError } from '../common/errors';
 import type { VersionCache } from '../common/version-cache';
 import type { Config } from '../config/config';
-import type { Loaders } from '../graphql/loaders';
+import type { CoverageLoaders } from './coverage.loaders';
 import type { TravelModel, TravelModeName } from '../travel/travel-model';
 import type { CoverageEngine } from './coverage.engine';
 import type { CoveragePolygonPool } from './coverage-polygon.pool';
 import type { CoveragePolygonResult } from './coverage-polygon.worker';
+
+/** The request's loaders this reads. */
+type Loaders = CoverageLoaders;
 
 /** What a kept clip boundary is taken to weigh (a county's is ~50 KB of GeoJSON). */
 const CLIP_BYTES = 64 * 1024;

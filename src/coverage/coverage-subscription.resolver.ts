@@ -3,11 +3,17 @@ import { Matches, validate } from 'class-validator';
 import { BadInputError } from '../common/errors';
 import { AREA_CODE_PATTERN } from '../common/codes';
 import type { Context } from '../graphql/context';
-import { Role } from '../partner/role.enum';
+import type { CoverageLoaders } from './coverage.loaders';
+
+import { Role } from '../common/role.enum';
 import { ServicePoint } from '../service-point/service-point.entity';
 import { AreaCoverageArgs } from './coverage.args';
 import type { CoverageView } from './coverage.service';
+import type { CoverageSubscriptions } from './coverage-subscriptions';
 import { Coverage } from './coverage.type';
+
+/** A WebSocket context: its `live` is the subscriptions' hub (app/app.ts sets it). */
+type RequestContext = Context<CoverageLoaders> & { readonly live?: CoverageSubscriptions };
 
 /** coverageChanged takes a coverage's arguments without `method` (live figures are the engine's). */
 @ArgsType()
@@ -21,7 +27,7 @@ export class ServicePointChangedArgs {
 }
 
 /** The live subscriptions, as their context supplies them (only WebSocket contexts do: graphql/websocket.ts). */
-function live(context: Context) {
+function live(context: RequestContext) {
   if (!context.live) {
     throw new BadInputError('Subscriptions run over WebSocket on /graphql (the graphql-ws protocol: Apollo Client, urql, Relay, GraphiQL), not over HTTP POST.');
   }
@@ -49,7 +55,7 @@ export class CoverageSubscriptionResolver {
     complexity: 50, // a coverage reading, as the coverage query's own cost; then one per change
     description:
       'The coverage of an area (INDEX method) each time a write changes its headline figures (villageCount, coveredVillageCount, population, coveredPopulation); silent on writes that do not. Over WebSocket (graphql-ws).',
-    subscribe: async ({ args, context }) => live(context as Context).coverageChanged(await checked(CoverageChangedArgs, args), () => (context as Context).loaders),
+    subscribe: async ({ args, context }) => live(context as RequestContext).coverageChanged(await checked(CoverageChangedArgs, args), () => (context as RequestContext).loaders),
   })
   coverageChanged(@Root() view: CoverageView, @Args() _args: CoverageChangedArgs): CoverageView {
     return view;
@@ -59,7 +65,7 @@ export class CoverageSubscriptionResolver {
   @Subscription(() => ServicePoint, {
     complexity: 10,
     description: 'Each service point of the area (and below) as it is after a write to it (created, changed, closed, reopened). Over WebSocket (graphql-ws).',
-    subscribe: async ({ args, context }) => live(context as Context).servicePointChanged((await checked(ServicePointChangedArgs, args)).areaCode, () => (context as Context).loaders),
+    subscribe: async ({ args, context }) => live(context as RequestContext).servicePointChanged((await checked(ServicePointChangedArgs, args)).areaCode, () => (context as RequestContext).loaders),
   })
   servicePointChanged(@Root() point: ServicePoint, @Args() _args: ServicePointChangedArgs): ServicePoint {
     return point;

@@ -1,10 +1,13 @@
 import { Repeater } from '@repeaterjs/repeater';
 import type { Logger } from '../common/logger';
-import type { Loaders } from '../graphql/loaders';
+import type { CoverageLoaders } from './coverage.loaders';
 import type { ServicePoint } from '../service-point/service-point.entity';
 import type { CoverageArgs } from './coverage.args';
 import type { CoverageService, CoverageView } from './coverage.service';
 import type { EngineAdvance, EngineStore } from './engine-store';
+
+/** The request's loaders this reads. */
+type Loaders = CoverageLoaders;
 
 /** The headline figures whose change a `coverageChanged` subscriber is told of. */
 function headline(view: CoverageView): string {

@@ -3,20 +3,26 @@ import { fromWgs84 } from '../geo/convert-geometry';
 import { MAX_FEATURES } from '../common/limits';
 import { UnauthenticatedError } from '../common/errors';
 import { ownCost, scopeSize } from '../graphql/plugins/query-cost';
-import type { Viewer } from '../partner/viewer';
+import type { Viewer } from '../common/viewer';
 import { referenceCostPoints } from './reference-coverage';
 import { CoverageMethod } from './travel-mode.enum';
 import { CRS_ARGS, CrsArgs } from '../graphql/scalars/crs.args';
 import type { Polygon } from 'geojson';
 import type { Context } from '../graphql/context';
+import type { CoverageLoaders } from './coverage.loaders';
+
 import { GeoJSONScalar } from '../graphql/scalars/geojson.scalar';
 import { Area } from '../area/area.entity';
 import { ServicePoint } from '../service-point/service-point.entity';
 import { Village } from '../village/village.entity';
 import { CoverageArgs, CoverageGapsArgs, DelegationMatrixArgs, IsochroneArgs, VillageCoverageArgs, WhereToHandleArgs } from './coverage.args';
 import type { CoverageService, CoverageView } from './coverage.service';
+import type { CoverageGeoJsonService } from './coverage-geojson.service';
+import type { HandlingService } from './handling.service';
 import { Coverage, CoverageGaps, DelegationMatrix, HandlingOption, Isochrone, VillageCoverage, VillageCoverageConnection, WhereToHandle } from './coverage.type';
-import { Role } from '../partner/role.enum';
+import { Role } from '../common/role.enum';
+
+type RequestContext = Context<CoverageLoaders>;
 
 /**
  * A coverage computation: 50 points from the index; the PostGIS reference by its estimated work (one point per
@@ -35,41 +41,45 @@ function assertReferenceAllowed(args: CoverageArgs, viewer: Viewer): void {
 
 @Resolver(() => Coverage)
 export class CoverageResolver {
-  constructor(private readonly service: CoverageService) {}
+  constructor(
+    private readonly service: CoverageService,
+    private readonly handling: HandlingService,
+    private readonly geojson: CoverageGeoJsonService,
+  ) {}
 
   @Authorized(Role.PLANNER)
   @Query(() => Coverage, {
     complexity: COVERAGE_COST,
     description: 'Which villages (and how many people) reach an active point offering the item within the budget; the circle as a polygon.',
   })
-  coverage(@Args() args: CoverageArgs, @Ctx() { loaders, viewer, deadline }: Context) {
+  coverage(@Args() args: CoverageArgs, @Ctx() { loaders, viewer, deadline }: RequestContext) {
     assertReferenceAllowed(args, viewer);
     return this.service.coverageOf(args, loaders, deadline);
   }
 
   @Authorized(Role.PLANNER)
   @Query(() => CoverageGaps, { complexity: COVERAGE_COST, description: 'Uncovered villages of an area, most people first, each with its nearest point offering the item.' })
-  coverageGaps(@Args() args: CoverageGapsArgs, @Ctx() { loaders, viewer, deadline }: Context) {
+  coverageGaps(@Args() args: CoverageGapsArgs, @Ctx() { loaders, viewer, deadline }: RequestContext) {
     assertReferenceAllowed(args, viewer);
     return this.service.gaps(args, loaders, deadline);
   }
 
   @Authorized(Role.PLANNER)
   @Query(() => WhereToHandle, { complexity: ownCost(() => 10), description: 'Where a village can handle an item: nearest points, minutes, and whether the delegation rule holds.' })
-  whereToHandle(@Args() args: WhereToHandleArgs, @Ctx() { loaders }: Context) {
-    return this.service.whereToHandle(args, loaders);
+  whereToHandle(@Args() args: WhereToHandleArgs, @Ctx() { loaders }: RequestContext) {
+    return this.handling.whereToHandle(args, loaders);
   }
 
   @Authorized(Role.PLANNER)
   @Query(() => DelegationMatrix, { complexity: 500, description: 'For each item: its level, how many points of each kind offer it in the area, and its coverage.' })
-  delegationMatrix(@Args() args: DelegationMatrixArgs, @Ctx() { loaders }: Context) {
-    return this.service.delegationMatrix(args, loaders);
+  delegationMatrix(@Args() args: DelegationMatrixArgs, @Ctx() { loaders }: RequestContext) {
+    return this.handling.delegationMatrix(args, loaders);
   }
 
   @Authorized(Role.PLANNER)
   @Query(() => Isochrone, { complexity: 10, description: "One point's reachable area (any status, so planned points can be assessed)." })
-  isochrone(@Args() args: IsochroneArgs, @Ctx() { loaders }: Context) {
-    return this.service.isochrone(args, loaders);
+  isochrone(@Args() args: IsochroneArgs, @Ctx() { loaders }: RequestContext) {
+    return this.geojson.isochrone(args, loaders);
   }
 
   @FieldResolver(() => VillageCoverageConnection, { description: 'The villages with their nearest point, ordered by code.' })
@@ -84,14 +94,14 @@ export class CoverageResolver {
       'Null with LIMIT_EXCEEDED when it would union more than MAX_POLYGON_POINTS circles. The area reachable from the counted points within the budget (STRAIGHT_LINE: the union of geodesic circles of provenance.radiusMeters), clipped to the boundary of polygonClippedTo (the area itself, or for a township, which has no boundary in the data, its county): an RFC 7946 MultiPolygon.',
   })
   async polygon(@Root() view: CoverageView, @Args(CRS_ARGS) { crs }: CrsArgs) {
-    return this.service.polygonIn(view, crs);
+    return this.geojson.polygonIn(view, crs);
   }
 
   @FieldResolver(() => Area, {
     nullable: true,
     description: 'The area whose boundary polygon (and polygonAreaKm2) is clipped to: the area itself, or its nearest ancestor with a boundary (townships have none in the data: their county). Null when none has one.',
   })
-  async polygonClippedTo(@Root() view: CoverageView, @Ctx() { loaders }: Context) {
+  async polygonClippedTo(@Root() view: CoverageView, @Ctx() { loaders }: RequestContext) {
     const code = await this.service.polygons.clippedTo(view.area, view.provenance.dataVersion, loaders);
     return code ? loaders.areaByCode.load(code) : null;
   }
@@ -101,8 +111,8 @@ export class CoverageResolver {
     complexity: 100,
     description: 'The polygon as a GeoJSON Feature with the figures as properties (for MapLibre/Leaflet/ECharts).',
   })
-  async polygonFeature(@Root() view: CoverageView, @Args(CRS_ARGS) { crs }: CrsArgs, @Ctx() { loaders }: Context) {
-    return this.service.polygonFeature(view, crs, loaders);
+  async polygonFeature(@Root() view: CoverageView, @Args(CRS_ARGS) { crs }: CrsArgs, @Ctx() { loaders }: RequestContext) {
+    return this.geojson.polygonFeature(view, crs, loaders);
   }
 
   @FieldResolver(() => GeoJSONScalar, {
@@ -111,25 +121,25 @@ export class CoverageResolver {
     description:
       'Every village as a GeoJSON FeatureCollection of Points with properties code, name, population, covered, travelMinutes, distanceMeters, nearestServicePointId (optionally only covered or uncovered ones).',
   })
-  villagesFeatureCollection(@Root() view: CoverageView, @Args(CRS_ARGS) { crs }: CrsArgs, @Arg('covered', () => Boolean, { nullable: true, description: 'Only covered (true) or uncovered (false) villages.' }) covered: boolean | undefined, @Ctx() { loaders }: Context) {
-    return this.service.villagesFeatureCollection(view, crs, covered ?? null, loaders);
+  villagesFeatureCollection(@Root() view: CoverageView, @Args(CRS_ARGS) { crs }: CrsArgs, @Arg('covered', () => Boolean, { nullable: true, description: 'Only covered (true) or uncovered (false) villages.' }) covered: boolean | undefined, @Ctx() { loaders }: RequestContext) {
+    return this.geojson.villagesFeatureCollection(view, crs, covered ?? null, loaders);
   }
 
   @FieldResolver(() => Float, { nullable: true, complexity: 100, description: 'Ellipsoidal (WGS-84) area of the polygon in km².' })
   polygonAreaKm2(@Root() view: CoverageView) {
-    return this.service.polygonAreaKm2(view);
+    return this.geojson.polygonAreaKm2(view);
   }
 }
 
 @Resolver(() => VillageCoverage)
 export class VillageCoverageResolver {
   @FieldResolver(() => Village)
-  village(@Root() row: VillageCoverage, @Ctx() { loaders }: Context) {
+  village(@Root() row: VillageCoverage, @Ctx() { loaders }: RequestContext) {
     return loaders.villageByCode.load(row.villageCode);
   }
 
   @FieldResolver(() => ServicePoint, { nullable: true })
-  nearestServicePoint(@Root() row: VillageCoverage, @Ctx() { loaders }: Context) {
+  nearestServicePoint(@Root() row: VillageCoverage, @Ctx() { loaders }: RequestContext) {
     return row.nearestPointId ? loaders.servicePointById.load(row.nearestPointId) : null;
   }
 }
@@ -137,7 +147,7 @@ export class VillageCoverageResolver {
 @Resolver(() => HandlingOption)
 export class HandlingOptionResolver {
   @FieldResolver(() => ServicePoint)
-  servicePoint(@Root() option: HandlingOption, @Ctx() { loaders }: Context) {
+  servicePoint(@Root() option: HandlingOption, @Ctx() { loaders }: RequestContext) {
     return loaders.servicePointById.load(option.servicePointId);
   }
 }

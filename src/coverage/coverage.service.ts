@@ -1,52 +1,38 @@
-import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon } from 'geojson';
+import type { MultiPolygon } from 'geojson';
 import type { Area } from '../area/area.entity';
 import { Deadline } from '../common/deadline';
-import { LimitExceededError, NotFoundError } from '../common/errors';
+import { NotFoundError } from '../common/errors';
 import type { VersionCache } from '../common/version-cache';
-import { MAX_FEATURES } from '../common/limits';
 import type { Config } from '../config/config';
-import { fromWgs84, geodesicAreaKm2, geodesicCircle, type Crs } from '../geo';
-import { toPage, type Page } from '../graphql/connection/connection.type';
-import { decodeCursor, encodeCursor } from '../graphql/connection/cursor';
-import { pageSize } from '../graphql/connection/page-size';
-import type { Loaders } from '../graphql/loaders';
-import { DelegationLevel } from '../service-item/delegation-level.enum';
+import { toPage, type Page } from '../common/page';
+import { decodeCursor, encodeCursor } from '../common/cursor';
+import { pageSize } from '../common/page-size';
+import type { CoverageLoaders } from './coverage.loaders';
 import type { ServiceItem } from '../service-item/service-item.entity';
 import type { ServiceItemRepository } from '../service-item/service-item.repository';
-import { ServicePointKind } from '../service-point/service-point-kind.enum';
 import type { TravelModels } from '../travel/travel-models';
-import type { TravelDescription, TravelModel, TravelModeName } from '../travel/travel-model';
-import type { Village } from '../village/village.entity';
-import type { CoverageArgs, CoverageGapsArgs, DelegationMatrixArgs, IsochroneArgs, TravelArgs, VillageCoverageArgs, WhereToHandleArgs } from './coverage.args';
-import { ANY_ITEM, nearestPointId, type AreaComputation, type CoverageEngine, type EnginePoint } from './coverage.engine';
+import type { CoverageArgs, CoverageGapsArgs, TravelArgs, VillageCoverageArgs } from './coverage.args';
+import { ANY_ITEM, type AreaComputation, type CoverageEngine } from './coverage.engine';
 import type { CoveragePolygonService } from './coverage-polygon.service';
 import type { CoveragePolygonResult } from './coverage-polygon.worker';
 import type { CoverageRepository } from './coverage.repository';
 import type { EngineStore } from './engine-store';
+import { sums, villageCoverage } from './coverage-figures';
 import { coverageProvenance } from './provenance';
+import type { Travel } from './query-travel';
 import { computeReference } from './reference-coverage';
 import type {
   Coverage,
   CoverageGaps,
   CoverageProvenance,
-  DelegationMatrix,
-  Isochrone,
   TownshipCoverage,
   VillageCoverage,
   VillageCoverageEdge,
-  WhereToHandle,
 } from './coverage.type';
 import { CoverageMethod, TravelMode, TravelModelName } from './travel-mode.enum';
 
-/** A query's travel: the model, the mode and budget, and the model's own account of them. */
-export interface Travel {
-  readonly model: TravelModel;
-  readonly mode: TravelMode;
-  readonly minutes: number;
-  /** The budget in the model's field unit (the straight line's: a radius in metres). */
-  readonly budgetCost: number;
-  readonly description: TravelDescription;
-}
+/** The request's loaders this reads. */
+type Loaders = CoverageLoaders;
 
 /** A computed coverage with what the on-demand fields (villages, polygon) need. */
 export interface CoverageView extends Coverage {
@@ -67,10 +53,10 @@ interface CachedCoverage {
 }
 
 /**
- * The coverage questions (coverage, gaps, where to handle an item, the delegation matrix, isochrones), answered
- * from the engine's accessibility fields at the data version each request read (EngineStore), or by the PostGIS
- * reference; polygons by CoveragePolygonService. Every answer's provenance names the travel model, its parameters
- * and the data version it was computed from.
+ * An area's coverage (its figures, villages and gaps), answered from the engine's accessibility fields at the data
+ * version each request read (EngineStore), or by the PostGIS reference; the travel of a query, and the provenance
+ * every answer carries (the travel model, its parameters and the data version it was computed from). Where to
+ * handle an item is HandlingService's, GeoJSON outputs are CoverageGeoJsonService's, polygons CoveragePolygonService's.
  */
 export class CoverageService {
   constructor(
@@ -205,72 +191,6 @@ export class CoverageService {
     return toPage(rows, limit, (node) => ({ node, cursor: encodeCursor(scope, [node.villageCode]) }), total);
   }
 
-  /** The coverage polygon in `crs`; in WGS-84 the cached polygon itself (nothing downstream changes it), not a copy. */
-  async polygonIn(view: CoverageView, crs: Crs): Promise<MultiPolygon> {
-    const { polygon } = await view.polygon();
-    return fromWgs84(polygon, crs);
-  }
-
-  /** The coverage polygon as a Feature whose properties carry the figures and the method. */
-  async polygonFeature(view: CoverageView, crs: Crs, loaders: Loaders): Promise<Feature<MultiPolygon>> {
-    const [{ polygon, areaKm2 }, clippedTo] = await Promise.all([view.polygon(), this.polygons.clippedTo(view.area, view.provenance.dataVersion, loaders)]);
-    return {
-      type: 'Feature',
-      geometry: fromWgs84(polygon, crs),
-      properties: {
-        areaCode: view.area.code,
-        areaName: view.area.name,
-        itemCode: view.itemCode,
-        travelModel: view.travel.model.name,
-        mode: view.travel.mode,
-        minutes: view.travel.minutes,
-        ...view.travel.description.parameters,
-        areaKm2,
-        clippedTo,
-        coveredPopulationRatio: view.coveredPopulationRatio,
-        dataVersion: view.provenance.dataVersion,
-        crs,
-      },
-    };
-  }
-
-  /** Villages of a coverage result as a FeatureCollection of Points, ready for MapLibre, Leaflet or ECharts. */
-  async villagesFeatureCollection(view: CoverageView, crs: Crs, covered: boolean | null, loaders: Loaders): Promise<FeatureCollection<Point>> {
-    const c = view.computation;
-    const picked: number[] = [];
-    for (let k = 0; k < c.codes.length; k++) if (covered === null || Boolean(c.covered[k]) === covered) picked.push(k);
-    if (picked.length > MAX_FEATURES) {
-      throw new LimitExceededError(`${picked.length} villages are more than the ${MAX_FEATURES} one collection may hold; ask for a smaller area or use the vector tiles (/tiles/villages).`, {
-        features: picked.length,
-        limit: MAX_FEATURES,
-      });
-    }
-    const villages = await loaders.villageByCode.loadMany(picked.map((k) => c.codes[k]!));
-    const features = picked.map((k, i) => {
-      const village = villages[i] as Village;
-      const row = villageCoverage(c, k, view.travel);
-      return {
-        type: 'Feature' as const,
-        id: village.code,
-        geometry: fromWgs84(village.location, crs),
-        properties: {
-          code: village.code,
-          name: village.name,
-          population: village.population,
-          covered: row.covered,
-          travelMinutes: row.travelMinutes,
-          distanceMeters: row.distanceMeters,
-          nearestServicePointId: row.nearestPointId,
-        },
-      };
-    });
-    return { type: 'FeatureCollection', features };
-  }
-
-  async polygonAreaKm2(view: CoverageView): Promise<number> {
-    return (await view.polygon()).areaKm2;
-  }
-
   async gaps(args: CoverageGapsArgs, loaders: Loaders, deadline?: Deadline): Promise<CoverageGaps> {
     const limit = pageSize(args.first, this.config.pagination);
     const view = await this.coverageOf(args, loaders, deadline);
@@ -284,80 +204,6 @@ export class CoverageService {
       uncoveredPopulation: view.population - view.coveredPopulation,
       villages: uncovered.slice(0, limit).map((k) => villageCoverage(c, k, view.travel)),
       provenance: view.provenance,
-    };
-  }
-
-  async whereToHandle(args: WhereToHandleArgs, loaders: Loaders): Promise<WhereToHandle> {
-    const travel = this.travel(args);
-    const [village, item] = await Promise.all([
-      loaders.villageByCode.load(args.villageCode).then((v) => v ?? Promise.reject(new NotFoundError('Village', args.villageCode))),
-      this.item(args.itemCode, loaders) as Promise<ServiceItem>,
-    ]);
-    const engine = await this.currentEngine(loaders);
-    // All from the engine at once, before any await: of one version.
-    const dataVersion = engine.dataVersion;
-    const [lon, lat] = village.location.coordinates as [number, number];
-    const inScope = scopeTest(village, item.delegationLevel);
-    const nearest = engine.nearestPoints(lon, lat, item.code, args.first ?? 5, travel.model, travel.mode);
-    const inRule = engine.pointsOffering(item.code).filter(inScope);
-    const options = nearest.map(({ point, cost }) => ({
-      servicePointId: point.id,
-      distanceMeters: cost,
-      travelMinutes: travel.model.minutes(travel.mode, cost),
-      withinBudget: cost <= travel.budgetCost,
-      withinRuleScope: inScope(point),
-    })) as WhereToHandle['options'];
-    return {
-      village,
-      item,
-      delegationLevel: item.delegationLevel,
-      withinRule: inRule.length > 0,
-      ruleExplanation: explainRule(village, item, inRule.length, options[0], travel),
-      options,
-      provenance: this.provenance(dataVersion, CoverageMethod.INDEX, travel),
-    };
-  }
-
-  async delegationMatrix(args: DelegationMatrixArgs, loaders: Loaders): Promise<DelegationMatrix> {
-    const travel = this.travel(args);
-    const area = await this.area(args.areaCode, loaders);
-    const catalogue = await this.items.findAll(null);
-    const engine = await this.currentEngine(loaders);
-    // Every item's row from the engine at once, before any await: of one version.
-    const dataVersion = engine.dataVersion;
-    const inArea = (p: EnginePoint) => (p.villageCode ?? p.areaCode).startsWith(area.code);
-    const rows = catalogue.map((item) => {
-      const computation = engine.computeArea(area.code, item.code, travel.model, travel.mode, travel.budgetCost);
-      const { coveredVillageCount, coveredPopulationRatio } = sums(computation);
-      const offering = engine.pointsOffering(item.code).filter(inArea);
-      const count = (kind: ServicePointKind) => offering.filter((p) => p.kind === kind).length;
-      return {
-        item,
-        delegationLevel: item.delegationLevel,
-        villagePoints: count(ServicePointKind.VILLAGE_POINT),
-        townshipStations: count(ServicePointKind.TOWNSHIP_STATION),
-        countyHalls: count(ServicePointKind.COUNTY_HALL),
-        hospitalStations: count(ServicePointKind.HOSPITAL_STATION),
-        coveredVillageCount,
-        coveredPopulationRatio,
-      };
-    });
-    loaders.version.used(dataVersion);
-    return { area, rows, provenance: this.provenance(dataVersion, CoverageMethod.INDEX, travel) };
-  }
-
-  async isochrone(args: IsochroneArgs, loaders: Loaders): Promise<Isochrone> {
-    const travel = this.travel(args);
-    const point = await loaders.servicePointById.load(args.servicePointId);
-    if (!point) throw new NotFoundError('ServicePoint', args.servicePointId);
-    const version = await loaders.dataVersion();
-    const shape = travel.model.reachShape(travel.mode, travel.minutes);
-    const polygon: Polygon = geodesicCircle(point.location.coordinates as [number, number], shape.radiusMeters, 128);
-    return {
-      servicePoint: point,
-      polygon,
-      polygonAreaKm2: geodesicAreaKm2(polygon),
-      provenance: this.provenance(version, CoverageMethod.INDEX, travel),
     };
   }
 
@@ -414,17 +260,20 @@ export class CoverageService {
     }));
   }
 
-  private provenance(dataVersion: string, method: CoverageMethod, travel: Travel): CoverageProvenance {
+  /** The provenance of an answer computed at `dataVersion` by `method` with `travel`. */
+  provenance(dataVersion: string, method: CoverageMethod, travel: Travel): CoverageProvenance {
     return coverageProvenance({ travel: travel.description, method, dataVersion, computedAt: new Date(), syntheticData: this.store.synthetic });
   }
 
-  private async area(code: string, loaders: Loaders): Promise<Area> {
+  /** The area of `code` (NOT_FOUND for an unknown one). */
+  async area(code: string, loaders: Loaders): Promise<Area> {
     const area = await loaders.areaByCode.load(code);
     if (!area) throw new NotFoundError('Area', code);
     return area;
   }
 
-  private async item(code: string | null, loaders: Loaders): Promise<ServiceItem | null> {
+  /** The item of `code`, null for "any item" (NOT_FOUND for an unknown one). */
+  async item(code: string | null, loaders: Loaders): Promise<ServiceItem | null> {
     if (code === null) return null;
     const item = await loaders.serviceItemByCode.load(code);
     if (!item) throw new NotFoundError('ServiceItem', code);
@@ -432,62 +281,3 @@ export class CoverageService {
   }
 }
 
-/** The headline figures of a computation. */
-export function sums(c: AreaComputation): Pick<Coverage, 'villageCount' | 'coveredVillageCount' | 'population' | 'coveredPopulation' | 'coveredPopulationRatio' | 'coveredVillageRatio'> {
-  let population = 0;
-  let coveredPopulation = 0;
-  let coveredVillageCount = 0;
-  for (let k = 0; k < c.codes.length; k++) {
-    population += c.population[k]!;
-    if (c.covered[k]) {
-      coveredVillageCount++;
-      coveredPopulation += c.population[k]!;
-    }
-  }
-  const villageCount = c.codes.length;
-  return {
-    villageCount,
-    coveredVillageCount,
-    population,
-    coveredPopulation,
-    coveredPopulationRatio: population > 0 ? coveredPopulation / population : 0,
-    coveredVillageRatio: villageCount > 0 ? coveredVillageCount / villageCount : 0,
-  };
-}
-
-function villageCoverage(c: AreaComputation, k: number, travel: Travel): VillageCoverage {
-  const distance = c.distanceMeters[k]!;
-  const pointId = nearestPointId(c, k);
-  const known = pointId !== null && Number.isFinite(distance);
-  return {
-    villageCode: c.codes[k],
-    nearestPointId: pointId,
-    covered: c.covered[k] === 1,
-    distanceMeters: known ? distance : null,
-    travelMinutes: known ? travel.model.minutes(travel.mode as TravelModeName, distance) : null,
-  } as VillageCoverage;
-}
-
-/** Whether a point lies in the scope the delegation rule asks for: the village, its township or its county. */
-function scopeTest(village: Village, level: DelegationLevel): (p: EnginePoint) => boolean {
-  switch (level) {
-    case DelegationLevel.VILLAGE:
-      return (p) => p.villageCode === village.code;
-    case DelegationLevel.TOWNSHIP:
-      return (p) => (p.villageCode ?? p.areaCode).startsWith(village.townshipCode);
-    case DelegationLevel.COUNTY:
-      return (p) => (p.villageCode ?? p.areaCode).startsWith(village.countyCode);
-  }
-}
-
-function explainRule(village: Village, item: ServiceItem, inScope: number, nearest: { distanceMeters: number; travelMinutes: number } | undefined, travel: Travel): string {
-  const where = { VILLAGE: 'the village itself', TOWNSHIP: 'its township', COUNTY: 'its county' }[item.delegationLevel];
-  const verdict =
-    inScope > 0
-      ? `${inScope} active point(s) in ${where} offer it, so the rule holds.`
-      : `No active point in ${where} offers it, so the rule does not hold.`;
-  const reach = nearest
-    ? ` The nearest point offering it is ${(nearest.distanceMeters / 1000).toFixed(1)} km away, about ${Math.round(nearest.travelMinutes)} min by ${travel.mode.toLowerCase()}${nearest.distanceMeters <= travel.budgetCost ? ', within' : ', beyond'} the ${travel.minutes}-minute budget.`
-    : ' No point offers it within 300 km.';
-  return `For ${village.name} (${village.code}), ${item.code} is delegated to the ${item.delegationLevel.toLowerCase()} level, so it should be handled within ${where}. ${verdict}${reach}`;
-}

@@ -1,4 +1,4 @@
-import type { AreaSize } from '../area/area-sizes';
+import type { AreaSize } from '../common/area-sizes';
 import type { Deadline } from '../common/deadline';
 import { ServiceUnavailableError } from '../common/errors';
 import type { AreaComputation, CoverageEngine } from './coverage.engine';

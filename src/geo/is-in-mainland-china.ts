@@ -26,7 +26,7 @@ interface MainlandGrid {
 }
 
 const CELL = 1 / 16;
-const OUTSIDE = 0;
+// 0 is OUTSIDE: a clean cell the fill leaves as it is.
 const INSIDE = 1;
 const RUN = 2;
 /** Edges mark the cells they come within EPS of, so a clean cell's closed square touches no edge. */

@@ -6,9 +6,9 @@ import { clientError, DeadlineExceededError } from '../common/errors';
 import type { Context } from './context';
 import { limitExceeded } from './plugins/limit-errors';
 
-export interface GraphQLHttpOptions {
+export interface GraphQLHttpOptions<TContext extends Context = Context> {
   /** Builds the request's context (the API key is checked there); operations of a batch share it. */
-  readonly context: (req: Request, deadline: Deadline) => Promise<Context>;
+  readonly context: (req: Request, deadline: Deadline) => Promise<TContext>;
   /** REQUEST_DEADLINE_MS: after it, the request answers DEADLINE_EXCEEDED (HTTP 503) whatever is still running. */
   readonly deadlineMs: number;
   /** MAX_RESPONSE_BYTES: a larger answer to queries is replaced by LIMIT_EXCEEDED (mutations' answers are not). */
@@ -32,11 +32,11 @@ function sendJson(res: Response, status: number, body: string): void {
  * a mutation is waited for, so that its answer says whether it was written), and the size of the serialized answer
  * to queries is checked before it is sent.
  */
-export function graphqlHttpHandler(apollo: ApolloServer<Context>, options: GraphQLHttpOptions): RequestHandler {
+export function graphqlHttpHandler<TContext extends Context>(apollo: ApolloServer<TContext>, options: GraphQLHttpOptions<TContext>): RequestHandler {
   apollo.assertStarted('graphqlHttpHandler()');
   return async (req, res) => {
     const deadline = new Deadline(options.deadlineMs);
-    let context: Context | null = null;
+    let context: TContext | null = null;
     try {
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(req.headers)) {

@@ -4,7 +4,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { clientError, UnauthenticatedError } from '../common/errors';
 import type { Logger } from '../common/logger';
-import type { Viewer } from '../partner/viewer';
+import type { Viewer } from '../common/viewer';
 import type { Context } from './context';
 
 export interface WebSocketLimits {

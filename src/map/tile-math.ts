@@ -82,7 +82,7 @@ export function expandBBox([minX, minY, maxX, maxY]: BBox, degrees: number): BBo
  * Size in degrees of one unit of a tile with `extent` units across (4096 in vector tiles): the precision of
  * coordinates in the tile. Latitude units shrink towards the poles; this is the largest one in the tile.
  */
-export function tileUnitDegrees({ z, x, y }: TileAddress, extent = 4096): { longitude: number; latitude: number } {
+export function tileUnitDegrees({ z, y }: TileAddress, extent = 4096): { longitude: number; latitude: number } {
   const u = 1 / extent;
   const unitAt = (row: number) => Math.abs(tileYToLatitude(row + u, z) - tileYToLatitude(row, z));
   // Web Mercator stretches latitude least near the equator, so a unit spans most degrees there: at one of the

@@ -1,10 +1,9 @@
 import { Router, type Request, type Response } from 'express';
 import { AppError, clientError } from '../common/errors';
 import { asServiceUnavailable } from '../graphql/format-error';
-import { assertRole } from '../partner/auth-checker';
-import { Role } from '../partner/role.enum';
+import { assertRole } from '../common/viewer';
+import { Role } from '../common/role.enum';
 import type { MapDeps } from './map.deps';
-import type { TilesRepository } from './tiles.repository';
 import { rateLimitedError, rateLimitHeaders, rateLimitKey } from '../graphql/plugins/rate-limit.plugin';
 import { CoverageVariantLimit, TILE_COST } from './tile-budget';
 import { parseLayer, TILE_LAYERS, TileRequestError, TilesService, type TileLayerId } from './tiles.service';
@@ -24,10 +23,6 @@ const HTTP_STATUS: Partial<Record<string, number>> = {
 
 /** Layers carrying coverage figures (covered, travelMinutes, the circle) are planning data; the rest is the directory. */
 const ROLE_OF_LAYER: Readonly<Record<TileLayerId, Role>> = { villages: Role.PLANNER, coverage: Role.PLANNER, 'service-points': Role.READER, areas: Role.READER };
-
-function tilesRepository(deps: MapDeps): TilesRepository {
-  return deps.repositories.tiles;
-}
 
 /** Whether If-None-Match (a list of entity tags, or *) matches `etag` (weak comparison, as for GET). */
 function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
@@ -62,7 +57,7 @@ function tileOrigin(req: Request, config: MapDeps['config']): string {
  */
 export function createTilesRouter(deps: MapDeps): Router {
   const router = Router();
-  const tiles = new TilesService(tilesRepository(deps), deps.services.coverage, deps.config, deps.logger.child({ component: 'tiles' }), deps.services.cache);
+  const tiles = new TilesService(deps.tilesRepository, deps.coverage, deps.config, deps.logger.child({ component: 'tiles' }), deps.cache);
   const variants = new CoverageVariantLimit(deps.config.tileCoverageVariantsPerMinute);
 
   const fail = (res: Response, caught: unknown) => {
@@ -92,7 +87,7 @@ export function createTilesRouter(deps: MapDeps): Router {
    */
   const authorize = async (req: Request, res: Response, layerName: string, cost: (layer: TileLayerId) => number): Promise<{ layer: TileLayerId; client: string }> => {
     const layer = parseLayer(layerName);
-    const viewer = await deps.services.apiKey.authenticateRequest(req.headers);
+    const viewer = await deps.authenticator.authenticateRequest(req.headers);
     assertRole(viewer, [ROLE_OF_LAYER[layer]], `The ${layer} tile layer`);
     res.locals.cacheControl = viewer.kind === 'anonymous' ? CACHE_CONTROL : CACHE_CONTROL.replace('public', 'private');
     const client = rateLimitKey(viewer, req.ip);

@@ -10,7 +10,7 @@ import { MAX_BUDGET_MINUTES, MIN_BUDGET_MINUTES } from '../coverage/coverage.arg
 import type { CoverageService } from '../coverage/coverage.service';
 import { TravelMode, TravelModelName } from '../coverage/travel-mode.enum';
 import { CRS_NAMES, convertPosition, fromWgs84, type Crs as CrsName } from '../geo/convert-geometry';
-import type { Loaders } from '../graphql/loaders';
+import type { CoverageLoaders } from '../coverage/coverage.loaders';
 import {
   bufferedTileBounds,
   expandBBox,
@@ -24,8 +24,11 @@ import {
 } from './tile-math';
 import type { ExtentSource, TilesRepository } from './tiles.repository';
 
+/** The request's loaders this reads. */
+type Loaders = CoverageLoaders;
+
 // vt-pbf ships no type declarations; this is the one function used.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- no declarations to import it by
 const vtpbf = require('vt-pbf') as {
   fromGeojsonVt(layers: Record<string, geojsonvt.Tile>, options?: { version?: number; extent?: number }): Uint8Array;
 };

@@ -1,7 +1,7 @@
 import { ArrayMaxSize, ArrayNotEmpty, IsBoolean, IsEnum, IsInt, IsOptional, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { AREA_CODE_PATTERN } from '../common/codes';
-import { Role } from './role.enum';
+import { Role } from '../common/role.enum';
 
 @InputType({ description: 'A new API key: a name, its roles and, for EDITOR keys, the areas it may write inside.' })
 export class CreateApiKeyInput {

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType } from 'type-graphql';
-import { Role } from './role.enum';
+import { Role } from '../common/role.enum';
 
 @ObjectType({ description: 'An API key as an admin sees it: never its secret, which is shown once at creation.' })
 export class ApiKey {

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ApiKey } from './api-key.entity';
-import type { Role } from './role.enum';
+import type { Role } from '../common/role.enum';
 import * as SQL from './api-key.sql';
 
 interface ApiKeyRow {

@@ -3,10 +3,10 @@ import type { Context } from '../graphql/context';
 import { ApiKeyIdArgs, ApiKeysArgs, AuditLogArgs, CreateApiKeyInput } from './api-key.args';
 import { ApiKey, CreatedApiKey } from './api-key.entity';
 import type { ApiKeyService } from './api-key.service';
-import { AuditEntryPage } from './audit-entry.type';
-import type { AuditLogService } from './audit-log.service';
-import { actorOf } from './actor';
-import { Role } from './role.enum';
+import { AuditEntryPage } from '../write/audit-entry.type';
+import type { AuditLogService } from '../write/audit-log.service';
+import { actorOf } from '../write/actor';
+import { Role } from '../common/role.enum';
 import { ViewerType } from './viewer.type';
 
 @Resolver()

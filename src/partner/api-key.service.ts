@@ -3,9 +3,9 @@ import type { AreaRepository } from '../area/area.repository';
 import { BadInputError, NotFoundError, UnauthenticatedError } from '../common/errors';
 import type { ApiKey, CreatedApiKey } from './api-key.entity';
 import type { ApiKeyRepository } from './api-key.repository';
-import type { Actor, AuditLogRepository } from './audit-log.repository';
-import { Role } from './role.enum';
-import { anonymousViewer, type Viewer } from './viewer';
+import type { Actor, AuditLogRepository } from '../write/audit-log.repository';
+import { Role } from '../common/role.enum';
+import { anonymousViewer, type Viewer } from '../common/viewer';
 
 /** `sc_` + 32 random bytes in base64url: 256 bits, so a fast hash (SHA-256) is enough; no salt or KDF needed. */
 const SECRET_PATTERN = /^sc_[A-Za-z0-9_-]{43}$/;

@@ -1,7 +1,7 @@
 import { IsBoolean, IsEnum, IsString, MinLength } from 'class-validator';
 import { ArgsType, Field } from 'type-graphql';
 import { CoordinateSystem } from '../graphql/scalars/coordinate-system.enum';
-import { ImportFormat, WriteMode } from './write-report.type';
+import { ImportFormat, WriteMode } from '../write/write-report.type';
 
 @ArgsType()
 export class ImportArgs {

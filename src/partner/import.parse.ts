@@ -2,7 +2,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { getNodeValue, parseTree, type Node, type ParseError } from 'jsonc-parser';
 import { BadInputError } from '../common/errors';
 import { nestingExceeded, textDepth } from '../common/nesting';
-import { ImportFormat, type FieldProblem } from './write-report.type';
+import { ImportFormat, type FieldProblem } from '../write/write-report.type';
 
 /** One record of an import file: its line, and its fields by canonical name (CSV: strings; GeoJSON: JSON values). */
 export interface RawRecord {

@@ -1,11 +1,11 @@
 import { Args, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../graphql/context';
-import { actorOf } from './actor';
+import { actorOf } from '../write/actor';
 import { ImportArgs } from './import.args';
 import { importCost } from './import-cost';
 import type { ImportService } from './import.service';
-import { Role } from './role.enum';
-import { WriteReport } from './write-report.type';
+import { Role } from '../common/role.enum';
+import { WriteReport } from '../write/write-report.type';
 
 const byteLength = (args: Record<string, unknown>): number => (typeof args.content === 'string' ? Buffer.byteLength(args.content) : 0);
 

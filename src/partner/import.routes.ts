@@ -3,15 +3,16 @@ import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { AppError, BadInputError, clientError } from '../common/errors';
 import type { Logger } from '../common/logger';
-import type { Services } from '../graphql/container';
+import type { ImportService } from './import.service';
+import type { RequestAuthenticator } from '../graphql/authenticator';
 import { rateLimitedError, rateLimitHeaders, rateLimitKey, type RateLimiter } from '../graphql/plugins/rate-limit.plugin';
-import { actorOf } from './actor';
-import { assertRole } from './auth-checker';
+import { actorOf } from '../write/actor';
+import { assertRole } from '../common/viewer';
 import { CRS_NAMES, type Crs } from '../geo/convert-geometry';
 import { importCost } from './import-cost';
-import { Role } from './role.enum';
-import type { Viewer } from './viewer';
-import { ImportFormat, WriteMode } from './write-report.type';
+import { Role } from '../common/role.enum';
+import type { Viewer } from '../common/viewer';
+import { ImportFormat, WriteMode } from '../write/write-report.type';
 
 const query = z.object({
   format: z.enum(['csv', 'geojson', 'CSV', 'GEOJSON']).optional(),
@@ -33,14 +34,14 @@ const FORMAT_BY_TYPE: Record<string, ImportFormat> = {
  * JSON. Same key, roles, cost (importCost, from the same rate-limit budget) and write path as the
  * importServicePoints / importVillages mutations.
  */
-export function createImportRouter(deps: { services: Services; maxBytes: number; logger: Logger; rateLimit: RateLimiter | null }): express.Router {
+export function createImportRouter(deps: { imports: ImportService; authenticator: RequestAuthenticator; maxBytes: number; logger: Logger; rateLimit: RateLimiter | null }): express.Router {
   const router = express.Router();
   const body = express.text({ type: Object.keys(FORMAT_BY_TYPE), limit: deps.maxBytes });
   // The key and the EDITOR role are checked before the body is read: a caller without them cannot make the
   // server take in IMPORT_MAX_BYTES first (the error handler below then closes the connection unread).
   const authorize = (entity: 'service-points' | 'villages') => async (req: Request, res: Response, next: NextFunction) => {
     try {
-      const viewer = await deps.services.apiKey.authenticateRequest(req.headers);
+      const viewer = await deps.authenticator.authenticateRequest(req.headers);
       assertRole(viewer, [Role.EDITOR], `POST /imports/${entity}`);
       res.locals.viewer = viewer;
       next();
@@ -82,8 +83,8 @@ export function createImportRouter(deps: { services: Services; maxBytes: number;
       const caller = { viewer, actor: actorOf({ viewer, requestId }) };
       const report =
         entity === 'service-points'
-          ? await deps.services.import.importServicePoints(request, caller)
-          : await deps.services.import.importVillages(request, caller);
+          ? await deps.imports.importServicePoints(request, caller)
+          : await deps.imports.importVillages(request, caller);
       res.json(report);
     } catch (err) {
       next(err);

@@ -7,7 +7,7 @@ import type { ServicePointWriteService, WriteCaller } from '../service-point/ser
 import type { VillageInput } from '../village/village.repository';
 import { VillageWriteService } from '../village/village-write.service';
 import { canonicalFieldName, readImportFile, type ColumnType, type ImportColumns, type RawRecord } from './import.parse';
-import { WriteMode, type ImportFormat, type RowProblem, type SourceRow, type WriteReport } from './write-report.type';
+import { WriteMode, type ImportFormat, type RowProblem, type SourceRow, type WriteReport } from '../write/write-report.type';
 
 export interface ImportRequest {
   format: ImportFormat;

@@ -1,5 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
-import { Role } from './role.enum';
+import { Role } from '../common/role.enum';
 
 @ObjectType('Viewer', { description: 'Who the server thinks is asking, and what they may do.' })
 export class ViewerType {

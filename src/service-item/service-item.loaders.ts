@@ -12,3 +12,5 @@ export function createServiceItemLoaders(items: ServiceItemRepository) {
     ),
   };
 }
+
+export type ServiceItemLoaders = ReturnType<typeof createServiceItemLoaders>;

@@ -1,8 +1,11 @@
 import { NotFoundError } from '../common/errors';
-import type { Loaders } from '../graphql/loaders';
+import type { ServiceItemLoaders } from './service-item.loaders';
 import type { DelegationLevel } from './delegation-level.enum';
 import type { ServiceItem } from './service-item.entity';
 import type { ServiceItemRepository } from './service-item.repository';
+
+/** The request's loaders this reads. */
+type Loaders = ServiceItemLoaders;
 
 export class ServiceItemService {
   constructor(private readonly items: ServiceItemRepository) {}

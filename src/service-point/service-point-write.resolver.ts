@@ -3,8 +3,8 @@ import { Arg, Args, ArgsType, Authorized, Ctx, Field, Mutation, Resolver } from 
 import { ServicePointIdArgs } from '../common/code.args';
 import { ITEM_CODE_PATTERN } from '../common/codes';
 import type { Context } from '../graphql/context';
-import { actorOf } from '../partner/actor';
-import { Role } from '../partner/role.enum';
+import { actorOf } from '../write/actor';
+import { Role } from '../common/role.enum';
 import { ServicePoint } from './service-point.entity';
 import { CreateServicePointInput, UpdateServicePointInput } from './service-point.input';
 import type { ServicePointWriteService } from './service-point-write.service';

@@ -23,3 +23,5 @@ export function createServicePointLoaders(points: ServicePointRepository, itemBy
     }),
   };
 }
+
+export type ServicePointLoaders = ReturnType<typeof createServicePointLoaders>;

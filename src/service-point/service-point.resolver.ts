@@ -4,6 +4,10 @@ import { ServicePointIdArgs } from '../common/code.args';
 import { MAX_FEATURES } from '../common/limits';
 import { fromWgs84 } from '../geo/convert-geometry';
 import type { Context } from '../graphql/context';
+import type { ServicePointLoaders } from './service-point.loaders';
+import type { VillageLoaders } from '../village/village.loaders';
+import type { AreaLoaders } from '../area/area.loaders';
+import type { ServiceItemLoaders } from '../service-item/service-item.loaders';
 import { ownCost } from '../graphql/plugins/query-cost';
 import { CRS_ARGS, CrsArgs } from '../graphql/scalars/crs.args';
 import { GeoJSONScalar } from '../graphql/scalars/geojson.scalar';
@@ -13,7 +17,9 @@ import { ServicePointConnection } from './service-point.connection';
 import { ServicePoint } from './service-point.entity';
 import type { ServicePointService } from './service-point.service';
 import { ServicePointsArgs, ServicePointsFilterArgs } from './service-points.args';
-import { Role } from '../partner/role.enum';
+import { Role } from '../common/role.enum';
+
+type RequestContext = Context<ServicePointLoaders & VillageLoaders & AreaLoaders & ServiceItemLoaders>;
 
 @Resolver(() => ServicePoint)
 export class ServicePointResolver {
@@ -21,7 +27,7 @@ export class ServicePointResolver {
 
   @Authorized(Role.READER)
   @Query(() => ServicePointConnection, { description: 'The service-point directory: filter, page (first/after), nearest first with `near`.' })
-  servicePoints(@Args() args: ServicePointsArgs, @Ctx() { loaders }: Context) {
+  servicePoints(@Args() args: ServicePointsArgs, @Ctx() { loaders }: RequestContext) {
     return this.service.list(args, loaders);
   }
 
@@ -31,13 +37,13 @@ export class ServicePointResolver {
     complexity: ownCost((args, { sizes }) => 1 + Math.min(MAX_FEATURES, sizes.of((args.filter as { areaCode?: string } | undefined)?.areaCode).points)),
     description: 'The points matching the filter as a GeoJSON FeatureCollection (properties: id, name, kind, status, itemCodes; distanceMeters with near). At most 50,000.',
   })
-  servicePointsFeatureCollection(@Args() { filter }: ServicePointsFilterArgs, @Args(CRS_ARGS) { crs }: CrsArgs, @Ctx() { loaders }: Context) {
+  servicePointsFeatureCollection(@Args() { filter }: ServicePointsFilterArgs, @Args(CRS_ARGS) { crs }: CrsArgs, @Ctx() { loaders }: RequestContext) {
     return this.service.featureCollection(filter, crs, loaders);
   }
 
   @Authorized(Role.READER)
   @Query(() => ServicePoint, { nullable: true, description: 'One service point; null with a NOT_FOUND error for an unknown id.' })
-  servicePoint(@Args() { id }: ServicePointIdArgs, @Ctx() { loaders }: Context) {
+  servicePoint(@Args() { id }: ServicePointIdArgs, @Ctx() { loaders }: RequestContext) {
     return this.service.getById(id, loaders);
   }
 
@@ -57,17 +63,17 @@ export class ServicePointResolver {
   }
 
   @FieldResolver(() => Area, { description: 'The township or county the point belongs to.' })
-  area(@Root() point: ServicePoint, @Ctx() { loaders }: Context) {
+  area(@Root() point: ServicePoint, @Ctx() { loaders }: RequestContext) {
     return loaders.areaByCode.load(point.areaCode);
   }
 
   @FieldResolver(() => Village, { nullable: true, description: 'The village a village point serves.' })
-  village(@Root() point: ServicePoint, @Ctx() { loaders }: Context) {
+  village(@Root() point: ServicePoint, @Ctx() { loaders }: RequestContext) {
     return point.villageCode ? loaders.villageByCode.load(point.villageCode) : null;
   }
 
   @FieldResolver(() => [ServiceItem], { description: 'The service items this point handles.' })
-  items(@Root() point: ServicePoint, @Ctx() { loaders }: Context) {
+  items(@Root() point: ServicePoint, @Ctx() { loaders }: RequestContext) {
     return loaders.itemsByServicePoint.load(point.id);
   }
 }

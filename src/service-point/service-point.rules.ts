@@ -1,8 +1,8 @@
-import { checkCoordinates, checkPattern, checkText, compact } from '../common/record-checks';
+import { checkCoordinates, checkPattern, checkText, compact } from '../write/record-checks';
 import { SERVICE_POINT_ID_PATTERN, VILLAGE_CODE_PATTERN } from '../common/codes';
-import type { FieldProblem } from '../partner/write-report.type';
+import type { FieldProblem } from '../write/write-report.type';
 import type { DelegationLevel } from '../service-item/delegation-level.enum';
-import { levelHandlesItem, levelOfKind } from '../service-item/delegation.rules';
+import { levelHandlesItem, levelOfKind } from './delegation.rules';
 import { ServicePointKind, ServicePointStatus } from './service-point-kind.enum';
 import type { ServicePointInput } from './service-point.repository';
 

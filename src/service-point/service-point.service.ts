@@ -5,17 +5,23 @@ import { MAX_FEATURES } from '../common/limits';
 import type { Crs } from '../geo/convert-geometry';
 import type { ServiceItem } from '../service-item/service-item.entity';
 import type { ServicePointFilter } from './service-point.filter.input';
-import { decodeCursor, encodeCursor } from '../graphql/connection/cursor';
-import { toPage, type Page } from '../graphql/connection/connection.type';
-import { pageSize } from '../graphql/connection/page-size';
-import type { Loaders } from '../graphql/loaders';
+import { decodeCursor, encodeCursor } from '../common/cursor';
+import { toPage, type Page } from '../common/page';
+import { pageSize } from '../common/page-size';
+import type { ServicePointLoaders } from './service-point.loaders';
+import type { VillageLoaders } from '../village/village.loaders';
+import type { AreaLoaders } from '../area/area.loaders';
+import type { ServiceItemLoaders } from '../service-item/service-item.loaders';
 import type { ServicePointEdge } from './service-point.connection';
 import type { ServicePoint } from './service-point.entity';
 import type { ServicePointQuery, ServicePointRepository, ServicePointWithDistance } from './service-point.repository';
 import type { ServicePointsArgs } from './service-points.args';
 import type { NearInput } from './near.input';
 import { fromWgs84 } from '../geo/convert-geometry';
-import { locationInWgs84 } from '../graphql/scalars/location.input';
+import { locationInWgs84 } from '../geo/location-in-wgs84';
+
+/** The request's loaders this reads. */
+type Loaders = ServicePointLoaders & VillageLoaders & AreaLoaders & ServiceItemLoaders;
 
 export class ServicePointService {
   constructor(

@@ -1,8 +1,8 @@
 import { Args, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../graphql/context';
-import { actorOf } from '../partner/actor';
-import { Role } from '../partner/role.enum';
-import { WriteReport } from '../partner/write-report.type';
+import { actorOf } from '../write/actor';
+import { Role } from '../common/role.enum';
+import { WriteReport } from '../write/write-report.type';
 import { UpsertVillagesArgs } from './village.input';
 import type { VillageWriteService } from './village-write.service';
 

@@ -1,9 +1,9 @@
 import type { AreaRepository } from '../area/area.repository';
 import type { Config } from '../config/config';
-import { locationInWgs84 } from '../graphql/scalars/location.input';
-import type { AuditLogRepository } from '../partner/audit-log.repository';
-import { applyWrites, diffFields, type WriteOptions, type WriteSpec } from '../partner/write-pipeline';
-import type { FieldProblem, SourceRow, WriteReport } from '../partner/write-report.type';
+import { locationInWgs84 } from '../geo/location-in-wgs84';
+import type { AuditLogRepository } from '../write/audit-log.repository';
+import { applyWrites, diffFields, type WriteOptions, type WriteSpec } from '../write/write-pipeline';
+import type { FieldProblem, SourceRow, WriteReport } from '../write/write-report.type';
 import type { VillageInput as VillageGraphQLInput } from './village.input';
 import type { VillageInput, VillageRepository } from './village.repository';
 import { villageProblems } from './village.rules';

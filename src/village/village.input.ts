@@ -2,7 +2,7 @@ import { ArrayMaxSize, ArrayNotEmpty, Length, Matches, Max, Min, ValidateNested,
 import { ArgsType, Field, InputType, Int } from 'type-graphql';
 import { VILLAGE_CODE_PATTERN } from '../common/codes';
 import { LocationInput } from '../graphql/scalars/location.input';
-import { WriteMode } from '../partner/write-report.type';
+import { WriteMode } from '../write/write-report.type';
 import { MAX_VILLAGE_POPULATION } from './village.rules';
 
 export const MAX_VILLAGES_PER_MUTATION = 1000;

@@ -8,3 +8,5 @@ export function createVillageLoaders(villages: VillageRepository) {
     villageByCode: new DataLoader<string, Village | null>(async (codes) => orderByKeys(codes, await villages.findByCodes(codes), (v) => v.code)),
   };
 }
+
+export type VillageLoaders = ReturnType<typeof createVillageLoaders>;

@@ -3,14 +3,17 @@ import { Area } from '../area/area.entity';
 import { VillageCodeArgs } from '../common/code.args';
 import { fromWgs84 } from '../geo/convert-geometry';
 import type { Context } from '../graphql/context';
+import type { VillageLoaders } from './village.loaders';
+import type { AreaLoaders } from '../area/area.loaders';
 import { CRS_ARGS, CrsArgs } from '../graphql/scalars/crs.args';
 import { GeoJSONScalar } from '../graphql/scalars/geojson.scalar';
-import { ServicePoint } from '../service-point/service-point.entity';
 import { VillageConnection } from './village.connection';
 import { Village } from './village.entity';
 import type { VillageService } from './village.service';
 import { VillagesArgs } from './villages.args';
-import { Role } from '../partner/role.enum';
+import { Role } from '../common/role.enum';
+
+type RequestContext = Context<VillageLoaders & AreaLoaders>;
 
 @Resolver(() => Village)
 export class VillageResolver {
@@ -18,13 +21,13 @@ export class VillageResolver {
 
   @Authorized(Role.READER)
   @Query(() => Village, { nullable: true, description: 'One village by its 12-digit code; null with a NOT_FOUND error for an unknown code.' })
-  village(@Args() { code }: VillageCodeArgs, @Ctx() { loaders }: Context) {
+  village(@Args() { code }: VillageCodeArgs, @Ctx() { loaders }: RequestContext) {
     return this.service.getByCode(code, loaders);
   }
 
   @Authorized(Role.READER)
   @Query(() => VillageConnection, { description: 'Villages, ordered by code, paged with first/after.' })
-  villages(@Args() args: VillagesArgs, @Ctx() { loaders }: Context) {
+  villages(@Args() args: VillagesArgs, @Ctx() { loaders }: RequestContext) {
     return this.service.list(args, loaders);
   }
 
@@ -44,17 +47,13 @@ export class VillageResolver {
   }
 
   @FieldResolver(() => Area)
-  township(@Root() village: Village, @Ctx() { loaders }: Context) {
+  township(@Root() village: Village, @Ctx() { loaders }: RequestContext) {
     return loaders.areaByCode.load(village.townshipCode);
   }
 
   @FieldResolver(() => Area)
-  county(@Root() village: Village, @Ctx() { loaders }: Context) {
+  county(@Root() village: Village, @Ctx() { loaders }: RequestContext) {
     return loaders.areaByCode.load(village.countyCode);
   }
 
-  @FieldResolver(() => [ServicePoint], { description: "The village's own service points (village points), any status." })
-  servicePoints(@Root() village: Village, @Ctx() { loaders }: Context) {
-    return loaders.servicePointsByVillage.load(village.code);
-  }
 }

@@ -1,6 +1,6 @@
-import { checkCoordinates, checkPattern, checkText, compact } from '../common/record-checks';
+import { checkCoordinates, checkPattern, checkText, compact } from '../write/record-checks';
 import { VILLAGE_CODE_PATTERN } from '../common/codes';
-import type { FieldProblem } from '../partner/write-report.type';
+import type { FieldProblem } from '../write/write-report.type';
 import type { VillageInput } from './village.repository';
 
 /** The largest population a village (村/社区) record may carry; big urban communities stay far below. */

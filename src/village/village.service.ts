@@ -1,13 +1,17 @@
 import type { Config } from '../config/config';
 import { BadInputError, NotFoundError } from '../common/errors';
-import { toPage, type Page } from '../graphql/connection/connection.type';
-import { decodeCursor, encodeCursor } from '../graphql/connection/cursor';
-import { pageSize } from '../graphql/connection/page-size';
-import type { Loaders } from '../graphql/loaders';
+import { toPage, type Page } from '../common/page';
+import { decodeCursor, encodeCursor } from '../common/cursor';
+import { pageSize } from '../common/page-size';
+import type { VillageLoaders } from './village.loaders';
+import type { AreaLoaders } from '../area/area.loaders';
 import type { VillageEdge } from './village.connection';
 import type { Village } from './village.entity';
 import type { VillageQuery, VillageRepository } from './village.repository';
 import type { VillagesArgs } from './villages.args';
+
+/** The request's loaders this reads. */
+type Loaders = VillageLoaders & AreaLoaders;
 
 export class VillageService {
   constructor(

@@ -1,5 +1,5 @@
-import { CLI_ACTOR } from '../../src/partner/actor';
-import { Role } from '../../src/partner/role.enum';
+import { CLI_ACTOR } from '../../src/write/actor';
+import { Role } from '../../src/common/role.enum';
 import { errorCodes, postGraphQL } from '../helpers/graphql-http';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { testConfig } from '../helpers/test-db';

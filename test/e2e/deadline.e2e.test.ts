@@ -1,7 +1,7 @@
 import { CoverageMethod, TravelMode } from '../../src/coverage/travel-mode.enum';
 import { planReference, referenceCostPoints } from '../../src/coverage/reference-coverage';
-import { CLI_ACTOR } from '../../src/partner/actor';
-import { Role } from '../../src/partner/role.enum';
+import { CLI_ACTOR } from '../../src/write/actor';
+import { Role } from '../../src/common/role.enum';
 import { errorCodes, postGraphQL } from '../helpers/graphql-http';
 import { TcpProxy } from '../helpers/tcp-proxy';
 import { createTestApp, type TestApp } from '../helpers/test-app';

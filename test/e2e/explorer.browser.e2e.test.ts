@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { describeInChromium, openLocalBrowser } from '../helpers/browser';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
@@ -130,13 +130,12 @@ describe('offline GraphQL explorer and page routes (e2e)', () => {
 
   describeInChromium('in Chromium', () => {
     let browser: Browser;
-    let context: BrowserContext;
     let page: Page;
     let nonLocal: string[] = [];
     let pageErrors: string[] = [];
 
     beforeAll(async () => {
-      ({ browser, context, page, nonLocal, pageErrors } = await openLocalBrowser());
+      ({ browser, page, nonLocal, pageErrors } = await openLocalBrowser());
     }, 120_000);
 
     afterAll(async () => {

@@ -5,8 +5,8 @@ import { getIntrospectionQuery, Kind, parse, type OperationDefinitionNode } from
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { QueryFailedError } from 'typeorm';
-import { CLI_ACTOR } from '../../src/partner/actor';
-import { Role } from '../../src/partner/role.enum';
+import { CLI_ACTOR } from '../../src/write/actor';
+import { Role } from '../../src/common/role.enum';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /** The Redis the shared-budget test uses (this machine runs one on the default port). */

@@ -4,8 +4,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { describeInChromium, openLocalBrowser } from '../helpers/browser';
 import { soleCoveringStation } from '../helpers/coverage-fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { CLI_ACTOR } from '../../src/partner/actor';
-import { Role } from '../../src/partner/role.enum';
+import { CLI_ACTOR } from '../../src/write/actor';
+import { Role } from '../../src/common/role.enum';
 
 /**
  * The /map page in a real (headless) Chromium against the seeded test database, over real HTTP.

@@ -1,6 +1,6 @@
 import http from 'node:http';
-import { CLI_ACTOR } from '../../src/partner/actor';
-import { Role } from '../../src/partner/role.enum';
+import { CLI_ACTOR } from '../../src/write/actor';
+import { Role } from '../../src/common/role.enum';
 import { TILE_COST } from '../../src/map/tile-budget';
 import { postGraphQL } from '../helpers/graphql-http';
 import { createTestApp, type TestApp } from '../helpers/test-app';

@@ -11,7 +11,6 @@ import { TEST_DATABASE_KIND_VAR, TEST_DATABASE_URL_VAR } from './test-env';
 export const TEST_DATABASE_NAME = `service_circle_test_${process.pid}`;
 
 declare global {
-  // eslint-disable-next-line no-var
   var __serviceCircleEmbedded: EmbeddedPostgres | undefined;
 }
 

@@ -1,9 +1,9 @@
 import type { GraphQLFormattedError } from 'graphql';
-import { createApp, type App } from '../../src/app';
+import { createApp, type App } from '../../src/app/app';
 import { createSilentLogger, type Logger } from '../../src/common/logger';
 import type { Config } from '../../src/config/config';
 import type { Database } from '../../src/db/data-source';
-import type { Viewer } from '../../src/partner/viewer';
+import type { Viewer } from '../../src/common/viewer';
 import { openTestDatabase, testConfig } from './test-db';
 
 export interface TestApp {

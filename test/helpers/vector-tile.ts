@@ -14,9 +14,9 @@ export interface DecodedLayer {
   length: number;
   feature(i: number): DecodedFeature;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- no type declarations to import it by
 const { VectorTile } = require('@mapbox/vector-tile') as { VectorTile: new (pbf: unknown) => { layers: Record<string, DecodedLayer> } };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- no type declarations to import it by
 const Pbf = require('pbf') as new (buf: Uint8Array) => unknown;
 
 /** The layers of a Mapbox Vector Tile, decoded by @mapbox/vector-tile. */

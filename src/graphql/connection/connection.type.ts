@@ -1,7 +1,8 @@
 import { type ClassType, Field, Int, ObjectType } from 'type-graphql';
+import type { PageInfoValues } from '../../common/page';
 
 @ObjectType({ description: 'Relay page information.' })
-export class PageInfo {
+export class PageInfo implements PageInfoValues {
   @Field()
   hasNextPage: boolean;
 
@@ -13,13 +14,6 @@ export class PageInfo {
 
   @Field(() => String, { nullable: true })
   endCursor: string | null;
-}
-
-/** What resolvers return for a connection; `totalCount` is a lazy getter, so the COUNT runs only when asked for. */
-export interface Page<TEdge> {
-  readonly edges: TEdge[];
-  readonly pageInfo: PageInfo;
-  readonly totalCount: Promise<number>;
 }
 
 /** Builds `<Name>Connection` with `totalCount`, `edges` and `pageInfo` for an edge type (type-graphql generic types). */
@@ -36,26 +30,4 @@ export function Connection<TEdge extends object>(EdgeClass: ClassType<TEdge>) {
     pageInfo: PageInfo;
   }
   return ConnectionClass;
-}
-
-/** Turns rows fetched with `limit + 1` into a page: the extra row only tells that a next page exists. */
-export function toPage<TRow, TEdge extends { cursor: string }>(
-  rows: TRow[],
-  limit: number,
-  toEdge: (row: TRow) => TEdge,
-  countTotal: () => Promise<number>,
-): Page<TEdge> {
-  const edges = rows.slice(0, limit).map(toEdge);
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: rows.length > limit,
-      hasPreviousPage: false,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
-    },
-    get totalCount() {
-      return countTotal();
-    },
-  };
 }

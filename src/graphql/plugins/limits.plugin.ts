@@ -4,7 +4,7 @@ import type { GraphQLError, ValidationContext, ValidationRule } from 'graphql';
 import type { LimitsConfig } from '../../config/config';
 import type { Context } from '../context';
 import { armorFound, limitExceeded, type QueryLimit } from './limit-errors';
-import type { AreaSizes } from '../../area/area-sizes';
+import type { AreaSizes } from '../../common/area-sizes';
 import { BadInputError } from '../../common/errors';
 import { asServiceUnavailable } from '../format-error';
 import { queryCost, type CostInputs, type CostModel } from './query-cost';

@@ -13,7 +13,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { AreaSizes } from '../../area/area-sizes';
+import { AreaSizes } from '../../common/area-sizes';
 import { introspectionObjects } from './introspection-cost';
 import {
   fieldExtensionsEstimator,

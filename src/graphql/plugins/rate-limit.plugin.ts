@@ -4,7 +4,7 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import { RateLimitedError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 import type { RateLimitConfig } from '../../config/config';
-import type { Viewer } from '../../partner/viewer';
+import type { Viewer } from '../../common/viewer';
 import type { Context } from '../context';
 import { operationCost } from './limits.plugin';
 

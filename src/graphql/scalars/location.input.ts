@@ -1,6 +1,5 @@
 import { IsEnum, IsLatitude, IsLongitude } from 'class-validator';
 import { Field, Float, InputType } from 'type-graphql';
-import { convertPosition } from '../../geo/convert-geometry';
 import { CoordinateSystem } from './coordinate-system.enum';
 
 @InputType({ description: 'A position to store; given in any of the supported systems, stored as WGS-84.' })
@@ -16,9 +15,4 @@ export class LocationInput {
   @Field(() => CoordinateSystem, { defaultValue: CoordinateSystem.WGS84, description: 'GCJ02 for a spot picked on AMap/Tencent, BD09 on Baidu.' })
   @IsEnum(CoordinateSystem)
   crs: CoordinateSystem;
-}
-
-/** [longitude, latitude] of a location given in any supported system, in WGS-84 (storage). */
-export function locationInWgs84(location: Pick<LocationInput, 'longitude' | 'latitude'> & { crs?: CoordinateSystem | null }): [number, number] {
-  return convertPosition([location.longitude, location.latitude], location.crs ?? 'WGS84', 'WGS84') as [number, number];
 }

@@ -4,8 +4,8 @@ import { CoverageRepository } from '../../../src/coverage/coverage.repository';
 import type { CoverageService } from '../../../src/coverage/coverage.service';
 import { TravelMode } from '../../../src/coverage/travel-mode.enum';
 import type { Database } from '../../../src/db/data-source';
-import { createServices } from '../../../src/graphql/container';
-import { createRepositories } from '../../../src/graphql/repositories';
+import { createServices } from '../../../src/app/container';
+import { createRepositories } from '../../../src/app/repositories';
 import { openTestDatabase, testConfig } from '../../helpers/test-db';
 
 /**

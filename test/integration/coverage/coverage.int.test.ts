@@ -4,8 +4,8 @@ import { Geodesic } from 'geographiclib-geodesic';
 import { ServicePointRepository } from '../../../src/service-point/service-point.repository';
 import { ServicePointKind, ServicePointStatus } from '../../../src/service-point/service-point-kind.enum';
 import { readSeedFile, type SeedDataset } from '../../../seeds/dataset';
-import { Role } from '../../../src/partner/role.enum';
-import type { Viewer } from '../../../src/partner/viewer';
+import { Role } from '../../../src/common/role.enum';
+import type { Viewer } from '../../../src/common/viewer';
 import { createTestApp, type TestApp } from '../../helpers/test-app';
 
 interface VillageRow {

@@ -1,7 +1,7 @@
 import { parse, type OperationDefinitionNode } from 'graphql';
 import { isCacheableOperation } from '../../../src/graphql/plugins/response-cache.plugin';
-import { Role } from '../../../src/partner/role.enum';
-import { anonymousViewer } from '../../../src/partner/viewer';
+import { Role } from '../../../src/common/role.enum';
+import { anonymousViewer } from '../../../src/common/viewer';
 import { createTestApp, type TestApp } from '../../helpers/test-app';
 
 const DIRECTORY = 'query ($area: ID!) { servicePoints(first: 5, filter: { areaCode: $area }) { totalCount edges { node { id name items { code } } } } }';

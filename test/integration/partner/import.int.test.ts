@@ -1,7 +1,7 @@
-import { CLI_ACTOR } from '../../../src/partner/actor';
-import { Role } from '../../../src/partner/role.enum';
-import type { Viewer } from '../../../src/partner/viewer';
-import { ImportFormat, WriteMode, type WriteReport } from '../../../src/partner/write-report.type';
+import { CLI_ACTOR } from '../../../src/write/actor';
+import { Role } from '../../../src/common/role.enum';
+import type { Viewer } from '../../../src/common/viewer';
+import { ImportFormat, WriteMode, type WriteReport } from '../../../src/write/write-report.type';
 import { createTestApp, type TestApp } from '../../helpers/test-app';
 
 /**

@@ -1,6 +1,6 @@
-import { CLI_ACTOR } from '../../../src/partner/actor';
-import { Role } from '../../../src/partner/role.enum';
-import type { Viewer } from '../../../src/partner/viewer';
+import { CLI_ACTOR } from '../../../src/write/actor';
+import { Role } from '../../../src/common/role.enum';
+import type { Viewer } from '../../../src/common/viewer';
 import { createTestApp, type TestApp } from '../../helpers/test-app';
 
 /**

@@ -3,11 +3,11 @@ import path from 'node:path';
 import { buildSchema, getIntrospectionQuery, graphqlSync, Kind, parse, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { createSilentLogger } from '../../../src/common/logger';
 import { loadConfig } from '../../../src/config/config';
-import { createContainer, createServices } from '../../../src/graphql/container';
-import { AreaSizes } from '../../../src/area/area-sizes';
+import { createContainer, createServices } from '../../../src/app/container';
+import { AreaSizes } from '../../../src/common/area-sizes';
 import { pagedTypes, queryCost, SIZED_LISTS, type CostInputs, type CostModel } from '../../../src/graphql/plugins/query-cost';
-import type { Repositories } from '../../../src/graphql/repositories';
-import { buildAppSchema } from '../../../src/graphql/schema';
+import type { Repositories } from '../../../src/app/repositories';
+import { buildAppSchema } from '../../../src/app/schema';
 
 const MODEL: CostModel = { defaultPageSize: 20, maxPageSize: 500, listSize: 10 };
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { currentSchemaSdl } from '../../../src/graphql/schema-emit';
+import { currentSchemaSdl } from '../../../src/app/schema-emit';
 
 describe('schema/schema.graphql', () => {
   it('matches the schema the code builds (run `npm run schema:emit` after changing the API)', async () => {

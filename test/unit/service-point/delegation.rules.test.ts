@@ -1,6 +1,6 @@
 import catalogue from '../../../seeds/data/service-items.json';
 import { DelegationLevel } from '../../../src/service-item/delegation-level.enum';
-import { defaultItemCodes, levelHandlesItem } from '../../../src/service-item/delegation.rules';
+import { defaultItemCodes, levelHandlesItem } from '../../../src/service-point/delegation.rules';
 import { ServicePointKind } from '../../../src/service-point/service-point-kind.enum';
 
 const items = catalogue.items as { code: string; delegationLevel: DelegationLevel }[];

@@ -4,41 +4,41 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import express from 'express';
 import type { DataSource } from 'typeorm';
-import type { Config } from './config/config';
-import type { Logger } from './common/logger';
-import { createContainer, createServices, type Services } from './graphql/container';
-import { createChangeFeed } from './coverage/change-feed';
-import { detectDatabaseEngine } from './db/data-source';
-import { createMapRouter } from './map/map.routes';
-import { createImportRouter } from './partner/import.routes';
-import { createContext, type Context } from './graphql/context';
-import { asServiceUnavailable, createFormatError } from './graphql/format-error';
-import { createRepositories } from './graphql/repositories';
-import { buildAppSchema } from './graphql/schema';
-import { graphqlHttpHandler } from './graphql/http-handler';
-import { batchLimit } from './graphql/http-limits';
-import { nestingLimit } from './graphql/nesting-limit';
-import { bodyTooLarge, formatLimitErrors } from './graphql/plugins/limit-errors';
-import { armorProtection, createLimitsPlugin } from './graphql/plugins/limits.plugin';
-import { createMetricsPlugin } from './graphql/plugins/metrics.plugin';
-import { DEFAULT_LIST_SIZE, queryCost } from './graphql/plugins/query-cost';
-import { createLoaders } from './graphql/loaders';
-import { attachWebSocketServer } from './graphql/websocket';
-import { createRateLimiter } from './graphql/plugins/rate-limit.plugin';
-import { createRequestLoggingPlugin } from './graphql/plugins/request-logging.plugin';
-import { createResponseCache } from './graphql/plugins/response-cache.plugin';
-import type { TravelMode } from './coverage/travel-mode.enum';
-import { Metrics, type PoolStats } from './ops/metrics';
-import { createRequestLogger } from './ops/request-logger';
-import type { Role } from './partner/role.enum';
-import { anonymousViewer, type Viewer } from './partner/viewer';
+import type { Config } from '../config/config';
+import type { Logger } from '../common/logger';
+import { createContainer, createServices, type Services } from './container';
+import { createChangeFeed } from '../coverage/change-feed';
+import { detectDatabaseEngine } from '../db/data-source';
+import { createMapRouter } from '../map/map.routes';
+import { createImportRouter } from '../partner/import.routes';
+import { createContext, type AppContext } from './context';
+import { asServiceUnavailable, createFormatError } from '../graphql/format-error';
+import { createRepositories } from './repositories';
+import { buildAppSchema } from './schema';
+import { graphqlHttpHandler } from '../graphql/http-handler';
+import { batchLimit } from '../graphql/http-limits';
+import { nestingLimit } from '../graphql/nesting-limit';
+import { bodyTooLarge, formatLimitErrors } from '../graphql/plugins/limit-errors';
+import { armorProtection, createLimitsPlugin } from '../graphql/plugins/limits.plugin';
+import { createMetricsPlugin } from '../graphql/plugins/metrics.plugin';
+import { DEFAULT_LIST_SIZE, queryCost } from '../graphql/plugins/query-cost';
+import { createLoaders } from './loaders';
+import { attachWebSocketServer } from '../graphql/websocket';
+import { createRateLimiter } from '../graphql/plugins/rate-limit.plugin';
+import { createRequestLoggingPlugin } from '../graphql/plugins/request-logging.plugin';
+import { createResponseCache } from '../graphql/plugins/response-cache.plugin';
+import type { TravelMode } from '../coverage/travel-mode.enum';
+import { Metrics, type PoolStats } from '../ops/metrics';
+import { createRequestLogger } from '../ops/request-logger';
+import type { Role } from '../common/role.enum';
+import { anonymousViewer, type Viewer } from '../common/viewer';
 
 export interface App {
   readonly httpServer: http.Server;
-  readonly apollo: ApolloServer<Context>;
+  readonly apollo: ApolloServer<AppContext>;
   readonly services: Services;
   /** Context for in-process operations (integration tests use it with apollo.executeOperation). */
-  createContext(viewer?: Viewer): Context;
+  createContext(viewer?: Viewer): AppContext;
   listen(port: number, host: string): Promise<{ url: string }>;
   stop(): Promise<void>;
 }
@@ -109,7 +109,7 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
   const { limits } = config;
   const armor = armorProtection(limits, { hideSuggestions: !config.introspection });
   const rateLimit = createRateLimiter(config.rateLimit, logger);
-  const apollo = new ApolloServer<Context>({
+  const apollo = new ApolloServer<AppContext>({
     schema,
     logger,
     formatError: formatLimitErrors(createFormatError(logger, { hideSuggestions: !config.introspection })),
@@ -222,8 +222,18 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
   });
   // Tiles, TileJSON, the /map page and the offline explorer (GET /graphql from a browser).
   // Bulk imports as file uploads (EDITOR keys); the same write path as the import mutations.
-  app.use(createImportRouter({ services, maxBytes: config.imports.maxBytes, logger, rateLimit }));
-  app.use(createMapRouter({ config, logger, repositories, services, rateLimit, createContext: () => createContext(contextDeps) }));
+  app.use(createImportRouter({ imports: services.import, authenticator: services.apiKey, maxBytes: config.imports.maxBytes, logger, rateLimit }));
+  app.use(createMapRouter({
+      config,
+      logger,
+      tilesRepository: repositories.tiles,
+      coverage: services.coverage,
+      cache: services.cache,
+      authenticator: services.apiKey,
+      rateLimit,
+      createContext: () => createContext(contextDeps),
+    }),
+  );
   app.use(
     '/graphql',
     express.json({ limit: limits.maxBodyBytes }),

@@ -1,8 +1,21 @@
-import type { AuthCheckerFn } from 'type-graphql';
-import { ForbiddenError, UnauthenticatedError } from '../common/errors';
-import type { Context } from '../graphql/context';
+import { ForbiddenError, UnauthenticatedError } from './errors';
 import type { Role } from './role.enum';
-import type { Viewer } from './viewer';
+
+/** Who is asking: an API key, or an anonymous caller with the roles ANONYMOUS_ROLES grants (none, READER, PLANNER). */
+export interface Viewer {
+  readonly kind: 'anonymous' | 'api-key';
+  /** The key's id (not its secret); null when anonymous. Rate limits and the audit log use it. */
+  readonly keyId: string | null;
+  /** The key's name, or "anonymous". */
+  readonly name: string;
+  readonly roles: readonly Role[];
+  /** Area codes an EDITOR key may write inside (any level; a code covers its subtree). Empty: no writes. */
+  readonly areaCodes: readonly string[];
+}
+
+export function anonymousViewer(roles: readonly Role[]): Viewer {
+  return { kind: 'anonymous', keyId: null, name: 'anonymous', roles, areaCodes: [] };
+}
 
 /** Throws unless the viewer holds one of `roles`: UNAUTHENTICATED for anonymous callers, FORBIDDEN for keys. */
 export function assertRole(viewer: Viewer, roles: readonly Role[], what: string): void {
@@ -20,9 +33,3 @@ export function assertRole(viewer: Viewer, roles: readonly Role[], what: string)
 export function isInViewerAreas(viewer: Viewer, code: string): boolean {
   return viewer.areaCodes.some((scope) => code.startsWith(scope));
 }
-
-/** type-graphql's `@Authorized(...roles)` check; throwing (rather than returning false) picks the error code. */
-export const authChecker: AuthCheckerFn<Context, Role> = ({ context, info }, roles) => {
-  assertRole(context.viewer, roles, `${info.parentType.name}.${info.fieldName}`);
-  return true;
-};

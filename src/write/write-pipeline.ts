@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { TOWNSHIP_REACH_FACTOR, townshipsInReach } from '../area/township-reach.repository';
 import type { Actor, AuditChange, AuditLogRepository } from './audit-log.repository';
-import { isInViewerAreas } from './auth-checker';
-import type { Viewer } from './viewer';
+import { isInViewerAreas } from '../common/viewer';
+import type { Viewer } from '../common/viewer';
 import { WriteMode, type FieldProblem, type RowProblem, type SourceRow, type WriteReport } from './write-report.type';
 
 /** What the pipeline needs to know about one kind of record (service point, village). */

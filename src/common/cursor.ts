@@ -1,4 +1,4 @@
-import { BadInputError } from '../../common/errors';
+import { BadInputError } from './errors';
 
 /**
  * Opaque keyset cursors: base64url of JSON `[scope, ...values]`. The scope names the ordering and

@@ -5,9 +5,10 @@ import { CoverageSubscriptionResolver } from '../coverage/coverage-subscription.
 import { CoverageResolver, HandlingOptionResolver, IsochroneResolver, VillageCoverageResolver } from '../coverage/coverage.resolver';
 import { ServiceItemResolver } from '../service-item/service-item.resolver';
 import { ServicePointResolver } from '../service-point/service-point.resolver';
+import { VillageServicePointsResolver } from '../service-point/village-service-points.resolver';
 import { VillageResolver } from '../village/village.resolver';
 import { ApiKeyResolver } from '../partner/api-key.resolver';
-import { authChecker } from '../partner/auth-checker';
+import { authChecker } from '../graphql/auth-checker';
 import { ImportResolver } from '../partner/import.resolver';
 import { ServicePointWriteResolver } from '../service-point/service-point-write.resolver';
 import { VillageWriteResolver } from '../village/village-write.resolver';
@@ -17,6 +18,7 @@ export const resolvers = [
   VillageResolver,
   ServiceItemResolver,
   ServicePointResolver,
+  VillageServicePointsResolver,
   CoverageResolver,
   VillageCoverageResolver,
   HandlingOptionResolver,

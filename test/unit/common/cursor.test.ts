@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor } from '../../../src/graphql/connection/cursor';
+import { decodeCursor, encodeCursor } from '../../../src/common/cursor';
 
 describe('cursor', () => {
   it('round-trips a keyset tuple, floats exactly', () => {

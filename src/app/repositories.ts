@@ -6,7 +6,7 @@ import { ServiceItemRepository } from '../service-item/service-item.repository';
 import { ServicePointRepository } from '../service-point/service-point.repository';
 import { VillageRepository } from '../village/village.repository';
 import { ApiKeyRepository } from '../partner/api-key.repository';
-import { AuditLogRepository } from '../partner/audit-log.repository';
+import { AuditLogRepository } from '../write/audit-log.repository';
 
 export type Repositories = ReturnType<typeof createRepositories>;
 

@@ -1,4 +1,4 @@
-import type { FieldProblem } from '../partner/write-report.type';
+import type { FieldProblem } from './write-report.type';
 
 /** Small field checks shared by the service-point and village write rules; each returns a problem or null. */
 

@@ -7,6 +7,8 @@ import type { Config } from '../config/config';
 import { CoverageResolver, HandlingOptionResolver, IsochroneResolver, VillageCoverageResolver } from '../coverage/coverage.resolver';
 import { CoveragePolygonPool } from '../coverage/coverage-polygon.pool';
 import { CoverageService } from '../coverage/coverage.service';
+import { CoverageGeoJsonService } from '../coverage/coverage-geojson.service';
+import { HandlingService } from '../coverage/handling.service';
 import { VersionCache } from '../common/version-cache';
 import { CoverageSubscriptionResolver } from '../coverage/coverage-subscription.resolver';
 import { CoverageSubscriptions } from '../coverage/coverage-subscriptions';
@@ -16,13 +18,14 @@ import { TravelModels } from '../travel/travel-models';
 import { ServiceItemResolver } from '../service-item/service-item.resolver';
 import { ServiceItemService } from '../service-item/service-item.service';
 import { ServicePointResolver } from '../service-point/service-point.resolver';
+import { VillageServicePointsResolver } from '../service-point/village-service-points.resolver';
 import { ServicePointService } from '../service-point/service-point.service';
 import { VillageResolver } from '../village/village.resolver';
 import { VillageService } from '../village/village.service';
 import { ApiKeyResolver } from '../partner/api-key.resolver';
 import { ApiKeyService } from '../partner/api-key.service';
-import { AuditLogService } from '../partner/audit-log.service';
-import type { Role } from '../partner/role.enum';
+import { AuditLogService } from '../write/audit-log.service';
+import type { Role } from '../common/role.enum';
 import { ServicePointWriteResolver } from '../service-point/service-point-write.resolver';
 import { ServicePointWriteService } from '../service-point/service-point-write.service';
 import { VillageWriteResolver } from '../village/village-write.resolver';
@@ -56,6 +59,8 @@ export function createServices(repos: Repositories, config: Config, logger: Logg
     serviceItem: new ServiceItemService(repos.serviceItem),
     servicePoint: new ServicePointService(repos.servicePoint, config),
     coverage,
+    handling: new HandlingService(coverage, repos.serviceItem),
+    coverageGeoJson: new CoverageGeoJsonService(coverage),
     live: new CoverageSubscriptions(coverage, coverage.store, logger.child({ component: 'subscriptions' })),
     apiKey: new ApiKeyService(repos.apiKey, repos.area, repos.auditLog, {
       anonymousRoles: config.auth.anonymousRoles as readonly Role[],
@@ -75,7 +80,8 @@ export function createContainer(services: Services): ContainerType {
     [VillageResolver, new VillageResolver(services.village)],
     [ServiceItemResolver, new ServiceItemResolver(services.serviceItem)],
     [ServicePointResolver, new ServicePointResolver(services.servicePoint)],
-    [CoverageResolver, new CoverageResolver(services.coverage)],
+    [VillageServicePointsResolver, new VillageServicePointsResolver()],
+    [CoverageResolver, new CoverageResolver(services.coverage, services.handling, services.coverageGeoJson)],
     [VillageCoverageResolver, new VillageCoverageResolver()],
     [HandlingOptionResolver, new HandlingOptionResolver()],
     [IsochroneResolver, new IsochroneResolver()],

@@ -1,5 +1,5 @@
-import { ServicePointKind } from '../service-point/service-point-kind.enum';
-import { DelegationLevel } from './delegation-level.enum';
+import { ServicePointKind } from './service-point-kind.enum';
+import { DelegationLevel } from '../service-item/delegation-level.enum';
 
 const LEVEL_RANK: Record<DelegationLevel, number> = { VILLAGE: 0, TOWNSHIP: 1, COUNTY: 2 };
 

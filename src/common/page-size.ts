@@ -1,4 +1,4 @@
-import { BadInputError } from '../../common/errors';
+import { BadInputError } from './errors';
 
 /** Resolves `first` against the configured default and maximum page sizes. */
 export function pageSize(first: number | undefined, pagination: { defaultPageSize: number; maxPageSize: number }): number {

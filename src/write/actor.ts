@@ -1,8 +1,8 @@
-import type { Context } from '../graphql/context';
+import type { Viewer } from '../common/viewer';
 import type { Actor } from './audit-log.repository';
 
 /** The audit log's "who" for a GraphQL request. */
-export function actorOf(ctx: Pick<Context, 'viewer' | 'requestId'>): Actor {
+export function actorOf(ctx: { readonly viewer: Viewer; readonly requestId: string }): Actor {
   return { keyId: ctx.viewer.keyId, name: ctx.viewer.name, requestId: ctx.requestId || null };
 }
 

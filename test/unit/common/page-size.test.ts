@@ -1,4 +1,4 @@
-import { pageSize } from '../../../src/graphql/connection/page-size';
+import { pageSize } from '../../../src/common/page-size';
 
 describe('pageSize', () => {
   const pagination = { defaultPageSize: 20, maxPageSize: 500 };
