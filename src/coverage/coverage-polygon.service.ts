@@ -5,7 +5,7 @@ import type { VersionCache } from '../common/version-cache';
 import type { Config } from '../config/config';
 import type { CoverageLoaders } from './coverage.loaders';
 import type { TravelModel, TravelModeName } from '../travel/travel-model';
-import type { CoverageEngine } from './coverage.engine';
+import type { CoverageReader } from './coverage.engine';
 import type { CoveragePolygonPool } from './coverage-polygon.pool';
 import type { CoveragePolygonResult } from './coverage-polygon.worker';
 
@@ -48,7 +48,7 @@ export class CoveragePolygonService {
   }
 
   /** The polygon of an area, clipped to its boundary (or its nearest ancestor's: townships have none). */
-  async ofArea(engine: CoverageEngine, area: Area, reach: ReachRequest, loaders: Loaders): Promise<CoveragePolygonResult> {
+  async ofArea(engine: CoverageReader, area: Area, reach: ReachRequest, loaders: Loaders): Promise<CoveragePolygonResult> {
     const clip = (await this.clipOf(area, reach.dataVersion, loaders))?.boundary ?? null;
     const box = clip ? bbox(clip.coordinates.flat(2) as [number, number][]) : engine.villageBox(area.code);
     if (!box) return { polygon: { type: 'MultiPolygon', coordinates: [] }, areaKm2: 0 };
@@ -57,7 +57,7 @@ export class CoveragePolygonService {
   }
 
   /** The polygon inside a box [minX, minY, maxX, maxY] (a map tile, slightly buffered), clipped to it. */
-  async inBox(engine: CoverageEngine, reach: ReachRequest, box: Box): Promise<MultiPolygon> {
+  async inBox(engine: CoverageReader, reach: ReachRequest, box: Box): Promise<MultiPolygon> {
     const centers = this.centers(engine, reach, box, 'This view');
     const [minX, minY, maxX, maxY] = box;
     const clip: Polygon = { type: 'Polygon', coordinates: [[[minX, minY], [maxX, minY], [maxX, maxY], [minX, maxY], [minX, minY]]] };
@@ -70,10 +70,11 @@ export class CoveragePolygonService {
   }
 
   /** Places of the points whose reach touches the box, at the request's version; refused past MAX_POLYGON_POINTS. */
-  private centers(engine: CoverageEngine, reach: ReachRequest, box: Box, what: string): [number, number][] {
+  private centers(engine: CoverageReader, reach: ReachRequest, box: Box, what: string): [number, number][] {
     const cost = reach.model.budgetCost(reach.mode, reach.minutes);
-    const centers = engine.placesReachingAt(reach.dataVersion, reach.item, reach.model, reach.mode, box, cost);
-    if (centers === null) throw new ServiceUnavailableError('The data changed too much while this answer was computed; ask again.');
+    const points = engine.pointsReachingAt(reach.dataVersion, reach.item, reach.model, reach.mode, box, cost);
+    if (points === null) throw new ServiceUnavailableError('The data changed too much while this answer was computed; ask again.');
+    const centers = points.map((p): [number, number] => [p.longitude, p.latitude]);
     if (centers.length > this.config.maxPolygonPoints) {
       throw new LimitExceededError(
         `${what} would union ${centers.length} circles, more than the limit of ${this.config.maxPolygonPoints} (MAX_POLYGON_POINTS). Ask for a smaller area (a city or county) or zoom in; the figures and village lists have no such limit.`,

@@ -199,6 +199,33 @@ class PointTable implements PointPlaces {
   }
 }
 
+/** A point counted for a reach, with where it is: what polygons are drawn around. */
+export interface PlacedPoint {
+  readonly id: string;
+  readonly longitude: number;
+  readonly latitude: number;
+}
+
+/**
+ * What the coverage questions read of an engine: the live engine itself, or the engine seen through a what-if
+ * scenario (scenario-engine.ts), which answers the same questions without changing it.
+ */
+export interface CoverageReader {
+  readonly dataVersion: string;
+  readonly villageCount: number;
+  villageRange(areaCode: string): [number, number];
+  villageIndex(code: string): number;
+  villageBox(areaCode: string): [number, number, number, number] | null;
+  pointIdAt(slot: number): string;
+  point(id: string): EnginePoint | undefined;
+  computeArea(areaCode: string, item: string, model: TravelModel, mode: TravelModeName, budgetCost: number): AreaComputation;
+  /** For some villages (indices): the cost to the nearest point counted for `item`, and that point's slot (−1: none). */
+  villageCosts(villages: readonly number[], item: string, model: TravelModel, mode: TravelModeName): { cost: Float64Array; nearest: Int32Array };
+  nearestPoints(longitude: number, latitude: number, item: string, limit: number, model: TravelModel, mode: TravelModeName): { point: EnginePoint; cost: number }[];
+  pointsOffering(item: string): EnginePoint[];
+  pointsReachingAt(version: string, item: string, model: TravelModel, mode: TravelModeName, box: [number, number, number, number], cost: number): PlacedPoint[] | null;
+}
+
 /**
  * The coverage engine: villages and service points of one data version, and accessibility fields built from
  * them (travel/). A field holds, for one set of counted points and one travel model, the cost from every village to
@@ -207,7 +234,7 @@ class PointTable implements PointPlaces {
  * place as points and villages change (`applyPoint`, `applyVillage`): the engine moves from version to version
  * without a reload.
  */
-export class CoverageEngine {
+export class CoverageEngine implements CoverageReader {
   private readonly villages: VillageTable;
   private readonly points = new PointTable();
   private readonly entries: LRUCache<string, FieldEntry>;
@@ -288,6 +315,36 @@ export class CoverageEngine {
     return this.points.ids[slot]!;
   }
 
+  /** Every point's id by slot (the engine's own array: read it, never change it). */
+  get pointIds(): readonly string[] {
+    return this.points.ids;
+  }
+
+  /** The slot of point `id`, or undefined when the engine never counted it. */
+  slotOf(id: string): number | undefined {
+    return this.points.slots.get(id);
+  }
+
+  /** The state of the point in `slot`. */
+  pointAt(slot: number): EnginePoint {
+    return this.points.view(slot);
+  }
+
+  /** [longitude, latitude] of village v. */
+  villagePlace(v: number): [number, number] {
+    return [this.villages.longitude[v]!, this.villages.latitude[v]!];
+  }
+
+  /** The village places, as travel models read them. */
+  get villagePlaces(): VillagePlaces {
+    return this.villages;
+  }
+
+  villageCosts(villages: readonly number[], item: string, model: TravelModel, mode: TravelModeName): { cost: Float64Array; nearest: Int32Array } {
+    const field = this.field(model, mode, item);
+    return { cost: Float64Array.from(villages, (v) => field.cost[v]!), nearest: Int32Array.from(villages, (v) => field.nearest[v]!) };
+  }
+
   point(id: string): EnginePoint | undefined {
     const i = this.points.slots.get(id);
     return i === undefined ? undefined : this.points.view(i);
@@ -353,27 +410,28 @@ export class CoverageEngine {
   }
 
   /**
-   * The places [lon, lat] of the points counted for `item` at data version `version` whose reach of `cost` (the
+   * The points (id and place) counted for `item` at data version `version` whose reach of `cost` (the
    * field's unit) touches the box: today's points, with the changes made after `version` undone. Null when
    * `version` is older than the changes kept (POINT_HISTORY): the caller asks again at the current version.
    */
-  placesReachingAt(version: string, item: string, model: TravelModel, mode: TravelModeName, box: [number, number, number, number], cost: number): [number, number][] | null {
+  pointsReachingAt(version: string, item: string, model: TravelModel, mode: TravelModeName, box: [number, number, number, number], cost: number): PlacedPoint[] | null {
     const at = BigInt(version);
     if (at < this.historyFloor) return null;
+    const placed = (p: number): PlacedPoint => ({ id: this.points.ids[p]!, longitude: this.points.lon[p]!, latitude: this.points.lat[p]! });
     const reaching = this.field(model, mode, item).originsReaching(box, cost);
-    if (at >= BigInt(this.version)) return reaching.map((p) => [this.points.lon[p]!, this.points.lat[p]!]);
+    if (at >= BigInt(this.version)) return reaching.map(placed);
     // The oldest change after `version` of each point holds its state at `version`.
     const then = new Map<number, EnginePoint>();
     for (const h of this.history) if (h.version > at && !then.has(h.point)) then.set(h.point, h.before);
-    const places: [number, number][] = reaching.filter((p) => !then.has(p)).map((p) => [this.points.lon[p]!, this.points.lat[p]!]);
+    const points: PlacedPoint[] = reaching.filter((p) => !then.has(p)).map(placed);
     const [minX, minY, maxX, maxY] = box;
     const [bx0, by0, bx1, by1] = new CheapRuler((minY + maxY) / 2, 'meters').bufferBBox([minX, minY, maxX, maxY], cost * 1.01);
     for (const state of then.values()) {
       if (countsFor(state, item) && state.longitude >= bx0 && state.longitude <= bx1 && state.latitude >= by0 && state.latitude <= by1) {
-        places.push([state.longitude, state.latitude]);
+        points.push({ id: state.id, longitude: state.longitude, latitude: state.latitude });
       }
     }
-    return places;
+    return points;
   }
 
   /**
@@ -483,7 +541,8 @@ export class CoverageEngine {
   }
 }
 
-function countsFor(p: EnginePoint, item: string): boolean {
+/** Whether point state `p` counts for `item` (ANY_ITEM: whether it is active). */
+export function countsFor(p: EnginePoint, item: string): boolean {
   return p.active !== false && (item === ANY_ITEM || p.itemCodes.includes(item));
 }
 

@@ -163,6 +163,34 @@ class StraightLineField implements AccessibilityField {
     return this.candidates(ruler.bufferBBox([minX, minY, maxX, maxY], cost * 1.01));
   }
 
+  reachFrom(longitude: number, latitude: number, maxCost: number): { villages: number[]; costs: number[] } {
+    const limit = Math.min(maxCost, MAX_SEARCH_METERS);
+    // 2 % more: the ruler's scale changes across the box (as in improveAround).
+    const [minX, minY, maxX, maxY] = new CheapRuler(latitude, 'meters').bufferPoint([longitude, latitude], limit * 1.02);
+    const inBox = this.villages.inBox(minX, minY, maxX, maxY);
+    const villages: number[] = [];
+    const costs: number[] = [];
+    for (let i = 0; i < inBox.length; i++) {
+      const v = inBox[i]!;
+      const vlat = this.villages.latitude[v]!;
+      // At the village's latitude, as the field's own costs are measured.
+      const d = new CheapRuler(vlat, 'meters').distance([this.villages.longitude[v]!, vlat], [longitude, latitude]);
+      if (d <= limit) {
+        villages.push(v);
+        costs.push(d);
+      }
+    }
+    return { villages, costs };
+  }
+
+  costsBetween(longitude: number, latitude: number, places: readonly (readonly [number, number])[]): number[] {
+    const ruler = new CheapRuler(latitude, 'meters');
+    return places.map(([x, y]) => {
+      const d = ruler.distance([longitude, latitude], [x, y]);
+      return d <= MAX_SEARCH_METERS ? d : Number.POSITIVE_INFINITY;
+    });
+  }
+
   /** Counted origins whose place lies in the box. */
   private candidates([minX, minY, maxX, maxY]: readonly [number, number, number, number]): number[] {
     const found: number[] = [];

@@ -47,6 +47,14 @@ export interface AccessibilityField {
   nearestOrigins(longitude: number, latitude: number, limit: number, maxCost?: number): { point: number; cost: number }[];
   /** Origins from which `cost` reaches into the box [minX, minY, maxX, maxY]. */
   originsReaching(box: readonly [number, number, number, number], cost: number): number[];
+  /**
+   * The villages within `maxCost` of a place that is not one of the field's origins (a scenario's new or moved
+   * point), with their costs as the field would hold them were it an origin: what a what-if reads, the field
+   * unchanged.
+   */
+  reachFrom(longitude: number, latitude: number, maxCost: number): { villages: number[]; costs: number[] };
+  /** The cost from a place to each of some other places, as `nearestOrigins` measures it (Infinity beyond the model's reach). */
+  costsBetween(longitude: number, latitude: number, places: readonly (readonly [number, number])[]): number[];
   /** Memory held, for the field cache's bound. */
   readonly bytes: number;
 }

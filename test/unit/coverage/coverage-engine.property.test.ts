@@ -1,7 +1,7 @@
-import CheapRuler from 'cheap-ruler';
 import fc from 'fast-check';
 import { ANY_ITEM, CoverageEngine, type EnginePoint, type EngineVillage } from '../../../src/coverage/coverage.engine';
-import { MAX_SEARCH_METERS, StraightLineModel } from '../../../src/travel/straight-line.model';
+import { StraightLineModel } from '../../../src/travel/straight-line.model';
+import { bruteForceNearest as bruteForce, items, place, pointsArb, villagesArb } from '../../helpers/engine-arbitraries';
 
 /**
  * The patched fields always equal a brute-force recomputation: random villages and service points, then random
@@ -11,26 +11,11 @@ import { MAX_SEARCH_METERS, StraightLineModel } from '../../../src/travel/straig
  * 300 km, ties to the smaller id).
  */
 
-const ITEMS = ['A', 'B', 'C'];
 const PARAMETERS = { speedsKmh: { WALK: 5, BICYCLE: 12, EBIKE: 20, CAR: 30 }, detourFactor: 1.3 };
 const MODEL = new StraightLineModel(PARAMETERS);
 /** The same model, rebuilding its indexes after every other change (the path a long stream of writes takes). */
 const REBUILDING = new StraightLineModel(PARAMETERS, 2);
-const FIELDS = [...ITEMS, ANY_ITEM];
-
-/** Places around Sanming, within ±0.4° (about ±40 km), with a few far ones (hundreds of km) to cross the 300 km limit. */
-const place = fc.oneof(
-  { weight: 9, arbitrary: fc.tuple(fc.double({ min: 117.2, max: 118.0, noNaN: true }), fc.double({ min: 25.8, max: 26.6, noNaN: true })) },
-  { weight: 1, arbitrary: fc.tuple(fc.double({ min: 112, max: 122, noNaN: true }), fc.double({ min: 22, max: 30, noNaN: true })) },
-);
-const items = fc.subarray(ITEMS);
-
-const villagesArb = fc.array(fc.tuple(place, fc.integer({ min: 0, max: 5000 })), { minLength: 1, maxLength: 40 }).map((vs) =>
-  vs.map(([[longitude, latitude], population], i): EngineVillage => ({ code: `350400${String(i).padStart(6, '0')}`, townshipCode: '350400000', longitude, latitude, population })),
-);
-const pointsArb = fc.array(fc.tuple(place, items, fc.boolean()), { maxLength: 25 }).map((ps) =>
-  ps.map(([[longitude, latitude], itemCodes, active], i): EnginePoint => ({ id: `P${String(i).padStart(3, '0')}`, kind: 'TOWNSHIP_STATION', areaCode: '350400', villageCode: null, longitude, latitude, itemCodes, active })),
-);
+const FIELDS = ['A', 'B', 'C', ANY_ITEM];
 
 type Write =
   | { kind: 'point'; index: number; place: [number, number] | null; items: string[] | null; active: boolean | null; fresh: boolean }
@@ -47,20 +32,6 @@ const writeArb: fc.Arbitrary<Write> = fc.oneof(
   }),
   fc.record({ kind: fc.constant('village' as const), index: fc.nat(), place: fc.option(place, { nil: null }), population: fc.integer({ min: 0, max: 9000 }) }),
 );
-
-function bruteForce(villages: readonly EngineVillage[], points: ReadonlyMap<string, EnginePoint>, item: string): { cost: number; id: string | null }[] {
-  return villages.map((v) => {
-    const ruler = new CheapRuler(v.latitude, 'meters');
-    let best: { cost: number; id: string | null } = { cost: Number.NaN, id: null };
-    for (const p of points.values()) {
-      if (p.active === false || (item !== ANY_ITEM && !p.itemCodes.includes(item))) continue;
-      const d = ruler.distance([v.longitude, v.latitude], [p.longitude, p.latitude]);
-      if (d > MAX_SEARCH_METERS) continue;
-      if (best.id === null || d < best.cost || (d === best.cost && p.id < best.id)) best = { cost: d, id: p.id };
-    }
-    return best;
-  });
-}
 
 function expectFieldsMatch(engine: CoverageEngine, model: StraightLineModel, villages: readonly EngineVillage[], points: ReadonlyMap<string, EnginePoint>, step: string): void {
   for (const item of FIELDS) {
@@ -150,9 +121,10 @@ describe('CoverageEngine fields under writes (fast-check)', () => {
     const box: [number, number, number, number] = [117.5, 26.1, 117.7, 26.3];
     engine.applyPoint('6', 'P1', { ...point, longitude: 117.65 });
     engine.applyPoint('7', 'P2', { ...point, id: 'P2', longitude: 117.55 });
-    expect(engine.placesReachingAt('7', 'A', MODEL, 'WALK', box, 1000)).toEqual(expect.arrayContaining([[117.65, 26.2], [117.55, 26.2]]));
-    expect(engine.placesReachingAt('6', 'A', MODEL, 'WALK', box, 1000)).toEqual([[117.65, 26.2]]);
-    expect(engine.placesReachingAt('5', 'A', MODEL, 'WALK', box, 1000)).toEqual([[117.6, 26.2]]);
-    expect(engine.placesReachingAt('4', 'A', MODEL, 'WALK', box, 1000)).toBeNull(); // before the snapshot
+    const at = (version: string) => engine.pointsReachingAt(version, 'A', MODEL, 'WALK', box, 1000)?.map((p) => [p.id, p.longitude, p.latitude]) ?? null;
+    expect(at('7')).toEqual(expect.arrayContaining([['P1', 117.65, 26.2], ['P2', 117.55, 26.2]]));
+    expect(at('6')).toEqual([['P1', 117.65, 26.2]]);
+    expect(at('5')).toEqual([['P1', 117.6, 26.2]]);
+    expect(at('4')).toBeNull(); // before the snapshot
   });
 });
