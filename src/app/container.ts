@@ -9,6 +9,7 @@ import { CoveragePolygonPool } from '../coverage/coverage-polygon.pool';
 import { CoverageService } from '../coverage/coverage.service';
 import { CoverageGeoJsonService } from '../coverage/coverage-geojson.service';
 import { HandlingService } from '../coverage/handling.service';
+import { ScenarioService } from '../coverage/scenario.service';
 import { VersionCache } from '../common/version-cache';
 import { CoverageSubscriptionResolver } from '../coverage/coverage-subscription.resolver';
 import { CoverageSubscriptions } from '../coverage/coverage-subscriptions';
@@ -47,6 +48,7 @@ export function createServices(repos: Repositories, config: Config, logger: Logg
     repos.serviceItem,
     new TravelModels({ speedsKmh: config.travel.speedsKmh, detourFactor: config.travel.detourFactor }),
     new CoveragePolygonService(new CoveragePolygonPool(config.polygonWorkers), config, cache),
+    new ScenarioService(repos.area, repos.serviceItem, { maxChanges: config.scenarioMaxChanges, boundaryToleranceMeters: config.boundaryToleranceMeters }),
     cache,
     config,
     databaseEngine,

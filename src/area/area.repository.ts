@@ -92,6 +92,11 @@ export class AreaRepository {
     return result.map((r) => ({ areaLevel: r.area_level, villageTownship: r.village_township, inside: r.inside }));
   }
 
+  /** checkPlaces outside a write: for what-if points, which are checked as a write would be but never written. */
+  checkPlacesNow(rows: readonly { areaCode: string; villageCode: string | null; longitude: number; latitude: number }[], toleranceMeters: number): Promise<PlaceCheck[]> {
+    return this.checkPlaces(this.db.manager, rows, toleranceMeters);
+  }
+
   async deriveBoundaryFromChildren(manager: EntityManager, code: string): Promise<void> {
     await manager.query(SQL.DERIVE_BOUNDARY_FROM_CHILDREN, [code]);
   }

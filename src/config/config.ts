@@ -23,6 +23,8 @@ export interface Config {
   /** FIELD_CACHE_MB in bytes: the accessibility fields the coverage engine keeps. */
   readonly fieldCacheBytes: number;
   readonly maxPolygonPoints: number;
+  /** SCENARIO_MAX_CHANGES: entries a what-if may hold. */
+  readonly scenarioMaxChanges: number;
   readonly polygonWorkers: { readonly threads: number; readonly maxQueue: number };
   readonly auth: { readonly anonymousRoles: readonly ('READER' | 'PLANNER')[]; readonly apiKeyCacheSeconds: number };
   readonly imports: { readonly maxBytes: number; readonly maxRows: number };
@@ -138,6 +140,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     responseCache: e.RESPONSE_CACHE,
     fieldCacheBytes: e.FIELD_CACHE_MB * 1024 * 1024,
     maxPolygonPoints: e.MAX_POLYGON_POINTS,
+    scenarioMaxChanges: e.SCENARIO_MAX_CHANGES,
     polygonWorkers: Object.freeze({ threads: e.POLYGON_THREADS, maxQueue: e.POLYGON_QUEUE }),
     auth: Object.freeze({ anonymousRoles: Object.freeze([...e.ANONYMOUS_ROLES]), apiKeyCacheSeconds: e.API_KEY_CACHE_SECONDS }),
     imports: Object.freeze({ maxBytes: e.IMPORT_MAX_BYTES, maxRows: e.IMPORT_MAX_ROWS }),

@@ -48,6 +48,8 @@ export const envSchema = z.object({
   FIELD_CACHE_MB: z.coerce.number().int().min(8).max(65536).default(512),
   /** Largest number of circles one coverage polygon may union (a province would be hundreds of thousands). */
   MAX_POLYGON_POINTS: z.coerce.number().int().min(1).max(1_000_000).default(20000),
+  /** Entries a what-if scenario may hold in all (points added, closed, moved, given other items). */
+  SCENARIO_MAX_CHANGES: z.coerce.number().int().min(1).max(100_000).default(200),
   /** Worker threads computing coverage polygons off the request thread; 0 computes them on it. */
   POLYGON_THREADS: z.coerce.number().int().min(0).max(16).default(1),
   /** Polygons that may wait for a worker thread; more are refused with SERVICE_UNAVAILABLE. */

@@ -1,3 +1,4 @@
+import type { ServicePoint } from '../service-point/service-point.entity';
 import type { TravelModeName } from '../travel/travel-model';
 import { nearestPointId, type AreaComputation } from './coverage.engine';
 import type { Travel } from './query-travel';
@@ -27,7 +28,7 @@ export function sums(c: AreaComputation): Pick<Coverage, 'villageCount' | 'cover
 }
 
 /** One village of a computation: covered or not, the cost to its nearest counted point, and that point. */
-export function villageCoverage(c: AreaComputation, k: number, travel: Travel): VillageCoverage {
+export function villageCoverage(c: AreaComputation, k: number, travel: Travel, scenarioPoints?: ReadonlyMap<string, ServicePoint>): VillageCoverage {
   const distance = c.distanceMeters[k]!;
   const pointId = nearestPointId(c, k);
   const known = pointId !== null && Number.isFinite(distance);
@@ -37,5 +38,6 @@ export function villageCoverage(c: AreaComputation, k: number, travel: Travel): 
     covered: c.covered[k] === 1,
     distanceMeters: known ? distance : null,
     travelMinutes: known ? travel.model.minutes(travel.mode as TravelModeName, distance) : null,
+    scenarioPoints,
   } as VillageCoverage;
 }

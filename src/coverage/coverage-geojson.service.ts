@@ -84,7 +84,8 @@ export class CoverageGeoJsonService {
 
   async isochrone(args: IsochroneArgs, loaders: Loaders): Promise<Isochrone> {
     const travel = this.coverage.travel(args);
-    const point = await loaders.servicePointById.load(args.servicePointId);
+    const scenario = args.scenario ? await this.coverage.scenarios.resolve(args.scenario, loaders) : null;
+    const point = scenario?.shown.get(args.servicePointId) ?? (await loaders.servicePointById.load(args.servicePointId));
     if (!point) throw new NotFoundError('ServicePoint', args.servicePointId);
     const version = await loaders.dataVersion();
     const shape = travel.model.reachShape(travel.mode, travel.minutes);
@@ -93,7 +94,7 @@ export class CoverageGeoJsonService {
       servicePoint: point,
       polygon,
       polygonAreaKm2: geodesicAreaKm2(polygon),
-      provenance: this.coverage.provenance(version, CoverageMethod.INDEX, travel),
+      provenance: this.coverage.provenance(version, CoverageMethod.INDEX, travel, scenario),
     };
   }
 }

@@ -1,6 +1,7 @@
-import { IsEnum, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsEnum, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { ArgsType, Field, Float, ID, Int } from 'type-graphql';
 import { AREA_CODE_PATTERN, ITEM_CODE_PATTERN, SERVICE_POINT_ID_PATTERN, VILLAGE_CODE_PATTERN } from '../common/codes';
+import { ScenarioArg, ScenarioInput } from './scenario.input';
 import { CoverageMethod, TravelMode, TravelModelName } from './travel-mode.enum';
 
 export const MIN_BUDGET_MINUTES = 1;
@@ -44,6 +45,21 @@ export class CoverageArgs extends AreaCoverageArgs {
   @IsOptional()
   @IsEnum(CoverageMethod)
   method?: CoverageMethod;
+
+  @ScenarioArg()
+  scenario?: ScenarioInput | null;
+}
+
+@ArgsType()
+export class CompareCoverageArgs extends AreaCoverageArgs {
+  @Field(() => ScenarioInput, { description: 'The what-if to compare with the live data.' })
+  @ValidateNested()
+  scenario: ScenarioInput;
+
+  @Field(() => Int, { nullable: true, description: 'How many villages gained and lost to list (default 20, at most MAX_PAGE_SIZE).' })
+  @IsOptional()
+  @Min(0)
+  first?: number;
 }
 
 @ArgsType()
@@ -69,6 +85,9 @@ export class WhereToHandleArgs extends TravelArgs {
   @Min(1)
   @Max(50)
   first?: number;
+
+  @ScenarioArg()
+  scenario?: ScenarioInput | null;
 }
 
 @ArgsType()
@@ -76,6 +95,9 @@ export class DelegationMatrixArgs extends TravelArgs {
   @Field(() => ID)
   @Matches(AREA_CODE_PATTERN, { message: 'areaCode must be an official area code of 2, 4, 6 or 9 digits' })
   areaCode: string;
+
+  @ScenarioArg()
+  scenario?: ScenarioInput | null;
 }
 
 @ArgsType()
@@ -83,6 +105,9 @@ export class IsochroneArgs extends TravelArgs {
   @Field(() => ID)
   @Matches(SERVICE_POINT_ID_PATTERN, { message: 'servicePointId must be a service-point id such as TS-520121101' })
   servicePointId: string;
+
+  @ScenarioArg()
+  scenario?: ScenarioInput | null;
 }
 
 @ArgsType()

@@ -15,11 +15,11 @@ import { GeoJSONScalar } from '../graphql/scalars/geojson.scalar';
 import { Area } from '../area/area.entity';
 import { ServicePoint } from '../service-point/service-point.entity';
 import { Village } from '../village/village.entity';
-import { CoverageArgs, CoverageGapsArgs, DelegationMatrixArgs, IsochroneArgs, VillageCoverageArgs, WhereToHandleArgs } from './coverage.args';
+import { CompareCoverageArgs, CoverageArgs, CoverageGapsArgs, DelegationMatrixArgs, IsochroneArgs, VillageCoverageArgs, WhereToHandleArgs } from './coverage.args';
 import type { CoverageService, CoverageView } from './coverage.service';
 import type { CoverageGeoJsonService } from './coverage-geojson.service';
 import type { HandlingService } from './handling.service';
-import { Coverage, CoverageGaps, DelegationMatrix, HandlingOption, Isochrone, VillageCoverage, VillageCoverageConnection, WhereToHandle } from './coverage.type';
+import { Coverage, CoverageComparison, CoverageGaps, DelegationMatrix, HandlingOption, Isochrone, VillageCoverage, VillageCoverageConnection, WhereToHandle } from './coverage.type';
 import { Role } from '../common/role.enum';
 
 type RequestContext = Context<CoverageLoaders>;
@@ -62,6 +62,15 @@ export class CoverageResolver {
   coverageGaps(@Args() args: CoverageGapsArgs, @Ctx() { loaders, viewer, deadline }: RequestContext) {
     assertReferenceAllowed(args, viewer);
     return this.service.gaps(args, loaders, deadline);
+  }
+
+  @Authorized(Role.PLANNER)
+  @Query(() => CoverageComparison, {
+    complexity: ownCost(() => 100), // two coverages from the index
+    description: "An area's coverage before and after a what-if scenario (never written), with the villages and people gained and lost, per township.",
+  })
+  compareCoverage(@Args() args: CompareCoverageArgs, @Ctx() { loaders }: RequestContext) {
+    return this.service.compare(args, loaders);
   }
 
   @Authorized(Role.PLANNER)
@@ -140,7 +149,8 @@ export class VillageCoverageResolver {
 
   @FieldResolver(() => ServicePoint, { nullable: true })
   nearestServicePoint(@Root() row: VillageCoverage, @Ctx() { loaders }: RequestContext) {
-    return row.nearestPointId ? loaders.servicePointById.load(row.nearestPointId) : null;
+    if (!row.nearestPointId) return null;
+    return row.scenarioPoints?.get(row.nearestPointId) ?? loaders.servicePointById.load(row.nearestPointId);
   }
 }
 
@@ -148,7 +158,7 @@ export class VillageCoverageResolver {
 export class HandlingOptionResolver {
   @FieldResolver(() => ServicePoint)
   servicePoint(@Root() option: HandlingOption, @Ctx() { loaders }: RequestContext) {
-    return loaders.servicePointById.load(option.servicePointId);
+    return option.scenarioPoint ?? loaders.servicePointById.load(option.servicePointId);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { MultiPolygon } from 'geojson';
 import type { Area } from '../area/area.entity';
 import { Deadline } from '../common/deadline';
-import { NotFoundError } from '../common/errors';
+import { BadInputError, NotFoundError } from '../common/errors';
 import type { VersionCache } from '../common/version-cache';
 import type { Config } from '../config/config';
 import { toPage, type Page } from '../common/page';
@@ -11,8 +11,10 @@ import type { CoverageLoaders } from './coverage.loaders';
 import type { ServiceItem } from '../service-item/service-item.entity';
 import type { ServiceItemRepository } from '../service-item/service-item.repository';
 import type { TravelModels } from '../travel/travel-models';
-import type { CoverageArgs, CoverageGapsArgs, TravelArgs, VillageCoverageArgs } from './coverage.args';
-import { ANY_ITEM, type AreaComputation, type CoverageEngine } from './coverage.engine';
+import type { CompareCoverageArgs, CoverageArgs, CoverageGapsArgs, TravelArgs, VillageCoverageArgs } from './coverage.args';
+import { ANY_ITEM, type AreaComputation, type CoverageEngine, type CoverageReader } from './coverage.engine';
+import { ScenarioEngine } from './scenario-engine';
+import type { ResolvedScenario, ScenarioService } from './scenario.service';
 import type { CoveragePolygonService } from './coverage-polygon.service';
 import type { CoveragePolygonResult } from './coverage-polygon.worker';
 import type { CoverageRepository } from './coverage.repository';
@@ -23,6 +25,7 @@ import type { Travel } from './query-travel';
 import { computeReference } from './reference-coverage';
 import type {
   Coverage,
+  CoverageComparison,
   CoverageGaps,
   CoverageProvenance,
   TownshipCoverage,
@@ -39,6 +42,8 @@ export interface CoverageView extends Coverage {
   readonly computation: AreaComputation;
   readonly travel: Travel;
   readonly itemCode: string | null;
+  /** The what-if it was computed under, null: the live data. */
+  readonly scenario: ResolvedScenario | null;
   readonly polygon: () => Promise<CoveragePolygonResult>;
 }
 
@@ -65,6 +70,7 @@ export class CoverageService {
     private readonly items: ServiceItemRepository,
     private readonly models: TravelModels,
     readonly polygons: CoveragePolygonService,
+    readonly scenarios: ScenarioService,
     private readonly cache: VersionCache,
     private readonly config: Config,
     /** The engine the reference's statements run on (priced and cut to its speed). */
@@ -107,9 +113,34 @@ export class CoverageService {
   async coverageOf(args: CoverageArgs, loaders: Loaders, deadline?: Deadline): Promise<CoverageView> {
     const travel = this.travel(args);
     const method = args.method ?? CoverageMethod.INDEX;
-    const [area, item] = await Promise.all([this.area(args.areaCode, loaders), this.item(args.itemCode ?? null, loaders)]);
+    if (args.scenario && method !== CoverageMethod.INDEX) {
+      throw new BadInputError('A scenario is evaluated on the engine\'s fields: use method INDEX (the PostGIS reference reads the tables as they are).', { argument: 'method' });
+    }
+    const [area, item, scenario] = await Promise.all([
+      this.area(args.areaCode, loaders),
+      this.item(args.itemCode ?? null, loaders),
+      args.scenario ? this.scenarios.resolve(args.scenario, loaders) : null,
+    ]);
     const engine = await this.currentEngine(loaders);
-    const { computation, provenance, entry } = await this.computed(engine, method, area.code, item?.code ?? null, travel, loaders, deadline);
+    return this.viewOf(engine, scenario, { method, area, item, travel }, loaders, deadline);
+  }
+
+  /** The engine as the request sees it: through the scenario, if any (read at once, as the engine is). */
+  reader(engine: CoverageEngine, scenario: ResolvedScenario | null): CoverageReader {
+    return scenario ? new ScenarioEngine(engine, scenario.points) : engine;
+  }
+
+  /** A coverage of the engine (seen through the scenario, if any), computed or from the cache. */
+  async viewOf(
+    engine: CoverageEngine,
+    scenario: ResolvedScenario | null,
+    query: { method: CoverageMethod; area: Area; item: ServiceItem | null; travel: Travel },
+    loaders: Loaders,
+    deadline?: Deadline,
+  ): Promise<CoverageView> {
+    const { method, area, item, travel } = query;
+    const reader = this.reader(engine, scenario);
+    const { computation, provenance, entry } = await this.computed(engine, reader, scenario, method, area.code, item?.code ?? null, travel, loaders, deadline);
     const totals = sums(computation);
     const byTownship = await this.byTownship(computation, loaders);
     const reach = { item: item?.code ?? ANY_ITEM, model: travel.model, mode: travel.mode, minutes: travel.minutes, dataVersion: provenance.dataVersion };
@@ -121,10 +152,11 @@ export class CoverageService {
       byTownship,
       provenance,
       computation,
+      scenario,
       travel,
       // A failed polygon (refused, over the limit) is not kept: the next request tries again.
       polygon: () =>
-        (entry.polygon ??= this.polygons.ofArea(engine, area, reach, loaders).catch((err: unknown) => {
+        (entry.polygon ??= this.polygons.ofArea(reader, area, reach, loaders).catch((err: unknown) => {
           entry.polygon = undefined;
           throw err;
         })),
@@ -182,13 +214,73 @@ export class CoverageService {
     for (let k = 0; k < c.codes.length && rows.length <= limit; k++) {
       if (after !== null && c.codes[k]! <= after) continue;
       if (args.covered !== undefined && args.covered !== null && Boolean(c.covered[k]) !== args.covered) continue;
-      rows.push(villageCoverage(c, k, view.travel));
+      rows.push(villageCoverage(c, k, view.travel, view.scenario?.shown));
     }
     const total = () => {
       if (args.covered === undefined || args.covered === null) return Promise.resolve(c.codes.length);
       return Promise.resolve(c.covered.reduce((n, x) => n + (Boolean(x) === args.covered ? 1 : 0), 0));
     };
     return toPage(rows, limit, (node) => ({ node, cursor: encodeCursor(scope, [node.villageCode]) }), total);
+  }
+
+  /** An area's coverage before and after a scenario, both from the engine at one version (read together, at once). */
+  async compare(args: CompareCoverageArgs, loaders: Loaders): Promise<CoverageComparison> {
+    const travel = this.travel(args);
+    const limit = pageSize(args.first, this.config.pagination);
+    const [area, item, scenario] = await Promise.all([
+      this.area(args.areaCode, loaders),
+      this.item(args.itemCode ?? null, loaders),
+      this.scenarios.resolve(args.scenario, loaders),
+    ]);
+    const engine = await this.currentEngine(loaders);
+    const query = { method: CoverageMethod.INDEX, area, item, travel };
+    // Both started before either is awaited: their fields are read from the engine at the same version.
+    const [before, after] = await Promise.all([this.viewOf(engine, null, query, loaders), this.viewOf(engine, scenario, query, loaders)]);
+    const b = before.computation;
+    const a = after.computation;
+    const gained: number[] = [];
+    const lost: number[] = [];
+    const townships = new Map<string, { population: number; before: number; after: number; gained: number; lost: number }>();
+    for (let k = 0; k < a.codes.length; k++) {
+      const t = townships.get(a.townshipCodes[k]!) ?? { population: 0, before: 0, after: 0, gained: 0, lost: 0 };
+      const people = a.population[k]!;
+      t.population += people;
+      if (b.covered[k]) t.before += people;
+      if (a.covered[k]) t.after += people;
+      if (a.covered[k] && !b.covered[k]) {
+        gained.push(k);
+        t.gained++;
+      } else if (b.covered[k] && !a.covered[k]) {
+        lost.push(k);
+        t.lost++;
+      }
+      townships.set(a.townshipCodes[k]!, t);
+    }
+    const mostPeople = (x: number, y: number) => a.population[y]! - a.population[x]! || (a.codes[x]! < a.codes[y]! ? -1 : 1);
+    const changed = [...townships].filter(([, t]) => t.before !== t.after || t.gained || t.lost);
+    const areas = await loaders.areaByCode.loadMany(changed.map(([code]) => code));
+    return {
+      area,
+      before,
+      after,
+      populationGained: after.coveredPopulation - before.coveredPopulation,
+      villagesGainedCount: gained.length,
+      villagesLostCount: lost.length,
+      villagesGained: gained.sort(mostPeople).slice(0, limit).map((k) => villageCoverage(a, k, travel, scenario.shown)),
+      villagesLost: lost.sort(mostPeople).slice(0, limit).map((k) => villageCoverage(a, k, travel, scenario.shown)),
+      byTownship: changed
+        .map(([, t], i) => ({
+          township: areas[i] as Area,
+          population: t.population,
+          coveredPopulationBefore: t.before,
+          coveredPopulationAfter: t.after,
+          populationGained: t.after - t.before,
+          villagesGained: t.gained,
+          villagesLost: t.lost,
+        }))
+        .sort((x, y) => y.populationGained - x.populationGained || (x.township.code < y.township.code ? -1 : 1)),
+      provenance: after.provenance,
+    };
   }
 
   async gaps(args: CoverageGapsArgs, loaders: Loaders, deadline?: Deadline): Promise<CoverageGaps> {
@@ -202,7 +294,7 @@ export class CoverageService {
       area: view.area,
       uncoveredVillageCount: uncovered.length,
       uncoveredPopulation: view.population - view.coveredPopulation,
-      villages: uncovered.slice(0, limit).map((k) => villageCoverage(c, k, view.travel)),
+      villages: uncovered.slice(0, limit).map((k) => villageCoverage(c, k, view.travel, view.scenario?.shown)),
       provenance: view.provenance,
     };
   }
@@ -213,9 +305,19 @@ export class CoverageService {
    * reference-coverage.ts) reads the tables and says which version it read, so each result is labelled (and kept)
    * under the version it was computed from.
    */
-  private async computed(engine: CoverageEngine, method: CoverageMethod, areaCode: string, itemCode: string | null, travel: Travel, loaders?: Loaders, deadline?: Deadline) {
+  private async computed(
+    engine: CoverageEngine,
+    reader: CoverageReader,
+    scenario: ResolvedScenario | null,
+    method: CoverageMethod,
+    areaCode: string,
+    itemCode: string | null,
+    travel: Travel,
+    loaders?: Loaders,
+    deadline?: Deadline,
+  ) {
     const version = engine.dataVersion;
-    const key = [method, areaCode, itemCode ?? '*', travel.model.name, travel.mode, travel.minutes].join('|');
+    const key = [method, areaCode, itemCode ?? '*', travel.model.name, travel.mode, travel.minutes, scenario?.summary.key ?? 'live'].join('|');
     let entry = this.cache.get<CachedCoverage>('coverage', version, key);
     if (!entry) {
       let computedFrom = version;
@@ -230,9 +332,9 @@ export class CoverageService {
           label: `The PostGIS reference coverage of ${areaCode || 'the country'} (${travel.mode} ${travel.minutes} min)`,
         }));
       } else {
-        computation = engine.computeArea(areaCode, itemCode ?? ANY_ITEM, travel.model, travel.mode, travel.budgetCost);
+        computation = reader.computeArea(areaCode, itemCode ?? ANY_ITEM, travel.model, travel.mode, travel.budgetCost);
       }
-      entry = { computation, provenance: this.provenance(computedFrom, method, travel) };
+      entry = { computation, provenance: this.provenance(computedFrom, method, travel, scenario) };
       // Kept under the version it was computed from; a coverage's polygon, when asked, is kept with it.
       this.cache.set('coverage', computedFrom, key, entry, COVERAGE_ENTRY_BYTES + computation.codes.length * BYTES_PER_VILLAGE);
     }
@@ -261,8 +363,8 @@ export class CoverageService {
   }
 
   /** The provenance of an answer computed at `dataVersion` by `method` with `travel`. */
-  provenance(dataVersion: string, method: CoverageMethod, travel: Travel): CoverageProvenance {
-    return coverageProvenance({ travel: travel.description, method, dataVersion, computedAt: new Date(), syntheticData: this.store.synthetic });
+  provenance(dataVersion: string, method: CoverageMethod, travel: Travel, scenario: ResolvedScenario | null = null): CoverageProvenance {
+    return coverageProvenance({ travel: travel.description, method, dataVersion, computedAt: new Date(), syntheticData: this.store.synthetic, scenario: scenario?.summary ?? null });
   }
 
   /** The area of `code` (NOT_FOUND for an unknown one). */

@@ -7,6 +7,7 @@ import { ServicePoint } from '../service-point/service-point.entity';
 import { Village } from '../village/village.entity';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { CoverageMethod, TravelMode, TravelModelName } from './travel-mode.enum';
+import { ScenarioSummary } from './scenario.type';
 
 @ObjectType({ description: 'How a coverage figure was computed, so a dashboard can label it.' })
 export class CoverageProvenance {
@@ -48,6 +49,9 @@ export class CoverageProvenance {
 
   @Field({ description: 'True: village locations and populations in this data are synthetic.' })
   syntheticData: boolean;
+
+  @Field(() => ScenarioSummary, { nullable: true, description: 'The what-if the figures were computed under; null: the live data.' })
+  scenario: ScenarioSummary | null;
 }
 
 @ObjectType({ description: 'Coverage figures of one township.' })
@@ -90,6 +94,9 @@ export class VillageCoverage {
 
   villageCode: string;
   nearestPointId: string | null;
+
+  /** The points a scenario adds or changes, as it shows them (absent: the live data). */
+  scenarioPoints?: ReadonlyMap<string, ServicePoint>;
 }
 
 @ObjectType()
@@ -157,6 +164,63 @@ export class CoverageGaps {
   provenance: CoverageProvenance;
 }
 
+@ObjectType({ description: "A township's coverage before and after a scenario." })
+export class TownshipComparison {
+  @Field(() => Area)
+  township: Area;
+
+  @Field(() => Int)
+  population: number;
+
+  @Field(() => Int)
+  coveredPopulationBefore: number;
+
+  @Field(() => Int)
+  coveredPopulationAfter: number;
+
+  @Field(() => Int, { description: 'coveredPopulationAfter − coveredPopulationBefore (negative: people lose the circle).' })
+  populationGained: number;
+
+  @Field(() => Int)
+  villagesGained: number;
+
+  @Field(() => Int)
+  villagesLost: number;
+}
+
+@ObjectType({ description: "An area's coverage before and after a scenario, from the same data version." })
+export class CoverageComparison {
+  @Field(() => Area)
+  area: Area;
+
+  @Field(() => Coverage, { description: 'The live data.' })
+  before: Coverage;
+
+  @Field(() => Coverage, { description: 'As if the scenario were made.' })
+  after: Coverage;
+
+  @Field(() => Int, { description: 'Net: after.coveredPopulation − before.coveredPopulation.' })
+  populationGained: number;
+
+  @Field(() => Int, { description: 'Villages covered after but not before.' })
+  villagesGainedCount: number;
+
+  @Field(() => Int, { description: 'Villages covered before but not after.' })
+  villagesLostCount: number;
+
+  @Field(() => [VillageCoverage], { description: 'The first `first` villages gained, most people first (as they are after).' })
+  villagesGained: VillageCoverage[];
+
+  @Field(() => [VillageCoverage], { description: 'The first `first` villages lost, most people first (as they are after).' })
+  villagesLost: VillageCoverage[];
+
+  @Field(() => [TownshipComparison], { description: 'Townships whose covered population changes, most gained first.' })
+  byTownship: TownshipComparison[];
+
+  @Field(() => CoverageProvenance, { description: "The after's provenance: the scenario, travel model and data version (the before's is the same, without the scenario)." })
+  provenance: CoverageProvenance;
+}
+
 @ObjectType({ description: 'A point where the village can handle the item.' })
 export class HandlingOption {
   @Field(() => ServicePoint)
@@ -173,6 +237,9 @@ export class HandlingOption {
 
   @Field({ description: 'Inside the scope the delegation rule asks for (the village, its township, or its county).' })
   withinRuleScope: boolean;
+
+  /** The point as a scenario leaves it (a hypothetical one, or one it moves); absent: the directory's. */
+  scenarioPoint?: ServicePoint;
 
   servicePointId: string;
 }

@@ -27,11 +27,12 @@ export class HandlingService {
 
   async whereToHandle(args: WhereToHandleArgs, loaders: Loaders): Promise<WhereToHandle> {
     const travel = this.coverage.travel(args);
-    const [village, item] = await Promise.all([
+    const [village, item, scenario] = await Promise.all([
       loaders.villageByCode.load(args.villageCode).then((v) => v ?? Promise.reject(new NotFoundError('Village', args.villageCode))),
       this.coverage.item(args.itemCode, loaders) as Promise<ServiceItem>,
+      args.scenario ? this.coverage.scenarios.resolve(args.scenario, loaders) : null,
     ]);
-    const engine = await this.coverage.currentEngine(loaders);
+    const engine = this.coverage.reader(await this.coverage.currentEngine(loaders), scenario);
     // All from the engine at once, before any await: of one version.
     const dataVersion = engine.dataVersion;
     const [lon, lat] = village.location.coordinates as [number, number];
@@ -44,6 +45,7 @@ export class HandlingService {
       travelMinutes: travel.model.minutes(travel.mode, cost),
       withinBudget: cost <= travel.budgetCost,
       withinRuleScope: inScope(point),
+      scenarioPoint: scenario?.shown.get(point.id),
     })) as WhereToHandle['options'];
     return {
       village,
@@ -52,15 +54,18 @@ export class HandlingService {
       withinRule: inRule.length > 0,
       ruleExplanation: explainRule(village, item, inRule.length, options[0], travel),
       options,
-      provenance: this.coverage.provenance(dataVersion, CoverageMethod.INDEX, travel),
+      provenance: this.coverage.provenance(dataVersion, CoverageMethod.INDEX, travel, scenario),
     };
   }
 
   async delegationMatrix(args: DelegationMatrixArgs, loaders: Loaders): Promise<DelegationMatrix> {
     const travel = this.coverage.travel(args);
-    const area = await this.coverage.area(args.areaCode, loaders);
-    const catalogue = await this.items.findAll(null);
-    const engine = await this.coverage.currentEngine(loaders);
+    const [area, catalogue, scenario] = await Promise.all([
+      this.coverage.area(args.areaCode, loaders),
+      this.items.findAll(null),
+      args.scenario ? this.coverage.scenarios.resolve(args.scenario, loaders) : null,
+    ]);
+    const engine = this.coverage.reader(await this.coverage.currentEngine(loaders), scenario);
     // Every item's row from the engine at once, before any await: of one version.
     const dataVersion = engine.dataVersion;
     const inArea = (p: EnginePoint) => (p.villageCode ?? p.areaCode).startsWith(area.code);
@@ -81,7 +86,7 @@ export class HandlingService {
       };
     });
     loaders.version.used(dataVersion);
-    return { area, rows, provenance: this.coverage.provenance(dataVersion, CoverageMethod.INDEX, travel) };
+    return { area, rows, provenance: this.coverage.provenance(dataVersion, CoverageMethod.INDEX, travel, scenario) };
   }
 }
 

@@ -1,5 +1,6 @@
 import type { TravelDescription } from '../travel/travel-model';
 import type { CoverageProvenance } from './coverage.type';
+import type { ScenarioSummary } from './scenario.type';
 import { CoverageMethod, type TravelMode } from './travel-mode.enum';
 
 const METHOD_WORDS: Record<CoverageMethod, string> = {
@@ -8,7 +9,14 @@ const METHOD_WORDS: Record<CoverageMethod, string> = {
 };
 
 /** What an answer says of how it was computed: travel model and its parameters, method, data version. */
-export function coverageProvenance(options: { travel: TravelDescription; method: CoverageMethod; dataVersion: string; computedAt: Date; syntheticData: boolean }): CoverageProvenance {
+export function coverageProvenance(options: {
+  travel: TravelDescription;
+  method: CoverageMethod;
+  dataVersion: string;
+  computedAt: Date;
+  syntheticData: boolean;
+  scenario?: ScenarioSummary | null;
+}): CoverageProvenance {
   const { travel, method, dataVersion, syntheticData } = options;
   const number = (name: string) => (typeof travel.parameters[name] === 'number' ? (travel.parameters[name] as number) : null);
   return {
@@ -24,8 +32,10 @@ export function coverageProvenance(options: { travel: TravelDescription; method:
     dataVersion,
     computedAt: options.computedAt.toISOString(),
     syntheticData,
+    scenario: options.scenario ?? null,
     description:
       `${travel.sentence} (travel model ${travel.model}); computed by ${METHOD_WORDS[method]} from data version ${dataVersion}.` +
+      (options.scenario ? ` As if ${options.scenario.changes} change(s) were made (scenario ${options.scenario.key}: ${options.scenario.added} added, ${options.scenario.closed} closed, ${options.scenario.moved} moved, ${options.scenario.itemsChanged} with other items); nothing was written.` : '') +
       (syntheticData ? ' Village locations and populations are synthetic.' : ''),
   };
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildSchema, getIntrospectionQuery, graphqlSync, Kind, parse, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { buildSchema, getIntrospectionQuery, graphqlSync, isInputObjectType, Kind, parse, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { createSilentLogger } from '../../../src/common/logger';
 import { loadConfig } from '../../../src/config/config';
 import { createContainer, createServices } from '../../../src/app/container';
@@ -210,7 +210,8 @@ describe('queryCost on the API schema', () => {
     const paged = pagedTypes(schema);
     const lists: string[] = [];
     for (const type of Object.values(schema.getTypeMap())) {
-      if (type.name.startsWith('__') || !('getFields' in type) || paged.has(type.name)) continue;
+      // Output types only: an input's lists are what the client sends, not what the server fetches.
+      if (type.name.startsWith('__') || !('getFields' in type) || isInputObjectType(type) || paged.has(type.name)) continue;
       for (const field of Object.values(type.getFields())) {
         const named = field.type.toString().replace(/[[\]!]/g, '');
         const isList = field.type.toString().includes('[');

@@ -1,0 +1,22 @@
+import { Field, Int, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: 'The what-if an answer was computed under (none: the live data).' })
+export class ScenarioSummary {
+  @Field({ description: 'Identifies the changes: the same changes give the same key, whatever their order.' })
+  key: string;
+
+  @Field(() => Int, { description: 'Entries in all.' })
+  changes: number;
+
+  @Field(() => Int)
+  added: number;
+
+  @Field(() => Int)
+  closed: number;
+
+  @Field(() => Int)
+  moved: number;
+
+  @Field(() => Int)
+  itemsChanged: number;
+}
