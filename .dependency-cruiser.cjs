@@ -15,6 +15,7 @@ const LAYERS = [
   { name: 'domain', folders: ['service-item', 'area', 'write', 'village', 'service-point', 'partner'], ordered: true },
   { name: 'database', folders: ['db'] },
   { name: 'coverage', folders: ['coverage'] },
+  { name: 'planning', folders: ['planning'] },
   { name: 'outputs', folders: ['map'] },
   { name: 'app', folders: ['app'] },
   { name: 'entry points', folders: ['cli', 'main.ts'] },

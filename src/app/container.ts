@@ -10,6 +10,8 @@ import { CoverageService } from '../coverage/coverage.service';
 import { CoverageGeoJsonService } from '../coverage/coverage-geojson.service';
 import { HandlingService } from '../coverage/handling.service';
 import { ScenarioService } from '../coverage/scenario.service';
+import { SavedScenarioResolver } from '../planning/saved-scenario.resolver';
+import { SavedScenarioService } from '../planning/saved-scenario.service';
 import { VersionCache } from '../common/version-cache';
 import { CoverageSubscriptionResolver } from '../coverage/coverage-subscription.resolver';
 import { CoverageSubscriptions } from '../coverage/coverage-subscriptions';
@@ -53,8 +55,12 @@ export function createServices(repos: Repositories, config: Config, logger: Logg
     config,
     databaseEngine,
   );
+  // Saved scenarios are read by the coverage questions (scenarioId) and kept by planning/, which sits above them.
+  const savedScenarios = new SavedScenarioService(repos.savedScenario, repos.auditLog, coverage.scenarios);
+  coverage.scenarios.useSaved(savedScenarios);
   return {
     cache,
+    savedScenarios,
     area: new AreaService(repos.area),
     areaSizes: new AreaSizeService(repos.area),
     village: new VillageService(repos.village, config),
@@ -92,6 +98,7 @@ export function createContainer(services: Services): ContainerType {
     [VillageWriteResolver, new VillageWriteResolver(services.villageWrite)],
     [ImportResolver, new ImportResolver(services.import)],
     [CoverageSubscriptionResolver, new CoverageSubscriptionResolver()],
+    [SavedScenarioResolver, new SavedScenarioResolver(services.savedScenarios)],
   ]);
   return {
     get(someClass: unknown, _data: ResolverData<object>) {

@@ -7,6 +7,7 @@ import { ServicePointRepository } from '../service-point/service-point.repositor
 import { VillageRepository } from '../village/village.repository';
 import { ApiKeyRepository } from '../partner/api-key.repository';
 import { AuditLogRepository } from '../write/audit-log.repository';
+import { SavedScenarioRepository } from '../planning/saved-scenario.repository';
 
 export type Repositories = ReturnType<typeof createRepositories>;
 
@@ -20,5 +21,6 @@ export function createRepositories(db: DataSource) {
     tiles: new TilesRepository(db),
     apiKey: new ApiKeyRepository(db),
     auditLog: new AuditLogRepository(db),
+    savedScenario: new SavedScenarioRepository(db),
   };
 }

@@ -12,6 +12,7 @@ import { authChecker } from '../graphql/auth-checker';
 import { ImportResolver } from '../partner/import.resolver';
 import { ServicePointWriteResolver } from '../service-point/service-point-write.resolver';
 import { VillageWriteResolver } from '../village/village-write.resolver';
+import { SavedScenarioResolver } from '../planning/saved-scenario.resolver';
 
 export const resolvers = [
   AreaResolver,
@@ -28,6 +29,7 @@ export const resolvers = [
   VillageWriteResolver,
   ImportResolver,
   CoverageSubscriptionResolver,
+  SavedScenarioResolver,
 ] as const;
 
 const NO_TOPICS: PubSub = {

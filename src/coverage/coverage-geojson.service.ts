@@ -84,7 +84,7 @@ export class CoverageGeoJsonService {
 
   async isochrone(args: IsochroneArgs, loaders: Loaders): Promise<Isochrone> {
     const travel = this.coverage.travel(args);
-    const scenario = args.scenario ? await this.coverage.scenarios.resolve(args.scenario, loaders) : null;
+    const scenario = await this.coverage.scenarios.resolveArgs(args, loaders);
     const point = scenario?.shown.get(args.servicePointId) ?? (await loaders.servicePointById.load(args.servicePointId));
     if (!point) throw new NotFoundError('ServicePoint', args.servicePointId);
     const version = await loaders.dataVersion();

@@ -1,7 +1,7 @@
 import { IsEnum, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { ArgsType, Field, Float, ID, Int } from 'type-graphql';
 import { AREA_CODE_PATTERN, ITEM_CODE_PATTERN, SERVICE_POINT_ID_PATTERN, VILLAGE_CODE_PATTERN } from '../common/codes';
-import { ScenarioArg, ScenarioInput } from './scenario.input';
+import { ScenarioArg, ScenarioIdArg, ScenarioInput } from './scenario.input';
 import { CoverageMethod, TravelMode, TravelModelName } from './travel-mode.enum';
 
 export const MIN_BUDGET_MINUTES = 1;
@@ -48,13 +48,20 @@ export class CoverageArgs extends AreaCoverageArgs {
 
   @ScenarioArg()
   scenario?: ScenarioInput | null;
+
+  @ScenarioIdArg()
+  scenarioId?: string | null;
 }
 
 @ArgsType()
 export class CompareCoverageArgs extends AreaCoverageArgs {
-  @Field(() => ScenarioInput, { description: 'The what-if to compare with the live data.' })
+  @Field(() => ScenarioInput, { nullable: true, description: 'The what-if to compare with the live data (or scenarioId).' })
+  @IsOptional()
   @ValidateNested()
-  scenario: ScenarioInput;
+  scenario?: ScenarioInput | null;
+
+  @ScenarioIdArg()
+  scenarioId?: string | null;
 
   @Field(() => Int, { nullable: true, description: 'How many villages gained and lost to list (default 20, at most MAX_PAGE_SIZE).' })
   @IsOptional()
@@ -88,6 +95,9 @@ export class WhereToHandleArgs extends TravelArgs {
 
   @ScenarioArg()
   scenario?: ScenarioInput | null;
+
+  @ScenarioIdArg()
+  scenarioId?: string | null;
 }
 
 @ArgsType()
@@ -98,6 +108,9 @@ export class DelegationMatrixArgs extends TravelArgs {
 
   @ScenarioArg()
   scenario?: ScenarioInput | null;
+
+  @ScenarioIdArg()
+  scenarioId?: string | null;
 }
 
 @ArgsType()
@@ -108,6 +121,9 @@ export class IsochroneArgs extends TravelArgs {
 
   @ScenarioArg()
   scenario?: ScenarioInput | null;
+
+  @ScenarioIdArg()
+  scenarioId?: string | null;
 }
 
 @ArgsType()

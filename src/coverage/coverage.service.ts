@@ -113,13 +113,13 @@ export class CoverageService {
   async coverageOf(args: CoverageArgs, loaders: Loaders, deadline?: Deadline): Promise<CoverageView> {
     const travel = this.travel(args);
     const method = args.method ?? CoverageMethod.INDEX;
-    if (args.scenario && method !== CoverageMethod.INDEX) {
+    if ((args.scenario || args.scenarioId) && method !== CoverageMethod.INDEX) {
       throw new BadInputError('A scenario is evaluated on the engine\'s fields: use method INDEX (the PostGIS reference reads the tables as they are).', { argument: 'method' });
     }
     const [area, item, scenario] = await Promise.all([
       this.area(args.areaCode, loaders),
       this.item(args.itemCode ?? null, loaders),
-      args.scenario ? this.scenarios.resolve(args.scenario, loaders) : null,
+      this.scenarios.resolveArgs(args, loaders),
     ]);
     const engine = await this.currentEngine(loaders);
     return this.viewOf(engine, scenario, { method, area, item, travel }, loaders, deadline);
@@ -230,8 +230,9 @@ export class CoverageService {
     const [area, item, scenario] = await Promise.all([
       this.area(args.areaCode, loaders),
       this.item(args.itemCode ?? null, loaders),
-      this.scenarios.resolve(args.scenario, loaders),
+      this.scenarios.resolveArgs(args, loaders),
     ]);
+    if (!scenario) throw new BadInputError('compareCoverage compares with a scenario: give `scenario` or `scenarioId`.', { argument: 'scenario' });
     const engine = await this.currentEngine(loaders);
     const query = { method: CoverageMethod.INDEX, area, item, travel };
     // Both started before either is awaited: their fields are read from the engine at the same version.
@@ -317,7 +318,8 @@ export class CoverageService {
     deadline?: Deadline,
   ) {
     const version = engine.dataVersion;
-    const key = [method, areaCode, itemCode ?? '*', travel.model.name, travel.mode, travel.minutes, scenario?.summary.key ?? 'live'].join('|');
+    const key = [method, areaCode, itemCode ?? '*', travel.model.name, travel.mode, travel.minutes, scenario ? `${scenario.summary.key}@${scenario.summary.savedId ?? ''}` : 'live'].join('|');
+    // (The saved id too: the provenance names it, and an answer is never labelled with another's.)
     let entry = this.cache.get<CachedCoverage>('coverage', version, key);
     if (!entry) {
       let computedFrom = version;

@@ -30,7 +30,7 @@ export class HandlingService {
     const [village, item, scenario] = await Promise.all([
       loaders.villageByCode.load(args.villageCode).then((v) => v ?? Promise.reject(new NotFoundError('Village', args.villageCode))),
       this.coverage.item(args.itemCode, loaders) as Promise<ServiceItem>,
-      args.scenario ? this.coverage.scenarios.resolve(args.scenario, loaders) : null,
+      this.coverage.scenarios.resolveArgs(args, loaders),
     ]);
     const engine = this.coverage.reader(await this.coverage.currentEngine(loaders), scenario);
     // All from the engine at once, before any await: of one version.
@@ -63,7 +63,7 @@ export class HandlingService {
     const [area, catalogue, scenario] = await Promise.all([
       this.coverage.area(args.areaCode, loaders),
       this.items.findAll(null),
-      args.scenario ? this.coverage.scenarios.resolve(args.scenario, loaders) : null,
+      this.coverage.scenarios.resolveArgs(args, loaders),
     ]);
     const engine = this.coverage.reader(await this.coverage.currentEngine(loaders), scenario);
     // Every item's row from the engine at once, before any await: of one version.

@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsEnum, IsOptional, Length, Matches, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsEnum, IsOptional, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
 import { AREA_CODE_PATTERN, ITEM_CODE_PATTERN, SERVICE_POINT_ID_PATTERN } from '../common/codes';
 import { LocationInput } from '../graphql/scalars/location.input';
@@ -95,5 +95,14 @@ export function ScenarioArg(): PropertyDecorator {
     Field(() => ScenarioInput, { nullable: true, description: 'Answer as if these changes were made (a what-if, never written). Needs method INDEX.' })(target, property);
     IsOptional()(target, property);
     ValidateNested()(target, property);
+  };
+}
+
+/** The `scenarioId` argument beside it: a saved scenario (saveScenario) instead of one sent in full. */
+export function ScenarioIdArg(): PropertyDecorator {
+  return (target, property) => {
+    Field(() => ID, { nullable: true, description: 'A saved scenario (saveScenario) to answer as if made; instead of `scenario`.' })(target, property);
+    IsOptional()(target, property);
+    IsUUID('all', { message: 'scenarioId must be the id of a saved scenario (a UUID)' })(target, property);
   };
 }

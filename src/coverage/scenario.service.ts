@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AreaRepository } from '../area/area.repository';
-import { BadInputError, LimitExceededError } from '../common/errors';
+import { BadInputError, LimitExceededError, NotFoundError } from '../common/errors';
 import { isInMainlandChina } from '../geo/is-in-mainland-china';
 import { locationInWgs84 } from '../geo/location-in-wgs84';
 import type { DelegationLevel } from '../service-item/delegation-level.enum';
@@ -17,6 +17,12 @@ import type { ScenarioInput } from './scenario.input';
 import type { ScenarioSummary } from './scenario.type';
 
 type Loaders = CoverageLoaders;
+
+/** Saved scenarios by id, as the questions' `scenarioId` reads them. */
+export interface SavedScenarioLookup {
+  /** The scenario as saved, or null when there is none of that id. */
+  changesOf(id: string): Promise<ScenarioInput | null>;
+}
 
 /** One entry of a scenario that cannot be evaluated, named as the client wrote it (`add[0].location`). */
 export interface ScenarioProblem {
@@ -38,13 +44,31 @@ export interface ResolvedScenario {
  * Nothing is written; every problem is reported at once, each naming its entry.
  */
 export class ScenarioService {
+  private saved: SavedScenarioLookup | null = null;
+
   constructor(
     private readonly areas: AreaRepository,
     private readonly items: ServiceItemRepository,
     private readonly options: { maxChanges: number; boundaryToleranceMeters: number },
   ) {}
 
-  async resolve(input: ScenarioInput, loaders: Loaders): Promise<ResolvedScenario> {
+  /** Where saved scenarios are read (planning/, which sits above coverage, registers itself at start). */
+  useSaved(lookup: SavedScenarioLookup): void {
+    this.saved = lookup;
+  }
+
+  /** The scenario of a question's arguments (`scenario`, or a saved one by `scenarioId`), or null for none. */
+  async resolveArgs(args: { scenario?: ScenarioInput | null; scenarioId?: string | null }, loaders: Loaders): Promise<ResolvedScenario | null> {
+    if (args.scenario && args.scenarioId) throw new BadInputError('Give either `scenario` or `scenarioId`, not both.', { argument: 'scenarioId' });
+    if (args.scenarioId) {
+      const changes = this.saved ? await this.saved.changesOf(args.scenarioId) : null;
+      if (!changes) throw new NotFoundError('Scenario', args.scenarioId);
+      return this.resolve(changes, loaders, args.scenarioId);
+    }
+    return args.scenario ? this.resolve(args.scenario, loaders) : null;
+  }
+
+  async resolve(input: ScenarioInput, loaders: Loaders, savedId: string | null = null): Promise<ResolvedScenario> {
     const add = input.add ?? [];
     const close = input.close ?? [];
     const move = input.move ?? [];
@@ -186,7 +210,7 @@ export class ScenarioService {
     const shown = new Map<string, ServicePoint>();
     for (const [id, state] of states) shown.set(id, asShown(existing.get(id)!, state));
     add.forEach((a, i) => shown.set(a.key, asShown({ name: a.name, address: null, phone: null, openingHours: null }, added[i]!)));
-    return { points, shown, summary: summarize(points, { added: add.length, closed: close.length, moved: move.length, itemsChanged: setItems.length }) };
+    return { points, shown, summary: summarize(points, { added: add.length, closed: close.length, moved: move.length, itemsChanged: setItems.length, savedId }) };
   }
 }
 

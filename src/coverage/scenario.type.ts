@@ -19,4 +19,7 @@ export class ScenarioSummary {
 
   @Field(() => Int)
   itemsChanged: number;
+
+  @Field(() => String, { nullable: true, description: 'The saved scenario it is (scenarioId), null: sent with the query.' })
+  savedId: string | null;
 }

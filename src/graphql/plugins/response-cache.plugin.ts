@@ -31,11 +31,22 @@ export interface ResponseCache {
   readonly plugin: ApolloServerPlugin<Context>;
 }
 
+/**
+ * Arguments that make an answer depend on more than the data version: a saved scenario can be deleted without a
+ * write to the data, and its answer must then be NOT_FOUND, not the one kept.
+ */
+const UNCACHEABLE_ARGUMENTS: ReadonlySet<string> = new Set(['scenarioId']);
+
 /** Every root field of the operation is a cacheable query field (no fragments at the root, no introspection). */
 export function isCacheableOperation(operation: OperationDefinitionNode | undefined): boolean {
   // No operation here when operationName names none in the document: execution reports that.
   if (!operation || operation.operation !== 'query') return false;
-  return operation.selectionSet.selections.every((s) => s.kind === 'Field' && (CACHEABLE_QUERY_FIELDS.has(s.name.value) || s.name.value === '__typename'));
+  return operation.selectionSet.selections.every(
+    (s) =>
+      s.kind === 'Field' &&
+      (CACHEABLE_QUERY_FIELDS.has(s.name.value) || s.name.value === '__typename') &&
+      !(s.arguments ?? []).some((a) => UNCACHEABLE_ARGUMENTS.has(a.name.value)),
+  );
 }
 
 /** Same text, operation, variables, roles and scope: the same answer, as long as the data version is the same. */

@@ -1,4 +1,5 @@
 import { Role } from '../../../src/common/role.enum';
+import { CLI_ACTOR } from '../../../src/write/actor';
 import type { Viewer } from '../../../src/common/viewer';
 import { createTestApp, type TestApp } from '../../helpers/test-app';
 
@@ -20,7 +21,7 @@ const COVERAGE = `query($areaCode: ID!, $itemCode: ID, $mode: TravelMode, $minut
   coverage(areaCode: $areaCode, itemCode: $itemCode, mode: $mode, minutes: $minutes, scenario: $scenario) {
     villageCount coveredVillageCount population coveredPopulation
     villages(first: 500) { edges { node { village { code } covered distanceMeters nearestServicePoint { id name } } } }
-    provenance { dataVersion description scenario { key changes added closed moved itemsChanged } }
+    provenance { dataVersion description scenario { key changes added closed moved itemsChanged savedId } }
   }
 }`;
 
@@ -30,7 +31,7 @@ interface CoverageAnswer {
   population: number;
   coveredPopulation: number;
   villages: { edges: { node: { village: { code: string }; covered: boolean; distanceMeters: number | null; nearestServicePoint: { id: string; name: string } | null } }[] };
-  provenance: { dataVersion: string; description: string; scenario: { key: string; changes: number; added: number; closed: number; moved: number; itemsChanged: number } | null };
+  provenance: { dataVersion: string; description: string; scenario: { key: string; changes: number; added: number; closed: number; moved: number; itemsChanged: number; savedId: string | null } | null };
 }
 
 describe('scenarios (integration)', () => {
@@ -77,6 +78,9 @@ describe('scenarios (integration)', () => {
     expect(station).toBeDefined();
   });
   afterAll(async () => {
+    await t.db.dataSource.query(`DELETE FROM scenario WHERE name LIKE '${PREFIX}%'`);
+    await t.db.dataSource.query(`DELETE FROM audit_log WHERE entity = 'scenario' OR actor_key_id IN (SELECT id FROM api_key WHERE name LIKE '${PREFIX}%')`);
+    await t.db.dataSource.query(`DELETE FROM api_key WHERE name LIKE '${PREFIX}%'`);
     await t.db.dataSource.query(`DELETE FROM service_point WHERE id LIKE '${PREFIX}%'`);
     await t.db.dataSource.query(`DELETE FROM audit_log WHERE entity_key LIKE '${PREFIX}%' OR actor_name = '${EDITOR.name}'`);
     await t.close();
@@ -236,5 +240,85 @@ describe('scenarios (integration)', () => {
 
     const malformed = await ask({ add: [{ key: 'lower case', name: '', kind: 'TOWNSHIP_STATION', areaCode: 'x', location: { longitude: 500, latitude: 0 } }] });
     expect(malformed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  describe('saved scenarios', () => {
+    const SAVE = `mutation($name: String!, $areaCode: ID!, $scenario: ScenarioInput!) {
+      saveScenario(name: $name, areaCode: $areaCode, scenario: $scenario) { id name area { code } authorName dataVersion summary { key changes closed savedId } staleness { entry reason } scenario }
+    }`;
+    const keyed = async (name: string): Promise<Viewer> => {
+      const { apiKey } = await t.app.services.apiKey.create({ name: `${PREFIX}${name}`, roles: [Role.PLANNER, Role.READER], areaCodes: [] }, CLI_ACTOR);
+      return { kind: 'api-key', keyId: apiKey.id, name: apiKey.name, roles: [Role.PLANNER, Role.READER], areaCodes: [] };
+    };
+
+    it('saves a checked scenario, lists it, answers by its id as when sent in full, tells what changed since, and deletes it (audited)', async () => {
+      const author = await keyed('author');
+      const other = await keyed('other');
+      const scenario = { close: [station.id] };
+      const saved = await run<{ saveScenario: { id: string; summary: { key: string; savedId: string }; staleness: unknown[]; authorName: string; scenario: { close: string[] } } }>(
+        SAVE,
+        { name: `${PREFIX}close one`, areaCode: COUNTY, scenario },
+        author,
+      );
+      expect(saved.errors).toBeUndefined();
+      const s = saved.data!.saveScenario;
+      expect(s).toMatchObject({ authorName: author.name, staleness: [], scenario: { close: [station.id] }, summary: { savedId: s.id } });
+
+      const listed = await run<{ scenarios: { id: string }[] }>(`{ scenarios(areaCode: "52") { id } }`);
+      expect(listed.data!.scenarios.map((x) => x.id)).toContain(s.id);
+      expect((await run<{ scenarios: { id: string }[] }>(`{ scenarios(areaCode: "35") { id } }`)).data!.scenarios.map((x) => x.id)).not.toContain(s.id);
+
+      // The live data moves on: the point it closes is moved for real.
+      const move = (location: { longitude: number; latitude: number }) =>
+        write(`mutation($id: ID!, $input: UpdateServicePointInput!) { updateServicePoint(id: $id, input: $input) { id } }`, { id: station.id, input: { location } });
+      await move({ longitude: station.longitude + 0.01, latitude: station.latitude });
+      try {
+        const later = await run<{ scenario: { staleness: { entry: string; reason: string }[] } }>(`query($id: ID!) { scenario(id: $id) { staleness { entry reason } } }`, { id: s.id });
+        expect(later.data!.scenario.staleness).toEqual([{ entry: 'scenario.close[0]', reason: expect.stringMatching(/has moved \d+ m since the scenario was saved/) }]);
+      } finally {
+        await move({ longitude: station.longitude, latitude: station.latitude });
+      }
+
+      // Asked by its id after the writes above (no write from here on, so the answer may be kept for this version).
+      const inline = await coverage(scenario);
+      const byId = {
+        query: COVERAGE.replace('$scenario: ScenarioInput)', '$scenario: ScenarioInput, $scenarioId: ID)').replace('scenario: $scenario)', 'scenario: $scenario, scenarioId: $scenarioId)'),
+        variables: { areaCode: COUNTY, itemCode: ITEM, ...TRAVEL, scenarioId: s.id },
+      };
+      const r = await run<{ coverage: CoverageAnswer }>(byId.query, byId.variables);
+      expect(r.errors).toBeUndefined();
+      expect(figures(r.data!.coverage)).toEqual(figures(inline));
+      expect(r.data!.coverage.provenance.scenario).toMatchObject({ key: inline.provenance.scenario!.key, savedId: s.id });
+
+      const foreign = await run(`mutation($id: ID!) { deleteScenario(id: $id) }`, { id: s.id }, other);
+      expect(foreign.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const deleted = await run<{ deleteScenario: boolean }>(`mutation($id: ID!) { deleteScenario(id: $id) }`, { id: s.id }, author);
+      expect(deleted.data!.deleteScenario).toBe(true);
+      expect((await run<{ scenario: unknown }>(`query($id: ID!) { scenario(id: $id) { id } }`, { id: s.id })).data!.scenario).toBeNull();
+      // Asked again by its id (the same query was answered before): not found now, not the answer kept.
+      const again = await run(byId.query, byId.variables);
+      expect(again.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      const audit = (await t.db.dataSource.query(`SELECT action, actor_name FROM audit_log WHERE entity = 'scenario' AND entity_key = $1 ORDER BY id`, [s.id])) as { action: string; actor_name: string }[];
+      expect(audit).toEqual([
+        { action: 'scenario.create', actor_name: author.name },
+        { action: 'scenario.delete', actor_name: author.name },
+      ]);
+    });
+
+    it('refuses to save a scenario that cannot be evaluated, writing nothing; unknown ids and both arguments are coded errors', async () => {
+      const author = await keyed('refused');
+      const count = async () => ((await t.db.dataSource.query(`SELECT count(*)::int AS n FROM scenario`)) as { n: number }[])[0]!.n;
+      const before = await count();
+      const bad = await run(SAVE, { name: `${PREFIX}bad`, areaCode: COUNTY, scenario: { close: ['TS-NOPE'] } }, author);
+      expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(problems(bad.errors).map((p) => p.entry)).toEqual(['scenario.close[0]']);
+      expect(await count()).toBe(before);
+      const unknown = await run(`{ coverage(areaCode: "${COUNTY}", scenarioId: "00000000-0000-4000-8000-000000000000") { coveredPopulation } }`);
+      expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      const both = await run(`{ coverage(areaCode: "${COUNTY}", scenario: { close: ["${station.id}"] }, scenarioId: "00000000-0000-4000-8000-000000000000") { coveredPopulation } }`);
+      expect(both.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      const anonymous = await t.execute(`{ scenarios(areaCode: "52") { id } }`, {}, { kind: 'anonymous', keyId: null, name: 'anonymous', roles: [Role.READER], areaCodes: [] });
+      expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    });
   });
 });
