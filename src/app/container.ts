@@ -50,7 +50,7 @@ export function createServices(repos: Repositories, config: Config, logger: Logg
     repos.serviceItem,
     new TravelModels({ speedsKmh: config.travel.speedsKmh, detourFactor: config.travel.detourFactor }),
     new CoveragePolygonService(new CoveragePolygonPool(config.polygonWorkers), config, cache),
-    new ScenarioService(repos.area, repos.serviceItem, { maxChanges: config.scenarioMaxChanges, boundaryToleranceMeters: config.boundaryToleranceMeters }),
+    new ScenarioService(repos.area, repos.serviceItem, { maxChanges: config.scenarioMaxChanges, boundaryToleranceMeters: config.boundaryToleranceMeters }, cache),
     cache,
     config,
     databaseEngine,

@@ -1,8 +1,8 @@
 import { LRUCache } from 'lru-cache';
 
 /** What the one cache holds. */
-export type CacheKind = 'coverage' | 'response' | 'tile' | 'clip';
-const KINDS: readonly CacheKind[] = ['coverage', 'response', 'tile', 'clip'];
+export type CacheKind = 'coverage' | 'response' | 'tile' | 'clip' | 'scenario';
+const KINDS: readonly CacheKind[] = ['coverage', 'response', 'tile', 'clip', 'scenario'];
 
 interface Entry {
   readonly kind: CacheKind;

@@ -172,18 +172,24 @@ export class CoverageService {
     itemCode: string | null,
     travelArgs: TravelArgs,
     loaders: Loaders,
+    scenario: ResolvedScenario | null = null,
   ): Promise<{ travel: Travel; rows: Map<string, { covered: boolean; minutes: number | null; distanceMeters: number | null; nearestPointId: string | null }> }> {
     const travel = this.travel(travelArgs);
     await this.item(itemCode, loaders);
-    const engine = await this.currentEngine(loaders);
-    // Read at once, before any await: the field is of the engine's version now.
-    const field = engine.field(travel.model, travel.mode, itemCode ?? ANY_ITEM);
+    const engine = this.reader(await this.currentEngine(loaders), scenario);
+    // Read at once, before any await: the costs are of the engine's version now.
+    const known = codes.map((code) => ({ code, v: engine.villageIndex(code) })).filter((x) => x.v >= 0);
+    const costs = engine.villageCosts(
+      known.map((x) => x.v),
+      itemCode ?? ANY_ITEM,
+      travel.model,
+      travel.mode,
+    );
     const rows = new Map<string, { covered: boolean; minutes: number | null; distanceMeters: number | null; nearestPointId: string | null }>();
-    for (const code of codes) {
-      const v = engine.villageIndex(code);
-      if (v < 0) continue;
-      const p = field.nearest[v]!;
-      const cost = field.cost[v]!;
+    for (let k = 0; k < known.length; k++) {
+      const code = known[k]!.code;
+      const p = costs.nearest[k]!;
+      const cost = costs.cost[k]!;
       rows.set(code, {
         covered: p >= 0 && cost <= travel.budgetCost,
         minutes: p >= 0 ? travel.model.minutes(travel.mode, cost) : null,
@@ -195,10 +201,16 @@ export class CoverageService {
   }
 
   /** The coverage polygon inside a bounding box (a map tile, slightly buffered), at the version the request read. */
-  async polygonInBox(itemCode: string | null, travelArgs: TravelArgs, box: [number, number, number, number], loaders: Loaders): Promise<{ polygon: MultiPolygon; travel: Travel; dataVersion: string }> {
+  async polygonInBox(
+    itemCode: string | null,
+    travelArgs: TravelArgs,
+    box: [number, number, number, number],
+    loaders: Loaders,
+    scenario: ResolvedScenario | null = null,
+  ): Promise<{ polygon: MultiPolygon; travel: Travel; dataVersion: string }> {
     const travel = this.travel(travelArgs);
     await this.item(itemCode, loaders);
-    const engine = await this.currentEngine(loaders);
+    const engine = this.reader(await this.currentEngine(loaders), scenario);
     const dataVersion = engine.dataVersion;
     const polygon = await this.polygons.inBox(engine, { item: itemCode ?? ANY_ITEM, model: travel.model, mode: travel.mode, minutes: travel.minutes, dataVersion }, box);
     return { polygon, travel, dataVersion };

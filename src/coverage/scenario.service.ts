@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AreaRepository } from '../area/area.repository';
+import type { VersionCache } from '../common/version-cache';
 import { BadInputError, LimitExceededError, NotFoundError } from '../common/errors';
 import { isInMainlandChina } from '../geo/is-in-mainland-china';
 import { locationInWgs84 } from '../geo/location-in-wgs84';
@@ -17,6 +18,9 @@ import type { ScenarioInput } from './scenario.input';
 import type { ScenarioSummary } from './scenario.type';
 
 type Loaders = CoverageLoaders;
+
+/** What a kept resolution is taken to weigh. */
+const SCENARIO_BYTES = 16 * 1024;
 
 /** Saved scenarios by id, as the questions' `scenarioId` reads them. */
 export interface SavedScenarioLookup {
@@ -50,6 +54,8 @@ export class ScenarioService {
     private readonly areas: AreaRepository,
     private readonly items: ServiceItemRepository,
     private readonly options: { maxChanges: number; boundaryToleranceMeters: number },
+    /** Saved scenarios checked at a data version are kept for it (a map view asks for many tiles of one). */
+    private readonly cache: VersionCache | null = null,
   ) {}
 
   /** Where saved scenarios are read (planning/, which sits above coverage, registers itself at start). */
@@ -60,10 +66,18 @@ export class ScenarioService {
   /** The scenario of a question's arguments (`scenario`, or a saved one by `scenarioId`), or null for none. */
   async resolveArgs(args: { scenario?: ScenarioInput | null; scenarioId?: string | null }, loaders: Loaders): Promise<ResolvedScenario | null> {
     if (args.scenario && args.scenarioId) throw new BadInputError('Give either `scenario` or `scenarioId`, not both.', { argument: 'scenarioId' });
-    if (args.scenarioId) {
-      const changes = this.saved ? await this.saved.changesOf(args.scenarioId) : null;
-      if (!changes) throw new NotFoundError('Scenario', args.scenarioId);
-      return this.resolve(changes, loaders, args.scenarioId);
+    const id = args.scenarioId;
+    if (id) {
+      // Read each time: a deleted scenario is not found, whatever was kept.
+      const changes = this.saved ? await this.saved.changesOf(id) : null;
+      if (!changes) throw new NotFoundError('Scenario', id);
+      const version = await loaders.dataVersion();
+      const kept = this.cache?.get<Promise<ResolvedScenario>>('scenario', version, id);
+      if (kept) return kept;
+      const resolved = this.resolve(changes, loaders, id);
+      this.cache?.set('scenario', version, id, resolved, SCENARIO_BYTES);
+      resolved.catch(() => this.cache?.delete('scenario', version, id)); // a refusal is asked again
+      return resolved;
     }
     return args.scenario ? this.resolve(args.scenario, loaders) : null;
   }

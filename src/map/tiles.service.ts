@@ -23,6 +23,9 @@ import {
   type TileAddress,
 } from './tile-math';
 import type { ExtentSource, TilesRepository } from './tiles.repository';
+import type { ResolvedScenario } from '../coverage/scenario.service';
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The request's loaders this reads. */
 type Loaders = CoverageLoaders;
@@ -40,7 +43,7 @@ const vtpbf = require('vt-pbf') as {
 export const TILE_LAYER_IDS = ['villages', 'service-points', 'coverage', 'areas'] as const;
 export type TileLayerId = (typeof TILE_LAYER_IDS)[number];
 
-type ParamName = 'item' | 'mode' | 'minutes' | 'travelModel' | 'crs';
+type ParamName = 'item' | 'mode' | 'minutes' | 'travelModel' | 'scenario' | 'crs';
 
 interface LayerSpec {
   readonly id: TileLayerId;
@@ -82,7 +85,7 @@ export const TILE_LAYERS: Readonly<Record<TileLayerId, LayerSpec>> = {
     description: 'One point per village (village committee / residential community), with its coverage for the chosen item, travel mode and budget.',
     minzoom: MIN_POINT_LAYER_ZOOM,
     maxzoom: 16,
-    params: ['item', 'mode', 'minutes', 'travelModel', 'crs'],
+    params: ['item', 'mode', 'minutes', 'travelModel', 'scenario', 'crs'],
     fields: {
       code: 'String: official 12-digit village code',
       name: 'String: village name',
@@ -114,12 +117,13 @@ export const TILE_LAYERS: Readonly<Record<TileLayerId, LayerSpec>> = {
     description: 'The service circle: the area within the travel budget of an active point offering the item (union of geodesic circles), cut to the tile.',
     minzoom: MIN_POINT_LAYER_ZOOM,
     maxzoom: 16,
-    params: ['item', 'mode', 'minutes', 'travelModel', 'crs'],
+    params: ['item', 'mode', 'minutes', 'travelModel', 'scenario', 'crs'],
     fields: {
       item: 'String: item code (absent: any active point counts)',
       mode: 'String: travel mode (WALK, BICYCLE, EBIKE, CAR)',
       minutes: 'Number: travel budget in minutes',
       travelModel: 'String: the travel model (STRAIGHT_LINE)',
+      scenario: 'String: the saved scenario (scenarioId) the circle is drawn under, if any',
       radiusMeters: 'Number: STRAIGHT_LINE: geodesic radius of each circle (budget × speed ÷ detour factor)',
     },
     extent: 'villages',
@@ -185,6 +189,8 @@ export interface TileQuery {
   readonly mode: TravelMode | null;
   readonly minutes: number | null;
   readonly travelModel: TravelModelName | null;
+  /** A saved scenario's id: the coverage layers as if it were made. */
+  readonly scenario: string | null;
   readonly crs: CrsName | null;
 }
 
@@ -233,7 +239,11 @@ export function parseTileQuery(query: Record<string, unknown>): TileQuery {
   if (travelModel !== null && !MODELS.includes(travelModel)) {
     throw new BadInputError(`travelModel must be one of ${MODELS.join(', ')}, got "${modelText!.slice(0, 30)}".`, { argument: 'travelModel' });
   }
-  return { item, mode: mode as TravelMode | null, minutes, travelModel: travelModel as TravelModelName | null, crs: crs as CrsName | null };
+  const scenario = single(query, 'scenario');
+  if (scenario !== null && !UUID_PATTERN.test(scenario)) {
+    throw new BadInputError(`scenario must be the id of a saved scenario (saveScenario; a UUID), got "${scenario.slice(0, 40)}".`, { argument: 'scenario' });
+  }
+  return { item, mode: mode as TravelMode | null, minutes, travelModel: travelModel as TravelModelName | null, scenario, crs: crs as CrsName | null };
 }
 
 /** The query string (with "?", or '') of the parameters that matter for `layer`, in a fixed order. */
@@ -244,6 +254,7 @@ export function canonicalQueryString(layer: TileLayerId, q: TileQuery): string {
   if (spec.params.includes('mode') && q.mode !== null) params.set('mode', q.mode);
   if (spec.params.includes('minutes') && q.minutes !== null) params.set('minutes', String(q.minutes));
   if (spec.params.includes('travelModel') && q.travelModel !== null) params.set('travelModel', q.travelModel);
+  if (spec.params.includes('scenario') && q.scenario !== null) params.set('scenario', q.scenario);
   if (spec.params.includes('crs') && q.crs !== null && q.crs !== 'WGS84') params.set('crs', q.crs);
   const s = params.toString();
   return s ? `?${s}` : '';
@@ -261,6 +272,8 @@ export interface TileRequest {
   readonly mode: TravelMode;
   readonly minutes: number;
   readonly travelModel: TravelModelName;
+  /** The saved scenario the coverage layers are drawn under (checked against the data the request read), or null. */
+  readonly scenario: ResolvedScenario | null;
   readonly crs: CrsName;
 }
 
@@ -328,8 +341,18 @@ export class TilesService {
       );
     }
     if (spec.params.includes('item')) await this.checkItem(q.item, loaders);
-    const travel = this.coverage.travel({ mode: q.mode ?? undefined, minutes: q.minutes ?? undefined });
-    return { layer, tile, item: spec.params.includes('item') ? q.item : null, mode: travel.mode, minutes: travel.minutes, travelModel: travel.model.name, crs: q.crs ?? 'WGS84' };
+    const travel = this.coverage.travel({ mode: q.mode ?? undefined, minutes: q.minutes ?? undefined, travelModel: q.travelModel ?? undefined });
+    const scenario = spec.params.includes('scenario') && q.scenario !== null ? await this.coverage.scenarios.resolveArgs({ scenarioId: q.scenario }, loaders) : null;
+    return {
+      layer,
+      tile,
+      item: spec.params.includes('item') ? q.item : null,
+      mode: travel.mode,
+      minutes: travel.minutes,
+      travelModel: travel.model.name,
+      scenario,
+      crs: q.crs ?? 'WGS84',
+    };
   }
 
   /** Strong ETag of a tile: data version, layer, the parameters that matter (resolved), travel model, z/x/y. */
@@ -346,6 +369,7 @@ export class TilesService {
       r.tile.y,
       r.item,
       travel && [travel.model.name, travel.mode, travel.minutes, travel.description.parameters],
+      r.scenario && [r.scenario.summary.savedId, r.scenario.summary.key],
       r.crs,
     ]);
     const hash = crypto.createHash('sha256').update(key).digest('base64url').slice(0, 22);
@@ -449,7 +473,7 @@ export class TilesService {
     switch (r.layer) {
       case 'villages': {
         const rows = await this.repo.villagesInBox(box);
-        const { rows: coverage } = await this.coverage.villagesOf(rows.map((v) => v.code), r.item, travelArgs, loaders);
+        const { rows: coverage } = await this.coverage.villagesOf(rows.map((v) => v.code), r.item, travelArgs, loaders, r.scenario);
         return rows.map((v) => {
           const properties: Record<string, string | number | boolean> = { code: v.code, name: v.name, population: v.population, covered: false };
           const c = coverage.get(v.code);
@@ -471,12 +495,13 @@ export class TilesService {
         }));
       }
       case 'coverage': {
-        const { polygon, travel } = await this.coverage.polygonInBox(r.item, travelArgs, box, loaders);
+        const { polygon, travel } = await this.coverage.polygonInBox(r.item, travelArgs, box, loaders, r.scenario);
         if (polygon.coordinates.length === 0) return [];
         const properties: Record<string, string | number> = { mode: travel.mode, minutes: travel.minutes, travelModel: travel.model.name };
         const radius = travel.description.parameters.radiusMeters;
         if (typeof radius === 'number') properties.radiusMeters = roundTo(radius, 1);
         if (r.item !== null) properties.item = r.item;
+        if (r.scenario?.summary.savedId) properties.scenario = r.scenario.summary.savedId;
         return [{ type: 'Feature', properties, geometry: shift(polygon) }];
       }
       case 'areas': {
