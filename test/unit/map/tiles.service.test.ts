@@ -44,15 +44,17 @@ describe('tile request parsing', () => {
   });
 
   it('parses item, mode, minutes, travelModel and crs; empty means default; unknown parameters are ignored', () => {
-    expect(parseTileQuery({})).toEqual({ item: null, mode: null, minutes: null, travelModel: null, crs: null });
+    expect(parseTileQuery({})).toEqual({ item: null, mode: null, minutes: null, travelModel: null, scenario: null, crs: null });
     expect(parseTileQuery({ item: 'CHRONIC_DISEASE_CERT', mode: 'walk', minutes: '7.5', travelModel: 'straight_line', crs: 'gcj02', v: '3' })).toEqual({
       item: 'CHRONIC_DISEASE_CERT',
       mode: 'WALK',
       minutes: 7.5,
       travelModel: 'STRAIGHT_LINE',
+      scenario: null,
       crs: 'GCJ02',
     });
-    expect(parseTileQuery({ item: '', mode: '', minutes: '', travelModel: '', crs: '' })).toEqual({ item: null, mode: null, minutes: null, travelModel: null, crs: null });
+    expect(parseTileQuery({ item: '', mode: '', minutes: '', travelModel: '', scenario: '', crs: '' })).toEqual({ item: null, mode: null, minutes: null, travelModel: null, scenario: null, crs: null });
+    expect(parseTileQuery({ scenario: '5f0c8f4e-1b2a-4c3d-9e8f-0a1b2c3d4e5f' }).scenario).toBe('5f0c8f4e-1b2a-4c3d-9e8f-0a1b2c3d4e5f');
     expect(() => parseTileQuery({ travelModel: 'ROADS' })).toThrow(/travelModel must be one of STRAIGHT_LINE/);
     expect(parseTileQuery({ minutes: '1' }).minutes).toBe(1);
     expect(parseTileQuery({ minutes: '120' }).minutes).toBe(120);
@@ -68,6 +70,7 @@ describe('tile request parsing', () => {
     [{ minutes: '-5' }, /from 1 to 120/],
     [{ crs: 'EPSG:3857' }, /crs must be WGS84 .*GCJ02 .*BD09/],
     [{ item: 'chronic disease' }, /item must be a service-item code/],
+    [{ scenario: 'my-scenario' }, /scenario must be the id of a saved scenario/],
   ])('refuses %j with BAD_USER_INPUT', (query, pattern) => {
     expect(codeOf(() => parseTileQuery(query))).toBe('BAD_USER_INPUT');
     expect(() => parseTileQuery(query)).toThrow(pattern);
