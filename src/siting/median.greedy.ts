@@ -196,3 +196,11 @@ export function medianExtend(problem: SitingProblem, facts: SitingFacts, sites: 
   });
   return [...sites, ...steps.map((s) => s.candidate)];
 }
+
+/** Per demand, its cost with `sites` open: the cheapest of its base cost and its pairs to them. */
+export function medianCostsAt(problem: SitingProblem, facts: SitingFacts, sites: readonly number[]): Float64Array {
+  const { reachStart, reachDemand, reachCost } = problem;
+  const current = Float64Array.from(facts.baseCost);
+  for (const c of sites) for (let i = reachStart[c]!; i < reachStart[c + 1]!; i++) if (reachCost[i]! < current[reachDemand[i]!]!) current[reachDemand[i]!] = reachCost[i]!;
+  return current;
+}
