@@ -35,7 +35,7 @@ function requirementOf(facts: SitingFacts, target: CoverageTarget | null): Requi
  * 2. Packing (full coverage only). Demands chosen so that no candidate covers two of them (fewest covering
  *    candidates first; a demand is taken when none of its candidates covers one taken before): each site
  *    covers at most one of them and all must be covered, so |T| >= their number.
- * (The exact solver's LP bound is combined with these when it runs.)
+ * (solveSiting combines these with a Lagrangian bound for full coverage, and the exact solver's when it runs.)
  */
 export function setCoverGreedy(problem: SitingProblem, facts: SitingFacts, target: CoverageTarget | null, options: GreedyOptions): GreedyAnswer {
   const w = problem.demandWeights;

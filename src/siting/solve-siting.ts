@@ -61,8 +61,10 @@ function tighter(maximise: boolean, a: number, b: number): number {
 /**
  * Suggests where the next service points should go (see SitingObjective for the three questions).
  *
- * GREEDY: lazy greedy, then interchange (unless swaps is false), with a proven bound. EXACT and AUTO start the
- * same way; when greedy's bound does not already prove its answer optimal, they hand a reduced model to HiGHS
+ * GREEDY: lazy greedy, then interchange (unless swaps is false), with a proven bound: the best of greedy's own
+ * bounds and a Lagrangian bound (lagrangian.bound.ts; not for a set cover with a target share), which takes at
+ * most a quarter of the time left and 3 s. This phase runs on the calling thread. EXACT and AUTO start the
+ * same way; when that bound does not already prove the answer optimal, they hand a reduced model to HiGHS
  * in a worker thread, with greedy's answer as its first incumbent and the time left of timeLimitMs. AUTO does
  * so only for models up to AUTO_EXACT_MAX_NONZEROS. The answer returned is the better of the two (HiGHS's
  * when equal), with the tighter of the two bounds; OPTIMAL when the bound equals the value (or HiGHS proved
