@@ -6,7 +6,11 @@ export interface MipTask {
   /** Marks the worker's own task (the module can also be imported, e.g. by a test, in a thread of its own). */
   readonly kind: 'siting-mip';
   readonly lp: string;
-  readonly timeLimitSeconds: number;
+  /**
+   * When HiGHS must stop (Date.now() time: the threads' performance clocks start apart). Its own time_limit
+   * counts from run(), so reading the model (seconds for a big one) is taken off first.
+   */
+  readonly deadlineEpochMs: number;
   /** A starting incumbent (the greedy answer), by variable name. */
   readonly startNames: readonly string[];
   readonly startValues: readonly number[];
@@ -44,7 +48,7 @@ export async function solveMipTask(task: MipTask): Promise<MipOutcome> {
   const model = highs.createModel({ format: 'lp', data: task.lp });
   try {
     // mip_rel_gap 0: HiGHS's default (1e-4) would call an answer 0.01 % short of the bound optimal.
-    model.options.set({ output_flag: false, time_limit: Math.max(0.001, task.timeLimitSeconds), mip_rel_gap: 0, mip_abs_gap: task.absoluteGap, random_seed: 0 });
+    model.options.set({ output_flag: false, mip_rel_gap: 0, mip_abs_gap: task.absoluteGap, random_seed: 0 });
     const { numCols } = model.getDimensions();
     const names: string[] = [];
     const index = new Map<string, number>();
@@ -64,6 +68,7 @@ export async function solveMipTask(task: MipTask): Promise<MipOutcome> {
       }
     });
     if (indices.length > 0) model.setSolution({ indices, values });
+    model.options.set('time_limit', Math.max(0.001, (task.deadlineEpochMs - Date.now()) / 1000));
     const run = model.run();
     const statusName = Object.entries(highs.constants.modelStatus).find(([, code]) => code === run.modelStatus)?.[0] ?? `status ${run.modelStatus}`;
     const feasible = model.info.get('primal_solution_status') === highs.constants.solutionStatus.feasible;

@@ -55,7 +55,7 @@ async function solveModel(model: SitingModel, withStart: boolean) {
   const outcome = await solveMipTask({
     kind: 'siting-mip',
     lp: model.text,
-    timeLimitSeconds: 20,
+    deadlineEpochMs: Date.now() + 20_000,
     startNames: withStart ? model.start.names : [],
     startValues: withStart ? model.start.values : [],
     absoluteGap: 1e-6,

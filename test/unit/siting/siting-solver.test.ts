@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { BadInputError, DeadlineExceededError } from '../../../src/common/errors';
 import { checkSitingProblem, sitingFacts, sitingProblemFromPairs, solveSiting, type SitingOptions, type SitingResult } from '../../../src/siting';
 import { lpNumber } from '../../../src/siting/lp-text';
-import { MIP_GRACE_MS } from '../../../src/siting/siting-mip.runner';
+import { MIP_GRACE_MS, runMipInWorker } from '../../../src/siting/siting-mip.runner';
 import { maxCoverageModel, medianModel, setCoverModel } from '../../../src/siting/siting.lp';
 import { geometricInstance, naive, randomInstance } from './siting-instances';
 
@@ -264,6 +264,14 @@ describe('the exact solver in its worker thread', () => {
     } finally {
       spawned.mockRestore();
     }
+  });
+
+  it('reports a model HiGHS cannot read as a failure, and a thread that overruns its hard limit as stopped (greedy then stands)', async () => {
+    const task = { lp: 'Maximize\n obj: + 2 y0\nSubject To\n r0: + y0 <= \nEnd\n', deadlineEpochMs: Date.now() + 5000, startNames: [], startValues: [], absoluteGap: 1e-6 };
+    await expect(runMipInWorker(task, { hardLimitMs: 10_000, timeLimitMs: 5000 })).rejects.toThrow(/The exact solver \(HiGHS\) failed/);
+    const stopped = await runMipInWorker({ ...task, lp: 'Maximize\n obj: + 2 y0\nSubject To\n r0: + y0 <= 1\nBinary\n y0\nEnd\n' }, { hardLimitMs: 1, timeLimitMs: 5000 });
+    expect(stopped).toMatchObject({ optimal: false, objective: null, dualBound: null });
+    expect(stopped.modelStatus).toMatch(/^Stopped: no answer 1 ms after it started/);
   });
 
   it('returns FEASIBLE with a valid bound when the time limit stops it (greedy\'s answer is its start, so there is an incumbent)', async () => {
