@@ -68,8 +68,8 @@ function tighter(maximise: boolean, a: number, b: number): number {
  * same way; when that bound does not already prove the answer optimal, they hand a reduced model to HiGHS
  * in a worker thread, with greedy's answer as its first incumbent and the time left of timeLimitMs. AUTO does
  * so only for models up to AUTO_EXACT_MAX_NONZEROS. The answer returned is the better of the two (HiGHS's
- * when equal and proved optimal), with the tighter of the two bounds; OPTIMAL when the bound equals the value (or HiGHS proved
- * its incumbent optimal within its gap tolerance of 1e-6, site counts: of < 1).
+ * when equal and proved optimal), with the tighter of the two bounds; OPTIMAL when the bound equals the value
+ * (or HiGHS proved its incumbent optimal within its absolute gap of 1e-6; for site counts, of < 1).
  *
  * Rejects with BAD_USER_INPUT for a bad problem or options, DEADLINE_EXCEEDED when `signal` aborts (or the
  * signal's own coded reason). A HiGHS failure or overrun does not fail the call: greedy's answer is returned,
