@@ -9,7 +9,7 @@
  */
 const LAYERS = [
   { name: 'kernel', folders: ['common', 'config', 'ops'], ordered: true },
-  { name: 'geo', folders: ['geo', 'travel'], ordered: true },
+  { name: 'geo', folders: ['geo', 'travel', 'siting'], ordered: true },
   { name: 'graphql toolkit', folders: ['graphql'] },
   // The domain, each folder knowing only those before it: a point names its village, a village its area.
   { name: 'domain', folders: ['service-item', 'area', 'write', 'village', 'service-point', 'partner'], ordered: true },
