@@ -12,6 +12,8 @@ import { HandlingService } from '../coverage/handling.service';
 import { ScenarioService } from '../coverage/scenario.service';
 import { SavedScenarioResolver } from '../planning/saved-scenario.resolver';
 import { SavedScenarioService } from '../planning/saved-scenario.service';
+import { SiteSuggestionResolver } from '../planning/site-suggestion.resolver';
+import { SiteSuggestionService } from '../planning/site-suggestion.service';
 import { VersionCache } from '../common/version-cache';
 import { CoverageSubscriptionResolver } from '../coverage/coverage-subscription.resolver';
 import { CoverageSubscriptions } from '../coverage/coverage-subscriptions';
@@ -61,6 +63,7 @@ export function createServices(repos: Repositories, config: Config, logger: Logg
   return {
     cache,
     savedScenarios,
+    siteSuggestions: new SiteSuggestionService(coverage),
     area: new AreaService(repos.area),
     areaSizes: new AreaSizeService(repos.area),
     village: new VillageService(repos.village, config),
@@ -99,6 +102,7 @@ export function createContainer(services: Services): ContainerType {
     [ImportResolver, new ImportResolver(services.import)],
     [CoverageSubscriptionResolver, new CoverageSubscriptionResolver()],
     [SavedScenarioResolver, new SavedScenarioResolver(services.savedScenarios)],
+    [SiteSuggestionResolver, new SiteSuggestionResolver(services.siteSuggestions)],
   ]);
   return {
     get(someClass: unknown, _data: ResolverData<object>) {

@@ -13,6 +13,7 @@ import { ImportResolver } from '../partner/import.resolver';
 import { ServicePointWriteResolver } from '../service-point/service-point-write.resolver';
 import { VillageWriteResolver } from '../village/village-write.resolver';
 import { SavedScenarioResolver } from '../planning/saved-scenario.resolver';
+import { SiteSuggestionResolver } from '../planning/site-suggestion.resolver';
 
 export const resolvers = [
   AreaResolver,
@@ -30,6 +31,7 @@ export const resolvers = [
   ImportResolver,
   CoverageSubscriptionResolver,
   SavedScenarioResolver,
+  SiteSuggestionResolver,
 ] as const;
 
 const NO_TOPICS: PubSub = {

@@ -216,6 +216,8 @@ export interface CoverageReader {
   villageRange(areaCode: string): [number, number];
   villageIndex(code: string): number;
   villageBox(areaCode: string): [number, number, number, number] | null;
+  /** [longitude, latitude] of village v. */
+  villagePlace(v: number): [number, number];
   pointIdAt(slot: number): string;
   point(id: string): EnginePoint | undefined;
   computeArea(areaCode: string, item: string, model: TravelModel, mode: TravelModeName, budgetCost: number): AreaComputation;
@@ -223,6 +225,8 @@ export interface CoverageReader {
   villageCosts(villages: readonly number[], item: string, model: TravelModel, mode: TravelModeName): { cost: Float64Array; nearest: Int32Array };
   nearestPoints(longitude: number, latitude: number, item: string, limit: number, model: TravelModel, mode: TravelModeName): { point: EnginePoint; cost: number }[];
   pointsOffering(item: string): EnginePoint[];
+  /** The villages within `maxCost` (the model's unit) of a place where no point is, with their costs: a candidate site's reach. */
+  reachFrom(longitude: number, latitude: number, item: string, model: TravelModel, mode: TravelModeName, maxCost: number): { villages: number[]; costs: number[] };
   pointsReachingAt(version: string, item: string, model: TravelModel, mode: TravelModeName, box: [number, number, number, number], cost: number): PlacedPoint[] | null;
 }
 
@@ -338,6 +342,11 @@ export class CoverageEngine implements CoverageReader {
   /** The village places, as travel models read them. */
   get villagePlaces(): VillagePlaces {
     return this.villages;
+  }
+
+  reachFrom(longitude: number, latitude: number, item: string, model: TravelModel, mode: TravelModeName, maxCost: number): { villages: number[]; costs: number[] } {
+    // A place's reach does not depend on the field's origins; the item's field is the one the question reads anyway.
+    return this.field(model, mode, item).reachFrom(longitude, latitude, maxCost);
   }
 
   villageCosts(villages: readonly number[], item: string, model: TravelModel, mode: TravelModeName): { cost: Float64Array; nearest: Int32Array } {

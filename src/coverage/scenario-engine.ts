@@ -63,6 +63,10 @@ export class ScenarioEngine implements CoverageReader {
     return this.base.villageBox(areaCode);
   }
 
+  villagePlace(v: number): [number, number] {
+    return this.base.villagePlace(v);
+  }
+
   pointIdAt(slot: number): string {
     return slot < this.baseSlots ? this.base.pointIdAt(slot) : this.points.added[slot - this.baseSlots]!.id;
   }
@@ -113,6 +117,10 @@ export class ScenarioEngine implements CoverageReader {
     );
     const added = overlay.added.map((a, i) => ({ point: a.point, cost: costs[i]! })).filter((a) => Number.isFinite(a.cost));
     return [...kept, ...added].sort((a, b) => a.cost - b.cost || (a.point.id < b.point.id ? -1 : 1)).slice(0, limit);
+  }
+
+  reachFrom(longitude: number, latitude: number, item: string, model: TravelModel, mode: TravelModeName, maxCost: number): { villages: number[]; costs: number[] } {
+    return this.base.reachFrom(longitude, latitude, item, model, mode, maxCost);
   }
 
   pointsOffering(item: string): EnginePoint[] {
