@@ -149,6 +149,8 @@ export const SIZED_LISTS: Readonly<Record<string, (args: ComplexityEstimatorArgs
   'Area.serviceItems': (_a, { sizes }) => sizes.items,
   'ServicePoint.items': (_a, { sizes }) => sizes.items,
   'DelegationMatrix.rows': (_a, { sizes }) => sizes.items,
+  // At most 50 sites (suggestSites' count); FEWEST_SITES may choose more, and its answer is priced as 50.
+  'SiteSuggestions.sites': () => 50,
   'Area.children': (a, { sizes }) => scopeSize(a, (s) => s.children) ?? sizes.maxChildren,
   'Coverage.byTownship': (a, { sizes }) => scopeSize(a, (s) => s.townships) ?? sizes.of('').townships,
   'Village.servicePoints': (_a, { sizes }) => sizes.maxPointsPerVillage,
