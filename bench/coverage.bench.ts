@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
+import { ensureDatabase } from './bench-report';
 import { createApp } from '../src/app/app';
 import { createSilentLogger } from '../src/common/logger';
 import { loadConfig } from '../src/config/config';
@@ -182,20 +183,6 @@ async function national(serverUrl: string): Promise<void> {
 }
 
 /** A database of our own on the server, so the bench never seeds the one DATABASE_URL names. */
-async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
 async function sanmingGraphql(serverUrl: string | undefined): Promise<void> {
   const logger = createSilentLogger();
   const env: Record<string, string> = serverUrl
