@@ -35,6 +35,8 @@
     HOSPITAL_STATION: '#e8590c',
     VILLAGE_POINT: '#0b7285',
     inactive: '#adb5bd',
+    planned: '#f08c00',
+    suggested: '#d6336c',
   };
   var EMPTY = { type: 'FeatureCollection', features: [] };
 
@@ -199,8 +201,8 @@
     '        nearestServicePoint { name } } }\n' +
     '    }';
 
-  var Q_COVERAGE = 'query MapCoverage($areaCode: ID!, $itemCode: ID, $mode: TravelMode, $minutes: Float, $first: Int!, $after: String) {\n' +
-    '  coverage(areaCode: $areaCode, itemCode: $itemCode, mode: $mode, minutes: $minutes) {\n' +
+  var Q_COVERAGE = 'query MapCoverage($areaCode: ID!, $itemCode: ID, $mode: TravelMode, $minutes: Float, $scenario: ScenarioInput, $first: Int!, $after: String) {\n' +
+    '  coverage(areaCode: $areaCode, itemCode: $itemCode, mode: $mode, minutes: $minutes, scenario: $scenario) {\n' +
     '    villageCount coveredVillageCount population coveredPopulation coveredPopulationRatio polygonAreaKm2 polygon\n' +
     '    area { code name }\n' +
     '    provenance { radiusMeters description }\n' +
@@ -208,8 +210,8 @@
     '  }\n' +
     '}';
 
-  var Q_COVERAGE_PAGE = 'query MapCoveragePage($areaCode: ID!, $itemCode: ID, $mode: TravelMode, $minutes: Float, $first: Int!, $after: String) {\n' +
-    '  coverage(areaCode: $areaCode, itemCode: $itemCode, mode: $mode, minutes: $minutes) {\n' +
+  var Q_COVERAGE_PAGE = 'query MapCoveragePage($areaCode: ID!, $itemCode: ID, $mode: TravelMode, $minutes: Float, $scenario: ScenarioInput, $first: Int!, $after: String) {\n' +
+    '  coverage(areaCode: $areaCode, itemCode: $itemCode, mode: $mode, minutes: $minutes, scenario: $scenario) {\n' +
     '    ' + VILLAGE_PAGE + '\n' +
     '  }\n' +
     '}';
@@ -236,7 +238,7 @@
   }
 
   function fetchCoverage(s) {
-    var vars = { areaCode: s.areaCode, itemCode: s.itemCode, mode: s.mode, minutes: s.minutes, first: PAGE_SIZE, after: null };
+    var vars = { areaCode: s.areaCode, itemCode: s.itemCode, mode: s.mode, minutes: s.minutes, scenario: s.scenario, first: PAGE_SIZE, after: null };
     return gql(Q_COVERAGE, vars).then(function (data) {
       var coverage = data.coverage;
       var nodes = coverage.villages.edges.map(function (e) { return e.node; });
@@ -326,6 +328,21 @@
         'circle-stroke-color': '#fff',
         'circle-stroke-width': 1.5,
       },
+    });
+    // Planning: points the scenario adds (ringed) or closes (crossed out in grey), and suggested sites (numbered in the panel).
+    ['scenario-points', 'suggestions'].forEach(function (id) { map.addSource(id, { type: 'geojson', data: EMPTY }); });
+    map.addLayer({
+      id: 'scenario-points', type: 'circle', source: 'scenario-points',
+      paint: {
+        'circle-radius': 7,
+        'circle-color': ['case', ['get', 'closed'], COLORS.inactive, COLORS.planned],
+        'circle-stroke-color': ['case', ['get', 'closed'], COLORS.uncovered, '#fff'],
+        'circle-stroke-width': 2.5,
+      },
+    });
+    map.addLayer({
+      id: 'suggestions', type: 'circle', source: 'suggestions',
+      paint: { 'circle-radius': 8, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': COLORS.suggested, 'circle-stroke-width': 3 },
     });
   }
 
@@ -426,7 +443,7 @@
    */
   function refresh(what) {
     var generation = ++state.generation;
-    var s = { areaCode: state.areaCode, itemCode: state.itemCode, mode: state.mode, minutes: state.minutes };
+    var s = { areaCode: state.areaCode, itemCode: state.itemCode, mode: state.mode, minutes: state.minutes, scenario: planning.scenarioInput() };
     hooks.ready = false;
     setStatus(what === 'live' ? 'The data changed: updating…' : 'Loading…');
     if (what !== 'live') watch(s);
@@ -446,8 +463,9 @@
         if (r[0] || r[1]) renderPoints();
         renderCoverage(r[2]);
         renderHeadline(r[2], s);
+        planning.render(r[2]);
         if (state.selectedVillage) showVillage(state.selectedVillage);
-        return whenIdle().then(function () {
+        return Promise.all([whenIdle(), planning.compare(s)]).then(function () {
           if (generation !== state.generation) return;
           hooks.error = null;
           setStatus(r[2].villageNodes.length + ' villages and ' + state.points.length + ' service points shown.');
@@ -579,6 +597,7 @@
   hover('village-points', pointHtml);
 
   map.on('click', 'villages', function (e) {
+    if (planning.isOn()) return; // a click while planning places a point
     var f = e.features && e.features[0];
     if (!f) return;
     var p = f.properties;
@@ -660,6 +679,257 @@
     refresh('coverage');
   });
 
+  // ---------------------------------------------------------------- planning (what-if scenarios, site suggestions)
+
+  var KIND_FOR_LEVEL = { VILLAGE: 'VILLAGE_POINT', TOWNSHIP: 'TOWNSHIP_STATION', COUNTY: 'COUNTY_HALL' };
+  var Q_COMPARE = 'query MapCompare($areaCode: ID!, $itemCode: ID, $mode: TravelMode, $minutes: Float, $scenario: ScenarioInput!) {\n' +
+    '  compareCoverage(areaCode: $areaCode, itemCode: $itemCode, mode: $mode, minutes: $minutes, scenario: $scenario, first: 5) {\n' +
+    '    before { coveredPopulation coveredVillageCount } after { coveredPopulation coveredVillageCount }\n' +
+    '    populationGained villagesGainedCount villagesLostCount provenance { scenario { key } }\n' +
+    '  }\n}';
+  var Q_SUGGEST = 'query MapSuggest($areaCode: ID!, $itemCode: ID, $mode: TravelMode, $minutes: Float, $count: Int, $scenario: ScenarioInput) {\n' +
+    '  suggestSites(areaCode: $areaCode, itemCode: $itemCode, mode: $mode, minutes: $minutes, count: $count, scenario: $scenario) {\n' +
+    '    sites { rank name kind area { code name } longitude latitude marginalCoveredPopulation cumulativeCoveredPopulation }\n' +
+    '    coveredPopulationBefore coveredPopulationAfter status gapPercent method asScenario\n' +
+    '  }\n}';
+  var Q_SAVE = 'mutation MapSaveScenario($name: String!, $areaCode: ID!, $scenario: ScenarioInput!) { saveScenario(name: $name, areaCode: $areaCode, scenario: $scenario) { id } }';
+  var Q_SAVED = 'query MapSavedScenario($id: ID!) { scenario(id: $id) { id name area { code } scenario staleness { reason } } }';
+
+  var planning = (function () {
+    var p = {
+      on: false,
+      add: [],
+      close: [],
+      next: 1,
+      savedId: null,
+      suggestions: null,
+    };
+    var ui = {
+      toggle: document.getElementById('planning-toggle'),
+      changes: document.getElementById('planning-changes'),
+      figures: document.getElementById('planning-figures'),
+      count: document.getElementById('planning-count'),
+      suggest: document.getElementById('planning-suggest'),
+      adopt: document.getElementById('planning-adopt'),
+      list: document.getElementById('planning-suggestions'),
+      chart: document.getElementById('planning-chart'),
+      save: document.getElementById('planning-save'),
+      clear: document.getElementById('planning-clear'),
+      link: document.getElementById('planning-link'),
+    };
+    hooks.planning = { changes: 0, before: null, after: null, gained: null, suggestions: [], savedId: null, scenarioKey: null };
+
+    function input() {
+      if (!p.add.length && !p.close.length) return null;
+      return {
+        add: p.add.map(function (a) { return { key: a.key, name: a.name, kind: a.kind, areaCode: a.areaCode, location: { longitude: a.longitude, latitude: a.latitude }, itemCodes: [state.itemCode] }; }),
+        close: p.close.slice(),
+      };
+    }
+
+    /** A township (or county, for a county hall) for a new point: the nearest village's, from the villages drawn. */
+    function areaCodeAt(lngLat, kind) {
+      var best = null;
+      var bestD = Infinity;
+      (hooks.villageNodes || []).forEach(function (n) {
+        var dx = (n.village.longitude - lngLat.lng) * Math.cos((lngLat.lat * Math.PI) / 180);
+        var dy = n.village.latitude - lngLat.lat;
+        var d = dx * dx + dy * dy;
+        if (d < bestD) { bestD = d; best = n.village.code; }
+      });
+      if (!best) return null;
+      return kind === 'COUNTY_HALL' ? best.slice(0, 6) : best.slice(0, 9);
+    }
+
+    function changed() {
+      p.savedId = null;
+      ui.link.textContent = '';
+      draw();
+      refresh('coverage');
+    }
+
+    function draw() {
+      hooks.planning.changes = p.add.length + p.close.length;
+      var features = p.add.map(function (a) { return feature({ type: 'Point', coordinates: [a.longitude, a.latitude] }, { key: a.key, name: a.name, closed: false }); });
+      p.close.forEach(function (id) {
+        var pt = state.points.find(function (x) { return x.id === id; });
+        if (pt) features.push(feature({ type: 'Point', coordinates: [pt.longitude, pt.latitude] }, { key: id, name: pt.name, closed: true }));
+      });
+      if (map.getSource('scenario-points')) setData('scenario-points', { type: 'FeatureCollection', features: features });
+      ui.changes.innerHTML = '';
+      p.add.forEach(function (a, i) { ui.changes.appendChild(changeItem('+ ' + a.name + ' (' + (KIND_LABELS[a.kind] || a.kind) + ')', function () { p.add.splice(i, 1); changed(); })); });
+      p.close.forEach(function (id, i) {
+        var pt = state.points.find(function (x) { return x.id === id; });
+        ui.changes.appendChild(changeItem('− ' + (pt ? pt.name : id) + ' closed', function () { p.close.splice(i, 1); changed(); }));
+      });
+      if (!p.add.length && !p.close.length) ui.changes.innerHTML = '<li class="muted">No changes: the live data.</li>';
+    }
+
+    function changeItem(text, remove) {
+      var li = document.createElement('li');
+      li.textContent = text + ' ';
+      var b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'link';
+      b.textContent = 'undo';
+      b.addEventListener('click', remove);
+      li.appendChild(b);
+      return li;
+    }
+
+    function compare(s) {
+      if (!s.scenario) {
+        hooks.planning.before = hooks.planning.after = hooks.planning.gained = null;
+        hooks.planning.scenarioKey = null;
+        ui.figures.textContent = 'Tick "plan" and click the map to add a point, or a point to close it.';
+        return Promise.resolve();
+      }
+      return gql(Q_COMPARE, { areaCode: s.areaCode, itemCode: s.itemCode, mode: s.mode, minutes: s.minutes, scenario: s.scenario }).then(function (d) {
+        var c = d.compareCoverage;
+        hooks.planning.before = c.before.coveredPopulation;
+        hooks.planning.after = c.after.coveredPopulation;
+        hooks.planning.gained = c.populationGained;
+        hooks.planning.scenarioKey = c.provenance.scenario.key;
+        hooks.planning.scenario = s.scenario;
+        ui.figures.innerHTML = 'Covered: <strong>' + integer.format(c.before.coveredPopulation) + '</strong> → <strong>' + integer.format(c.after.coveredPopulation) +
+          '</strong> residents (' + (c.populationGained >= 0 ? '+' : '') + integer.format(c.populationGained) + '); villages +' + c.villagesGainedCount + ' / −' + c.villagesLostCount + '.';
+      });
+    }
+
+    function suggest() {
+      var count = Math.max(1, Math.min(20, Math.round(Number(ui.count.value) || 3)));
+      ui.list.innerHTML = '<li class="muted">Solving…</li>';
+      return gql(Q_SUGGEST, { areaCode: state.areaCode, itemCode: state.itemCode, mode: state.mode, minutes: state.minutes, count: count, scenario: input() }).then(function (d) {
+        var s = d.suggestSites;
+        p.suggestions = s;
+        hooks.planning.suggestions = s.sites.map(function (x) { return { rank: x.rank, name: x.name, marginal: x.marginalCoveredPopulation, cumulative: x.cumulativeCoveredPopulation }; });
+        hooks.planning.suggestionStatus = s.status;
+        setData('suggestions', { type: 'FeatureCollection', features: s.sites.map(function (x) { return feature({ type: 'Point', coordinates: [x.longitude, x.latitude] }, { rank: x.rank, name: x.name }); }) });
+        ui.list.innerHTML = '';
+        s.sites.forEach(function (x) {
+          var li = document.createElement('li');
+          li.textContent = x.rank + '. ' + x.name + ' · ' + x.area.name + ' · +' + integer.format(x.marginalCoveredPopulation);
+          ui.list.appendChild(li);
+        });
+        var proof = document.createElement('li');
+        proof.className = 'muted';
+        proof.textContent = s.status === 'OPTIMAL' ? 'Proven optimal (' + s.method + ').' : 'Within ' + s.gapPercent.toFixed(2) + ' % of the optimum (' + s.method + ').';
+        ui.list.appendChild(proof);
+        chart([s.coveredPopulationBefore].concat(s.sites.map(function (x) { return x.cumulativeCoveredPopulation; })));
+        ui.adopt.hidden = s.sites.length === 0;
+      }).catch(function (err) {
+        ui.list.innerHTML = '';
+        setStatus('Could not suggest sites: ' + (err && err.message ? err.message : err), true);
+      });
+    }
+
+    /** Covered residents against the number of new sites: an inline SVG line, no library. */
+    function chart(values) {
+      var w = 260, h = 110, pad = 28;
+      var min = Math.min.apply(null, values), max = Math.max.apply(null, values);
+      var span = max - min || 1;
+      var x = function (i) { return pad + (i * (w - pad - 8)) / Math.max(1, values.length - 1); };
+      var y = function (v) { return h - pad + 6 - ((v - min) * (h - pad - 10)) / span; };
+      var points = values.map(function (v, i) { return x(i).toFixed(1) + ',' + y(v).toFixed(1); }).join(' ');
+      ui.chart.innerHTML =
+        '<svg viewBox="0 0 ' + w + ' ' + h + '" width="' + w + '" height="' + h + '" role="img" aria-label="Covered residents by number of new sites">' +
+        '<line x1="' + pad + '" y1="' + (h - pad + 6) + '" x2="' + (w - 4) + '" y2="' + (h - pad + 6) + '" stroke="#868e96"/>' +
+        '<line x1="' + pad + '" y1="6" x2="' + pad + '" y2="' + (h - pad + 6) + '" stroke="#868e96"/>' +
+        '<polyline fill="none" stroke="' + COLORS.suggested + '" stroke-width="2" points="' + points + '"/>' +
+        values.map(function (v, i) { return '<circle cx="' + x(i).toFixed(1) + '" cy="' + y(v).toFixed(1) + '" r="3" fill="' + COLORS.suggested + '"><title>' + i + ' new: ' + integer.format(v) + '</title></circle>'; }).join('') +
+        '<text x="' + pad + '" y="' + (h - 4) + '" font-size="10">0</text><text x="' + (w - 40) + '" y="' + (h - 4) + '" font-size="10">' + (values.length - 1) + ' new sites</text>' +
+        '<text x="2" y="12" font-size="10">' + integer.format(max) + '</text>' +
+        '</svg>';
+    }
+
+    function save() {
+      var scenario = input();
+      if (!scenario) return setStatus('Nothing to save: add or close a point first.', true);
+      return gql(Q_SAVE, { name: 'Map scenario ' + new Date().toISOString().slice(0, 16).replace('T', ' '), areaCode: state.areaCode, scenario: scenario }).then(function (d) {
+        p.savedId = d.saveScenario.id;
+        hooks.planning.savedId = p.savedId;
+        var url = window.location.pathname + '?scenario=' + encodeURIComponent(p.savedId);
+        history.replaceState(null, '', url);
+        ui.link.innerHTML = 'Saved: <a href="' + escapeHtml(url) + '" data-testid="planning-url">' + escapeHtml(window.location.origin + url) + '</a>';
+      }).catch(function (err) { setStatus('Could not save the scenario: ' + (err && err.message ? err.message : err), true); });
+    }
+
+    /** The saved scenario named in the URL (?scenario=<id>), if any: its changes become the panel's. */
+    function load() {
+      var m = /[?&]scenario=([^&]+)/.exec(window.location.search);
+      if (!m) return Promise.resolve();
+      return gql(Q_SAVED, { id: decodeURIComponent(m[1]) }).then(function (d) {
+        var s = d.scenario;
+        if (!s) return setStatus('The scenario of this link no longer exists.', true);
+        var code = s.area.code;
+        if (Array.prototype.some.call(el.area.options, function (o) { return o.value === code; })) { state.areaCode = code; el.area.value = code; }
+        (s.scenario.add || []).forEach(function (a) {
+          p.add.push({ key: a.key, name: a.name, kind: a.kind, areaCode: a.areaCode, longitude: a.location.longitude, latitude: a.location.latitude });
+          p.next = Math.max(p.next, (Number(String(a.key).replace(/\D/g, '')) || 0) + 1);
+        });
+        (s.scenario.close || []).forEach(function (id) { p.close.push(id); });
+        p.savedId = s.id;
+        hooks.planning.savedId = s.id;
+        ui.link.textContent = 'Saved scenario "' + s.name + '"' + (s.staleness.length ? ' · the data changed since: ' + s.staleness.map(function (x) { return x.reason; }).join(' ') : '');
+        p.on = ui.toggle.checked = true;
+        draw();
+      });
+    }
+
+    ui.toggle.addEventListener('change', function () { p.on = ui.toggle.checked; map.getCanvas().style.cursor = p.on ? 'crosshair' : ''; });
+    ui.suggest.addEventListener('click', suggest);
+    ui.save.addEventListener('click', save);
+    ui.clear.addEventListener('click', function () { p.add = []; p.close = []; changed(); });
+    ui.adopt.addEventListener('click', function () {
+      if (!p.suggestions) return;
+      p.suggestions.sites.forEach(function (x) {
+        p.add.push({ key: 'NEW-' + p.next++, name: x.name, kind: x.kind, areaCode: x.area.code, longitude: x.longitude, latitude: x.latitude });
+      });
+      p.suggestions = null;
+      setData('suggestions', EMPTY);
+      ui.list.innerHTML = '';
+      ui.chart.innerHTML = '';
+      ui.adopt.hidden = true;
+      changed();
+    });
+
+    /** A click while planning: on a station, close it (again: reopen); elsewhere, a new point of the kind the item needs. */
+    map.on('click', function (e) {
+      if (!p.on) return;
+      var hit = map.queryRenderedFeatures(e.point, { layers: ['stations', 'village-points', 'scenario-points'] })[0];
+      if (hit && hit.layer.id === 'scenario-points') {
+        var key = hit.properties.key;
+        p.add = p.add.filter(function (a) { return a.key !== key; });
+        p.close = p.close.filter(function (id) { return id !== key; });
+        return changed();
+      }
+      if (hit) {
+        var id = hit.properties.id;
+        if (p.close.indexOf(id) < 0) p.close.push(id);
+        return changed();
+      }
+      var item = state.items[state.itemCode];
+      var kind = KIND_FOR_LEVEL[item ? item.delegationLevel : 'TOWNSHIP'] || 'TOWNSHIP_STATION';
+      var areaCode = areaCodeAt(e.lngLat, kind);
+      if (!areaCode) return;
+      var n = p.next++;
+      p.add.push({ key: 'NEW-' + n, name: '设想的服务点 ' + n, kind: kind, areaCode: areaCode, longitude: Math.round(e.lngLat.lng * 1e6) / 1e6, latitude: Math.round(e.lngLat.lat * 1e6) / 1e6 });
+      changed();
+    });
+
+    draw();
+    return {
+      isOn: function () { return p.on; },
+      scenarioInput: input,
+      compare: compare,
+      load: load,
+      render: function (coverage) {
+        hooks.villageNodes = coverage.villageNodes;
+        draw();
+      },
+    };
+  })();
+
   // ---------------------------------------------------------------- start
 
   var styleLoaded = new Promise(function (resolve) { map.on('load', resolve); });
@@ -667,7 +937,7 @@
     .then(function (r) {
       fillControls(r[0]);
       addLayers();
-      return refresh('area');
+      return planning.load().then(function () { return refresh('area'); });
     })
     .catch(function (err) {
       hooks.error = String(err && err.message ? err.message : err);
