@@ -14,7 +14,7 @@ import { locationInWgs84 } from '../geo/location-in-wgs84';
 import { DelegationLevel } from '../service-item/delegation-level.enum';
 import type { ServiceItem } from '../service-item/service-item.entity';
 import { ServicePointKind } from '../service-point/service-point-kind.enum';
-import { solveSiting, sitingProblemFromPairs, type SitingPair, type SitingResult } from '../siting';
+import { sitingProblemFromPairs, solveSitingOffThread, type SitingPair, type SitingResult } from '../siting';
 import { SiteCandidateSet, SiteObjective, type SuggestSitesArgs } from './site-suggestion.args';
 import type { SiteSuggestions, SuggestedSite } from './site-suggestion.type';
 
@@ -136,7 +136,8 @@ export class SiteSuggestionService {
     const villageCodes = nearestVillage.map((v) => computation.codes[v - start]!);
     loaders.version.used(dataVersion);
 
-    const result = await solveSiting(problem, {
+    // Off the request thread: greedy, swaps and bounds take seconds on a city's candidates.
+    const result = await solveSitingOffThread(problem, {
       objective,
       count: counted ? (args.count ?? 3) : undefined,
       targetCoveredShare: counted ? undefined : (args.targetCoveredShare ?? undefined),
