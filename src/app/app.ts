@@ -305,6 +305,7 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
       await changeFeed.stop();
       await apollo.stop();
       await services.coverage.close();
+      await services.siteSuggestions.close();
     },
   };
 }

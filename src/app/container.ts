@@ -14,6 +14,7 @@ import { SavedScenarioResolver } from '../planning/saved-scenario.resolver';
 import { SavedScenarioService } from '../planning/saved-scenario.service';
 import { SiteSuggestionResolver } from '../planning/site-suggestion.resolver';
 import { SiteSuggestionService } from '../planning/site-suggestion.service';
+import { SitingPool } from '../siting';
 import { VersionCache } from '../common/version-cache';
 import { CoverageSubscriptionResolver } from '../coverage/coverage-subscription.resolver';
 import { CoverageSubscriptions } from '../coverage/coverage-subscriptions';
@@ -63,7 +64,7 @@ export function createServices(repos: Repositories, config: Config, logger: Logg
   return {
     cache,
     savedScenarios,
-    siteSuggestions: new SiteSuggestionService(coverage),
+    siteSuggestions: new SiteSuggestionService(coverage, new SitingPool({ threads: 1, maxQueue: 64 })),
     area: new AreaService(repos.area),
     areaSizes: new AreaSizeService(repos.area),
     village: new VillageService(repos.village, config),

@@ -14,7 +14,7 @@ import { locationInWgs84 } from '../geo/location-in-wgs84';
 import { DelegationLevel } from '../service-item/delegation-level.enum';
 import type { ServiceItem } from '../service-item/service-item.entity';
 import { ServicePointKind } from '../service-point/service-point-kind.enum';
-import { sitingProblemFromPairs, solveSitingOffThread, type SitingPair, type SitingResult } from '../siting';
+import { sitingProblemFromPairs, type SitingPair, type SitingPool, type SitingResult } from '../siting';
 import { SiteCandidateSet, SiteObjective, type SuggestSitesArgs } from './site-suggestion.args';
 import type { SiteSuggestions, SuggestedSite } from './site-suggestion.type';
 
@@ -59,7 +59,15 @@ interface Candidate {
  * with lazy gains and a proven bound) choose the sites; each is a point of the kind the item's level needs.
  */
 export class SiteSuggestionService {
-  constructor(private readonly coverage: CoverageService) {}
+  constructor(
+    private readonly coverage: CoverageService,
+    private readonly solvers: SitingPool,
+  ) {}
+
+  /** Stops the solver threads (at shutdown). */
+  close(): Promise<void> {
+    return this.solvers.close();
+  }
 
   async suggest(args: SuggestSitesArgs, loaders: Loaders, deadline: Deadline): Promise<SiteSuggestions> {
     const travel = this.coverage.travel(args);
@@ -137,7 +145,7 @@ export class SiteSuggestionService {
     loaders.version.used(dataVersion);
 
     // Off the request thread: greedy, swaps and bounds take seconds on a city's candidates.
-    const result = await solveSitingOffThread(problem, {
+    const result = await this.solvers.solve(problem, {
       objective,
       count: counted ? (args.count ?? 3) : undefined,
       targetCoveredShare: counted ? undefined : (args.targetCoveredShare ?? undefined),

@@ -1,9 +1,12 @@
 import { solveSiting } from '../../../src/siting/solve-siting';
-import { solveSitingOffThread } from '../../../src/siting/solve-siting-off-thread';
+import { SitingPool } from '../../../src/siting/siting.pool';
 import { geometricInstance } from './siting-instances';
 
 /** The whole solve in a thread of its own (what the server runs): the same answers, coded errors, cancellation. */
-describe('solveSitingOffThread', () => {
+describe('SitingPool: the whole solve off the calling thread', () => {
+  const pool = new SitingPool({ threads: 1, maxQueue: 8 });
+  const solveSitingOffThread: SitingPool['solve'] = (problem, options) => pool.solve(problem, options);
+  afterAll(() => pool.close());
   const inst = geometricInstance(7, 200, 40, { budget: 15, reachMinutes: 45, existingPoints: 4 });
 
   it.each([
