@@ -161,7 +161,8 @@ async function national(serverUrl: string): Promise<void> {
           empty++;
           continue;
         }
-        const s = await suggest({ areaCode: counties[i], itemCode: ITEM, count: 3, method: 'GREEDY' });
+        // A county of fewer than 3 villages gets as many sites as it has villages.
+        const s = await suggest({ areaCode: counties[i], itemCode: ITEM, count: Math.min(3, end - start), method: 'GREEDY' });
         gained += s.coveredPopulationAfter - s.coveredPopulationBefore;
         if ((i + 1) % 500 === 0) console.log(`  … ${i + 1} of ${counties.length} counties, ${(ms(t0) / 1000).toFixed(1)} s`);
       }

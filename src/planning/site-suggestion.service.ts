@@ -106,6 +106,10 @@ export class SiteSuggestionService {
     const existingCost = Float64Array.from(field.cost, (c, k) => (field.nearest[k]! >= 0 && Number.isFinite(c) ? minutes(c) : Number.POSITIVE_INFINITY));
     const candidates: Candidate[] = set === SiteCandidateSet.VILLAGES ? range(start, end).map((v) => ({ ...place(engine.villagePlace(v)), village: v })) : given;
     if (candidates.length === 0) throw new BadInputError('There are no candidate places for new sites in this area.', { argument: 'candidates' });
+    const count = counted ? (args.count ?? 3) : undefined;
+    if (count !== undefined && count > candidates.length) {
+      throw new BadInputError(`${area.name} (${area.code}) has ${candidates.length} candidate place(s); ask for at most ${candidates.length} new site(s), or give more candidates.`, { argument: 'count', candidates: candidates.length });
+    }
     if (candidates.length > MAX_CANDIDATES) {
       throw new LimitExceededError(`${candidates.length} candidate places are more than the ${MAX_CANDIDATES} one suggestion weighs; use a larger gridSpacingMeters or a smaller area.`, {
         candidates: candidates.length,
@@ -147,7 +151,7 @@ export class SiteSuggestionService {
     // Off the request thread: greedy, swaps and bounds take seconds on a city's candidates.
     const result = await this.solvers.solve(problem, {
       objective,
-      count: counted ? (args.count ?? 3) : undefined,
+      count,
       targetCoveredShare: counted ? undefined : (args.targetCoveredShare ?? undefined),
       method: args.method ?? 'AUTO',
       timeLimitMs: Math.max(100, Math.min(args.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS, deadline.remainingMs() - ANSWER_MARGIN_MS)),

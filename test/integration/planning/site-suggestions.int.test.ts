@@ -229,6 +229,9 @@ describe('suggestSites (integration)', () => {
     expect(await codes({ candidates: { set: 'LOCATIONS', locations: [{ longitude: 2.35, latitude: 48.85 }] } })).toEqual(['BAD_USER_INPUT']);
     expect(await codes({ candidates: { set: 'LOCATIONS' } })).toEqual(['BAD_USER_INPUT']);
     expect(await codes({ count: 0 })).toEqual(['BAD_USER_INPUT']);
+    const few = await ask({ count: 3, candidates: { set: 'LOCATIONS', locations: [{ longitude: 106.9, latitude: 27.0 }] } });
+    expect(few.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'count', candidates: 1 });
+    expect(few.errors?.[0]?.message).toMatch(/has 1 candidate place\(s\); ask for at most 1 new site/);
     const anonymous = await t.execute(SUGGEST, { itemCode: ITEM }, { kind: 'anonymous', keyId: null, name: 'anonymous', roles: [Role.READER], areaCodes: [] });
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
