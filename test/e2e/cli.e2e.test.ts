@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { runNode, type ProcessResult } from '../helpers/run-process';
 import { testDatabaseKind, testDatabaseUrl } from '../helpers/test-env';
 
 /**
@@ -14,26 +14,17 @@ import { testDatabaseKind, testDatabaseUrl } from '../helpers/test-env';
 
 const ROOT = path.resolve(__dirname, '../..');
 
-function run(script: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/cli', script), ...args], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        DATABASE_URL: testDatabaseUrl(),
-        DATABASE_POOL_SIZE: '1',
-        MIGRATE_ON_START: 'false',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
+function run(script: string, args: string[]): Promise<ProcessResult> {
+  return runNode([path.join(ROOT, 'dist/src/cli', script), ...args], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATABASE_URL: testDatabaseUrl(),
+      DATABASE_POOL_SIZE: '1',
+      MIGRATE_ON_START: 'false',
+      LOG_LEVEL: 'warn',
+    },
   });
 }
 
@@ -52,9 +43,9 @@ describe('admin commands (e2e, compiled)', () => {
 
   beforeAll(async () => {
     // The compiled commands must match the sources under test.
-    const tsc = spawn(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
-    const code = await new Promise((resolve) => tsc.once('close', resolve));
-    expect(code).toBe(0);
+    const tsc = await runNode([require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: ROOT, env: process.env });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.code).toBe(0);
   }, 180_000);
   afterAll(async () => {
     await query(`DELETE FROM village WHERE code IN ('520121001971', '520121001972')`);

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Role } from '../../../src/common/role.enum';
 import type { Viewer } from '../../../src/common/viewer';
+import { sitesCommand } from '../../helpers/sites-command';
 import { createTestApp, type TestApp } from '../../helpers/test-app';
 
 /**
@@ -15,7 +15,6 @@ import { createTestApp, type TestApp } from '../../helpers/test-app';
  */
 
 const PLANNER: Viewer = { kind: 'api-key', keyId: null, name: 'test sites planner', roles: [Role.PLANNER, Role.READER], areaCodes: [] };
-const ROOT = path.resolve(__dirname, '../../..');
 const COUNTY = '520121';
 const ITEM = 'OFFSITE_TREATMENT_FILING';
 const MODE = 'WALK';
@@ -44,22 +43,6 @@ interface Suggestion {
   candidateCount: number;
   asScenario: { add: unknown[] };
   provenance: { dataVersion: string; scenario: { key: string } | null };
-}
-
-function sitesCommand(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', path.join(ROOT, 'scripts/register-ts.cjs'), path.join(ROOT, 'src/cli/sites.ts'), ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 describe('suggestSites (integration)', () => {

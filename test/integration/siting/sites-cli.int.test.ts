@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { readCostTable, sitingProblemFromTable, type CostTableColumns } from '../../../src/siting/cost-table.parse';
 import { solveSiting } from '../../../src/siting/solve-siting';
 import type { SitingOptions } from '../../../src/siting/siting.type';
+import { sitesCommand } from '../../helpers/sites-command';
 
 /**
  * `npm run sites` as a planner runs it, on the fixture tables in test/fixtures/siting/: its text and JSON
@@ -18,21 +18,7 @@ const FIXTURES = path.join(ROOT, 'test/fixtures/siting');
 const EXAMPLE = path.join(FIXTURES, 'example.csv');
 const EXAMPLE_COLUMNS = ['--demand-column', 'village', '--candidate-column', 'site', '--cost-column', 'minutes', '--weight-column', 'population'];
 
-function sites(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', path.join(ROOT, 'scripts/register-ts.cjs'), path.join(ROOT, 'src/cli/sites.ts'), ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const sites = sitesCommand;
 
 /** The library's answer on the same file, with the command's defaults. */
 async function library(file: string, columns: Partial<CostTableColumns>, budget: number, options: Omit<SitingOptions, 'timeLimitMs'>, existing: string[] = []) {
