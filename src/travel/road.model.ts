@@ -328,7 +328,7 @@ export class RoadField implements AccessibilityField {
     const villages: number[] = [];
     const costs: number[] = [];
     for (const v of candidates) {
-      const c = this.onNetworkCost(v, scratch, j ? [{ point: 0, join: j }] : []).cost;
+      const c = this.onNetworkCost(v, scratch, j && j.way === this.villageWay[v] ? [{ point: 0, join: j }] : []).cost;
       if (c <= limit) {
         villages.push(v);
         costs.push(c);
