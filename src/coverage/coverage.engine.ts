@@ -375,7 +375,7 @@ export class CoverageEngine implements CoverageReader {
       }
     }
     const started = performance.now();
-    const field = model.createField(this.villages, this.points, members);
+    const field = model.createField(this.villages, this.points, members, mode);
     this.stats.builds++;
     this.stats.buildMs += performance.now() - started;
     const entry: FieldEntry = { model, modelKey, field, items: new Set([item]) };

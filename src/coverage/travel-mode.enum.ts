@@ -5,7 +5,7 @@ export { TravelModelName };
 
 registerEnumType(TravelModelName, {
   name: 'TravelModel',
-  description: 'How travel time from a village to a service point is estimated. STRAIGHT_LINE: geodesic (WGS-84) distance × the detour factor ÷ the mode\'s speed.',
+  description: 'How travel time from a village to a service point is estimated. STRAIGHT_LINE: geodesic (WGS-84) distance × the detour factor ÷ the mode\'s speed. ROAD: the shortest travel time over the road network (per-mode speeds, one-way streets for cars, ferries); only where a network is loaded, else refused with BAD_USER_INPUT.',
 });
 
 export enum TravelMode {

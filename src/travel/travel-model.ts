@@ -4,6 +4,8 @@ import type { PointPlaces, VillagePlaces } from './places';
 export enum TravelModelName {
   /** Geodesic distance × detour factor ÷ speed. */
   STRAIGHT_LINE = 'STRAIGHT_LINE',
+  /** Shortest travel time over a road network (OSM ways, per-mode speeds, one-way streets for cars, ferries). */
+  ROAD = 'ROAD',
 }
 
 /** A travel mode's name as the configuration knows it. */
@@ -79,5 +81,6 @@ export interface TravelModel {
   describe(mode: TravelModeName, minutes: number): TravelDescription;
   /** What the reach of a budget looks like on the map (polygons, tiles). */
   reachShape(mode: TravelModeName, minutes: number): ReachShape;
-  createField(villages: VillagePlaces, points: PointPlaces, origins: readonly number[]): AccessibilityField;
+  /** A field for `mode` (models whose costs do not depend on the mode, as the straight line's, ignore it). */
+  createField(villages: VillagePlaces, points: PointPlaces, origins: readonly number[], mode: TravelModeName): AccessibilityField;
 }

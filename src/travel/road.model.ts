@@ -1,0 +1,580 @@
+import CheapRuler from 'cheap-ruler';
+import { travelMinutes } from '../geo/travel-minutes';
+import { travelRadiusMeters } from '../geo/travel-radius-meters';
+import type { PointPlaces, VillagePlaces } from './places';
+import { emptyRoadLabels, RoadDirection, roadDijkstra, type RoadLabels, type RoadSeed } from './road-dijkstra';
+import { RoadModeCosts } from './road-mode-costs';
+import type { RoadNetwork } from './road-network';
+import { DEFAULT_ROAD_SPEEDS, type RoadSpeeds } from './road-speeds';
+import type { StraightLineParameters } from './straight-line.model';
+import { TravelModelName, type AccessibilityField, type ReachShape, type TravelDescription, type TravelModel, type TravelModeName } from './travel-model';
+
+/** A village farther than this from every road its mode may use is off the network: the straight line serves it. */
+export const DEFAULT_MAX_OFF_ROAD_METERS = 1_000;
+/** A service point is joined to its nearest usable road however far it is, up to this (a clinic exists off the mapped roads too). */
+export const DEFAULT_MAX_POINT_SNAP_METERS = 50_000;
+/** Nothing farther than this is a village's nearest (NaN, −1), as 300 km is for the straight line. */
+export const DEFAULT_MAX_MINUTES = 240;
+
+export interface RoadModelOptions {
+  readonly network: RoadNetwork;
+  readonly speeds?: RoadSpeeds;
+  /** Speeds and detour of the straight line, for villages off the network. */
+  readonly straightLine: StraightLineParameters;
+  readonly maxOffRoadMeters?: number;
+  readonly maxPointSnapMeters?: number;
+  readonly maxMinutes?: number;
+}
+
+interface Settings {
+  readonly costs: RoadModeCosts;
+  readonly straightLine: StraightLineParameters;
+  readonly mode: TravelModeName;
+  readonly maxOffRoadMeters: number;
+  readonly maxPointSnapMeters: number;
+  readonly maxMinutes: number;
+  /** Shared by the fields of a mode for single-place searches (one thread: one search at a time); all Infinity between uses. */
+  readonly scratch: RoadLabels;
+}
+
+/** Where an origin or a place joins the network: its way, fraction along it, and off-road minutes. */
+interface Joined {
+  readonly way: number;
+  readonly fraction: number;
+  readonly offMinutes: number;
+}
+
+/**
+ * The road travel model: shortest travel time in minutes over a road network, per mode (speeds and permissions by
+ * OSM class, cars keep to one-way streets, ferries cost their duration). Costs are minutes from the village to the
+ * point (for cars on one-way streets the direction matters: the fields search from the points over reversed edges).
+ * A place joins the network at the nearest point of the nearest way its mode may use, walking there in a straight
+ * line at the speed table's off-road pace.
+ */
+export class RoadModel implements TravelModel {
+  readonly name = TravelModelName.ROAD;
+  readonly unit = 'minutes' as const;
+  readonly network: RoadNetwork;
+  readonly speeds: RoadSpeeds;
+  private readonly settings = new Map<TravelModeName, Settings>();
+
+  constructor(private readonly options: RoadModelOptions) {
+    this.network = options.network;
+    this.speeds = options.speeds ?? DEFAULT_ROAD_SPEEDS;
+  }
+
+  fieldKey(mode: TravelModeName): string {
+    return `${this.name}|${this.network.name}|${this.speeds.name}|${mode}`;
+  }
+
+  budgetCost(_mode: TravelModeName, minutes: number): number {
+    return minutes;
+  }
+
+  minutes(_mode: TravelModeName, cost: number): number {
+    return cost;
+  }
+
+  describe(mode: TravelModeName, minutes: number): TravelDescription {
+    const { offRoadWalkKmh } = this.speeds;
+    const maxOffRoadMeters = this.options.maxOffRoadMeters ?? DEFAULT_MAX_OFF_ROAD_METERS;
+    return {
+      model: this.name,
+      mode,
+      minutes,
+      parameters: { network: this.network.name, speeds: this.speeds.name, offRoadWalkKmh, maxOffRoadMeters },
+      budgetCost: minutes,
+      sentence:
+        `Covered = a counted point within ${minutes} min by ${mode.toLowerCase()} over the road network "${this.network.name}" ` +
+        `(speeds "${this.speeds.name}"${mode === 'CAR' ? ', one-way streets kept' : ''}), walking at ${offRoadWalkKmh} km/h to and from the nearest usable road; ` +
+        `villages more than ${maxOffRoadMeters} m from one by the straight line`,
+    };
+  }
+
+  /**
+   * For now the straight line's circle for the mode (speed × minutes ÷ detour): the polygons of the network's own
+   * reach (isochrones) come with the import; this radius neither bounds nor equals that reach.
+   */
+  reachShape(mode: TravelModeName, minutes: number): ReachShape {
+    const { speedsKmh, detourFactor } = this.options.straightLine;
+    return { kind: 'circles', radiusMeters: travelRadiusMeters(speedsKmh[mode], minutes, detourFactor) };
+  }
+
+  createField(villages: VillagePlaces, points: PointPlaces, origins: readonly number[], mode: TravelModeName): RoadField {
+    return new RoadField(villages, points, origins, this.settingsFor(mode));
+  }
+
+  private settingsFor(mode: TravelModeName): Settings {
+    let s = this.settings.get(mode);
+    if (!s) {
+      s = {
+        costs: new RoadModeCosts(this.network, this.speeds, mode),
+        straightLine: this.options.straightLine,
+        mode,
+        maxOffRoadMeters: this.options.maxOffRoadMeters ?? DEFAULT_MAX_OFF_ROAD_METERS,
+        maxPointSnapMeters: this.options.maxPointSnapMeters ?? DEFAULT_MAX_POINT_SNAP_METERS,
+        maxMinutes: this.options.maxMinutes ?? DEFAULT_MAX_MINUTES,
+        scratch: emptyRoadLabels(this.network.nodeCount),
+      };
+      this.settings.set(mode, s);
+    }
+    return s;
+  }
+}
+
+/**
+ * Minutes from each village to its nearest origin over the network, by node labels (minutes from every node to its
+ * nearest origin and which, from a multi-source Dijkstra over reversed edges) read at the village's joining point:
+ * off-road walk + the part of its way to either end + that end's label, or straight along the way to an origin
+ * joined to the same way. Villages off the network take the straight line to every origin.
+ */
+export class RoadField implements AccessibilityField {
+  readonly cost: Float64Array;
+  readonly nearest: Int32Array;
+  /** 1 for villages farther than maxOffRoadMeters from any road the mode may use (costed by the straight line). */
+  readonly offNetwork: Uint8Array;
+  private readonly labels: RoadLabels;
+  private readonly villageWay: Int32Array;
+  private readonly villageFraction: Float64Array;
+  private readonly villageOffMinutes: Float64Array;
+  private readonly villagesByWay = new Map<number, number[]>();
+  /** Counted origins and where they join the network (null: no usable road within maxPointSnapMeters). */
+  private readonly origins = new Map<number, Joined | null>();
+  private readonly originsByWay = new Map<number, number[]>();
+  private readonly sourceBefore: (a: number, b: number) => boolean;
+  /** Stamps for deduplicating villages touched by a search. */
+  private readonly seen: Uint32Array;
+  private stamp = 0;
+
+  constructor(
+    private readonly villages: VillagePlaces,
+    private readonly points: PointPlaces,
+    origins: readonly number[],
+    private readonly s: Settings,
+  ) {
+    const n = villages.size;
+    this.cost = new Float64Array(n).fill(Number.NaN);
+    this.nearest = new Int32Array(n).fill(-1);
+    this.offNetwork = new Uint8Array(n);
+    this.villageWay = new Int32Array(n).fill(-1);
+    this.villageFraction = new Float64Array(n);
+    this.villageOffMinutes = new Float64Array(n);
+    this.seen = new Uint32Array(n);
+    this.sourceBefore = (a, b) => points.id(a) < points.id(b);
+    for (let v = 0; v < n; v++) this.joinVillage(v);
+    const seeds: RoadSeed[] = [];
+    for (const p of origins) {
+      if (this.origins.has(p)) continue;
+      const j = this.joinOrigin(p);
+      if (j) this.pushSeeds(seeds, j, p);
+    }
+    this.labels = emptyRoadLabels(s.costs.network.nodeCount);
+    roadDijkstra(s.costs, RoadDirection.TO_SOURCES, this.labels, seeds, s.maxMinutes, this.sourceBefore);
+    for (let v = 0; v < n; v++) this.recompute(v);
+  }
+
+  get size(): number {
+    return this.origins.size;
+  }
+
+  get bytes(): number {
+    return (
+      this.cost.byteLength * 4 +
+      this.nearest.byteLength +
+      this.offNetwork.byteLength +
+      this.villageWay.byteLength * 2 +
+      this.labels.minutes.byteLength +
+      this.labels.source.byteLength +
+      (this.villagesByWay.size + this.origins.size * 2) * 48
+    );
+  }
+
+  hasOrigin(point: number): boolean {
+    return this.origins.has(point);
+  }
+
+  /**
+   * A search from the new point alone, labelling only the nodes it reaches faster than their current origin (its
+   * cell: the search stops at the cell's edge, so its cost is that of the cell, not of the network), then the
+   * villages on the ways at those nodes.
+   */
+  addOrigin(point: number): void {
+    if (this.origins.has(point)) return;
+    const j = this.joinOrigin(point);
+    const villages: number[] = [];
+    if (j) {
+      const seeds: RoadSeed[] = [];
+      this.pushSeeds(seeds, j, point);
+      const changed: number[] = [];
+      roadDijkstra(this.s.costs, RoadDirection.TO_SOURCES, this.labels, seeds, this.s.maxMinutes, this.sourceBefore, changed);
+      this.villagesAtNodes(changed, villages);
+      this.villagesOnWay(j.way, villages);
+    }
+    for (const v of villages) this.recompute(v);
+    this.improveOffNetwork(point);
+  }
+
+  /**
+   * The point's cell is emptied (its nodes found by a scan of the labels) and filled again from its rim (the
+   * labels of neighbouring nodes, which the point did not give) and the remaining origins' seeds inside it; then
+   * the villages it was nearest to are costed again. Work: the cell, plus a scan of nodes and villages.
+   */
+  removeOrigin(point: number): void {
+    if (!this.origins.has(point)) return;
+    const j = this.origins.get(point)!;
+    this.origins.delete(point);
+    if (j) {
+      const list = this.originsByWay.get(j.way)!;
+      list.splice(list.indexOf(point), 1);
+      if (list.length === 0) this.originsByWay.delete(j.way);
+      this.refillCell(point);
+    }
+    const { nearest } = this;
+    for (let v = 0; v < nearest.length; v++) if (nearest[v] === point) this.recompute(v);
+  }
+
+  moveOrigin(point: number): void {
+    if (!this.origins.has(point)) return;
+    this.removeOrigin(point);
+    this.addOrigin(point);
+  }
+
+  villagesMoved(villages: readonly number[]): void {
+    for (const v of villages) {
+      const way = this.villageWay[v]!;
+      if (way >= 0) {
+        const list = this.villagesByWay.get(way)!;
+        list.splice(list.indexOf(v), 1);
+        if (list.length === 0) this.villagesByWay.delete(way);
+      }
+      this.joinVillage(v);
+      this.recompute(v);
+    }
+  }
+
+  /** One search forward from the place (cut at maxCost), then every origin read off it: O(cell searched + origins). */
+  nearestOrigins(longitude: number, latitude: number, limit: number, maxCost = this.s.maxMinutes): { point: number; cost: number }[] {
+    const found = this.costsFromPlace(
+      longitude,
+      latitude,
+      [...this.origins.keys()].map((p) => ({ point: p, join: this.origins.get(p)!, lon: this.points.longitude(p), lat: this.points.latitude(p) })),
+      Math.min(maxCost, this.s.maxMinutes),
+    );
+    return found
+      .filter((r) => r.cost <= maxCost)
+      .sort((a, b) => a.cost - b.cost || (this.points.id(a.point) < this.points.id(b.point) ? -1 : 1))
+      .slice(0, limit);
+  }
+
+  /**
+   * The origins that may reach a place in the box within `cost`: a superset (callers measure). A forward search
+   * from every way with an indexed point within maxOffRoadMeters (+ the index's spacing) of the box, all at cost
+   * 0, gives a lower bound of any in-box place's minutes to each origin; plus the origins within the straight
+   * line's reach of the box, for villages off the network. Work: one search of radius `cost` around the box.
+   */
+  originsReaching(box: readonly [number, number, number, number], cost: number): number[] {
+    const [minX, minY, maxX, maxY] = box;
+    const ruler = new CheapRuler((minY + maxY) / 2, 'meters');
+    const { costs, scratch } = this.s;
+    const network = costs.network;
+    const [x0, y0, x1, y1] = ruler.bufferBBox([minX, minY, maxX, maxY], (this.s.maxOffRoadMeters + 200) * 1.01);
+    const ways = new Set(network.waysInBox(x0, y0, x1, y1).filter(costs.snappable));
+    const seeds: RoadSeed[] = [];
+    for (const w of ways) {
+      seeds.push({ node: network.wayFrom[w]!, minutes: 0, source: 0 });
+      seeds.push({ node: network.wayTo[w]!, minutes: 0, source: 0 });
+    }
+    const changed: number[] = [];
+    roadDijkstra(costs, RoadDirection.FROM_SOURCES, scratch, seeds, cost, () => false, changed);
+    const found: number[] = [];
+    const { speedsKmh, detourFactor } = this.s.straightLine;
+    const [sx0, sy0, sx1, sy1] = ruler.bufferBBox([minX, minY, maxX, maxY], travelRadiusMeters(speedsKmh[this.s.mode], Math.max(cost, 1e-9), detourFactor) * 1.01);
+    for (const [p, j] of this.origins) {
+      const lon = this.points.longitude(p);
+      const lat = this.points.latitude(p);
+      let reaches = lon >= sx0 && lon <= sx1 && lat >= sy0 && lat <= sy1;
+      if (!reaches && j) {
+        const m = costs.wayMinutes[j.way]!;
+        const a = network.wayFrom[j.way]!;
+        const b = network.wayTo[j.way]!;
+        let bound = ways.has(j.way) ? j.offMinutes : Number.POSITIVE_INFINITY;
+        if (costs.forwardOpen(j.way)) bound = Math.min(bound, scratch.minutes[a]! + j.fraction * m + j.offMinutes);
+        if (costs.backwardOpen(j.way)) bound = Math.min(bound, scratch.minutes[b]! + (1 - j.fraction) * m + j.offMinutes);
+        reaches = bound <= cost;
+      }
+      if (reaches) found.push(p);
+    }
+    this.clearScratch(changed);
+    return found;
+  }
+
+  /**
+   * The place as an origin: one search from it over reversed edges (cut at maxCost), then the villages on the
+   * ways it reached, and the villages off the network by the straight line. Work: that search + villages reached.
+   */
+  reachFrom(longitude: number, latitude: number, maxCost: number): { villages: number[]; costs: number[] } {
+    const { scratch, costs: modeCosts } = this.s;
+    const limit = Math.min(maxCost, this.s.maxMinutes);
+    const j = this.join(longitude, latitude, this.s.maxPointSnapMeters);
+    const candidates: number[] = [];
+    const changed: number[] = [];
+    if (j) {
+      const seeds: RoadSeed[] = [];
+      this.pushSeeds(seeds, j, 0);
+      roadDijkstra(modeCosts, RoadDirection.TO_SOURCES, scratch, seeds, limit, () => false, changed);
+      this.villagesAtNodes(changed, candidates);
+      this.villagesOnWay(j.way, candidates);
+    }
+    const villages: number[] = [];
+    const costs: number[] = [];
+    for (const v of candidates) {
+      const c = this.onNetworkCost(v, scratch, j && j.way === this.villageWay[v] ? [{ point: 0, join: j }] : []).cost;
+      if (c <= limit) {
+        villages.push(v);
+        costs.push(c);
+      }
+    }
+    this.clearScratch(changed);
+    for (let v = 0; v < this.offNetwork.length; v++) {
+      if (this.offNetwork[v] !== 1) continue;
+      const c = this.straightLineMinutes(v, longitude, latitude);
+      if (c <= limit) {
+        villages.push(v);
+        costs.push(c);
+      }
+    }
+    return { villages, costs };
+  }
+
+  /** One search forward from the place, each other place joined as an origin would be and read off it. */
+  costsBetween(longitude: number, latitude: number, places: readonly (readonly [number, number])[]): number[] {
+    const targets = places.map(([lon, lat], i) => ({ point: i, join: this.join(lon, lat, this.s.maxPointSnapMeters), lon, lat }));
+    const found = this.costsFromPlace(longitude, latitude, targets, this.s.maxMinutes);
+    const out = new Array<number>(places.length).fill(Number.POSITIVE_INFINITY);
+    for (const { point, cost } of found) if (cost <= this.s.maxMinutes) out[point] = cost;
+    return out;
+  }
+
+  /** Minutes from a place (joined as a village is) to each target; unreached targets are left out. */
+  private costsFromPlace(
+    longitude: number,
+    latitude: number,
+    targets: readonly { point: number; join: Joined | null; lon: number; lat: number }[],
+    maxCost: number,
+  ): { point: number; cost: number }[] {
+    const start = this.join(longitude, latitude, this.s.maxOffRoadMeters);
+    const out: { point: number; cost: number }[] = [];
+    if (!start) {
+      for (const t of targets) {
+        const c = this.straightLine(latitude, longitude, t.lon, t.lat);
+        if (c <= maxCost) out.push({ point: t.point, cost: c });
+      }
+      return out;
+    }
+    const { costs, scratch } = this.s;
+    const network = costs.network;
+    const m0 = costs.wayMinutes[start.way]!;
+    const seeds: RoadSeed[] = [];
+    if (costs.backwardOpen(start.way)) seeds.push({ node: network.wayFrom[start.way]!, minutes: start.offMinutes + start.fraction * m0, source: 0 });
+    if (costs.forwardOpen(start.way)) seeds.push({ node: network.wayTo[start.way]!, minutes: start.offMinutes + (1 - start.fraction) * m0, source: 0 });
+    const changed: number[] = [];
+    roadDijkstra(costs, RoadDirection.FROM_SOURCES, scratch, seeds, maxCost, () => false, changed);
+    for (const t of targets) {
+      const j = t.join;
+      if (!j) continue;
+      const m = costs.wayMinutes[j.way]!;
+      let c = Number.POSITIVE_INFINITY;
+      if (costs.forwardOpen(j.way)) c = Math.min(c, scratch.minutes[network.wayFrom[j.way]!]! + j.fraction * m + j.offMinutes);
+      if (costs.backwardOpen(j.way)) c = Math.min(c, scratch.minutes[network.wayTo[j.way]!]! + (1 - j.fraction) * m + j.offMinutes);
+      if (j.way === start.way && (j.fraction >= start.fraction ? costs.forwardOpen(j.way) : costs.backwardOpen(j.way))) {
+        c = Math.min(c, start.offMinutes + (Math.abs(j.fraction - start.fraction) * m + j.offMinutes));
+      }
+      if (c <= maxCost) out.push({ point: t.point, cost: c });
+    }
+    this.clearScratch(changed);
+    return out;
+  }
+
+  private clearScratch(changed: readonly number[]): void {
+    const { minutes, source } = this.s.scratch;
+    for (const u of changed) {
+      minutes[u] = Number.POSITIVE_INFINITY;
+      source[u] = -1;
+    }
+  }
+
+  private join(longitude: number, latitude: number, maxMeters: number): Joined | null {
+    const snap = this.s.costs.network.snap(longitude, latitude, this.s.costs.snappable, maxMeters);
+    return snap ? { way: snap.way, fraction: snap.fraction, offMinutes: this.s.costs.offRoadMinutes(snap.offRoadMeters) } : null;
+  }
+
+  private joinVillage(v: number): void {
+    const j = this.join(this.villages.longitude[v]!, this.villages.latitude[v]!, this.s.maxOffRoadMeters);
+    this.offNetwork[v] = j ? 0 : 1;
+    this.villageWay[v] = j ? j.way : -1;
+    this.villageFraction[v] = j ? j.fraction : 0;
+    this.villageOffMinutes[v] = j ? j.offMinutes : 0;
+    if (j) {
+      const list = this.villagesByWay.get(j.way);
+      if (list) list.push(v);
+      else this.villagesByWay.set(j.way, [v]);
+    }
+  }
+
+  private joinOrigin(p: number): Joined | null {
+    const j = this.join(this.points.longitude(p), this.points.latitude(p), this.s.maxPointSnapMeters);
+    this.origins.set(p, j);
+    if (j) {
+      const list = this.originsByWay.get(j.way);
+      if (list) list.push(p);
+      else this.originsByWay.set(j.way, [p]);
+    }
+    return j;
+  }
+
+  /** An origin's way ends, at the minutes from each to the origin (along its way, if the mode may go that way, then off-road). */
+  private pushSeeds(seeds: RoadSeed[], j: Joined, source: number): void {
+    const { costs } = this.s;
+    const m = costs.wayMinutes[j.way]!;
+    if (costs.forwardOpen(j.way)) seeds.push({ node: costs.network.wayFrom[j.way]!, minutes: j.offMinutes + j.fraction * m, source });
+    if (costs.backwardOpen(j.way)) seeds.push({ node: costs.network.wayTo[j.way]!, minutes: j.offMinutes + (1 - j.fraction) * m, source });
+  }
+
+  private villagesAtNodes(nodes: readonly number[], out: number[]): void {
+    const { edgeOffsets, edgeWay } = this.s.costs.network;
+    const stamp = this.nextStamp();
+    for (const u of nodes) {
+      for (let e = edgeOffsets[u]!; e < edgeOffsets[u + 1]!; e++) {
+        const list = this.villagesByWay.get(edgeWay[e]!);
+        if (list) for (const v of list) if (this.seen[v] !== stamp) {
+          this.seen[v] = stamp;
+          out.push(v);
+        }
+      }
+    }
+  }
+
+  private villagesOnWay(way: number, out: number[]): void {
+    const stamp = this.stamp; // the stamp of the villagesAtNodes call before
+    for (const v of this.villagesByWay.get(way) ?? []) if (this.seen[v] !== stamp) {
+      this.seen[v] = stamp;
+      out.push(v);
+    }
+  }
+
+  private nextStamp(): number {
+    this.stamp++;
+    if (this.stamp === 0xffffffff) {
+      this.seen.fill(0);
+      this.stamp = 1;
+    }
+    return this.stamp;
+  }
+
+  /** Empties the removed point's cell and fills it from its rim and the remaining origins' seeds. */
+  private refillCell(point: number): void {
+    const { minutes, source } = this.labels;
+    const { costs } = this.s;
+    const { edgeOffsets, edgeTarget, edgeWay, edgeOneway } = costs.network;
+    const cell: number[] = [];
+    for (let u = 0; u < source.length; u++) if (source[u] === point) cell.push(u);
+    for (const u of cell) {
+      minutes[u] = Number.POSITIVE_INFINITY;
+      source[u] = -1;
+    }
+    const seeds: RoadSeed[] = [];
+    for (const u of cell) {
+      // u's label is travel u → w, then w's label: forwards along stored edge u→w (closed to cars against the one-way).
+      for (let e = edgeOffsets[u]!; e < edgeOffsets[u + 1]!; e++) {
+        const w = edgeTarget[e]!;
+        if (source[w]! < 0 || (costs.respectsOneway && edgeOneway[e] === 2)) continue;
+        const c = costs.wayMinutes[edgeWay[e]!]!;
+        if (c < Number.POSITIVE_INFINITY) seeds.push({ node: u, minutes: minutes[w]! + c, source: source[w]! });
+      }
+    }
+    for (const [p, j] of this.origins) if (j) this.pushSeeds(seeds, j, p);
+    roadDijkstra(costs, RoadDirection.TO_SOURCES, this.labels, seeds, this.s.maxMinutes, this.sourceBefore);
+  }
+
+  private improveOffNetwork(point: number): void {
+    const lon = this.points.longitude(point);
+    const lat = this.points.latitude(point);
+    for (let v = 0; v < this.offNetwork.length; v++) {
+      if (this.offNetwork[v] !== 1) continue;
+      const c = this.straightLineMinutes(v, lon, lat);
+      if (c > this.s.maxMinutes) continue;
+      const current = this.nearest[v]!;
+      if (current < 0 || c < this.cost[v]! || (c === this.cost[v]! && this.sourceBefore(point, current))) {
+        this.cost[v] = c;
+        this.nearest[v] = point;
+      }
+    }
+  }
+
+  private straightLineMinutes(v: number, lon: number, lat: number): number {
+    return this.straightLine(this.villages.latitude[v]!, this.villages.longitude[v]!, lon, lat);
+  }
+
+  /** The straight line's minutes from (lat, lon) to (toLon, toLat): cheap-ruler metres at the start's latitude × detour ÷ the mode's speed. */
+  private straightLine(lat: number, lon: number, toLon: number, toLat: number): number {
+    const { speedsKmh, detourFactor } = this.s.straightLine;
+    const meters = new CheapRuler(lat, 'meters').distance([lon, lat], [toLon, toLat]);
+    return travelMinutes(meters, speedsKmh[this.s.mode], detourFactor);
+  }
+
+  /** Village v's cost and nearest origin from the field's labels (ties: the smaller id). */
+  private recompute(v: number): void {
+    let best = -1;
+    let bestCost = Number.POSITIVE_INFINITY;
+    if (this.offNetwork[v] === 1) {
+      for (const p of this.origins.keys()) {
+        const c = this.straightLineMinutes(v, this.points.longitude(p), this.points.latitude(p));
+        if (c < bestCost || (c === bestCost && best >= 0 && this.sourceBefore(p, best))) {
+          best = p;
+          bestCost = c;
+        }
+      }
+    } else {
+      const way = this.villageWay[v]!;
+      const same = (this.originsByWay.get(way) ?? []).map((p) => ({ point: p, join: this.origins.get(p)! }));
+      ({ point: best, cost: bestCost } = this.onNetworkCost(v, this.labels, same));
+    }
+    if (best >= 0 && bestCost <= this.s.maxMinutes) {
+      this.cost[v] = bestCost;
+      this.nearest[v] = best;
+    } else {
+      this.cost[v] = Number.NaN;
+      this.nearest[v] = -1;
+    }
+  }
+
+  /**
+   * An on-network village's minutes by `labels`: off-road walk, then along its way to the from node (if open that
+   * way) or the to node, plus the node's label; or along the way straight to an origin joined to the same way.
+   */
+  private onNetworkCost(v: number, labels: RoadLabels, sameWay: readonly { point: number; join: Joined }[]): { point: number; cost: number } {
+    const { costs } = this.s;
+    const way = this.villageWay[v]!;
+    const f = this.villageFraction[v]!;
+    const off = this.villageOffMinutes[v]!;
+    const m = costs.wayMinutes[way]!;
+    const back = costs.backwardOpen(way);
+    const fwd = costs.forwardOpen(way);
+    let best = -1;
+    let bestCost = Number.POSITIVE_INFINITY;
+    const consider = (c: number, p: number): void => {
+      if (p >= 0 && (c < bestCost || (c === bestCost && p !== best && this.sourceBefore(p, best)))) {
+        best = p;
+        bestCost = c;
+      }
+    };
+    const a = costs.network.wayFrom[way]!;
+    const b = costs.network.wayTo[way]!;
+    if (back) consider(off + (f * m + labels.minutes[a]!), labels.source[a]!);
+    if (fwd) consider(off + ((1 - f) * m + labels.minutes[b]!), labels.source[b]!);
+    for (const { point, join } of sameWay) {
+      if (join.fraction >= f ? fwd : back) consider(off + (Math.abs(join.fraction - f) * m + join.offMinutes), point);
+    }
+    return { point: best, cost: bestCost };
+  }
+}

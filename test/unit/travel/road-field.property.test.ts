@@ -1,0 +1,272 @@
+import CheapRuler from 'cheap-ruler';
+import fc from 'fast-check';
+import { RoadNetwork, type RoadEdgeInput } from '../../../src/travel/road-network';
+import { DEFAULT_ROAD_SPEEDS, type RoadClass } from '../../../src/travel/road-speeds';
+import { RoadModel } from '../../../src/travel/road.model';
+import type { TravelModeName } from '../../../src/travel/travel-model';
+import { TestPoints, TestVillages } from '../../helpers/road-places';
+
+/**
+ * The road field equals a brute-force computation, for every mode, after every change: random connected grid-like
+ * networks (jittered nodes, random classes, one-way tags, maxspeeds, ferries), random villages and points (some off
+ * the network), then random sequences of points added, removed and moved and villages moved. The brute force is
+ * written here from the rules alone: join each place to the nearest usable way by trying every way, then one plain
+ * O(n²) Dijkstra per point over the way list (no heap, no CSR), then each village's best over all points. Costs
+ * agree within 1e-9 minutes; the nearest point agrees unless another point is within 1e-9 (a tie up to rounding).
+ */
+
+const STRAIGHT_LINE = { speedsKmh: { WALK: 5, BICYCLE: 12, EBIKE: 20, CAR: 30 }, detourFactor: 1.3 };
+const MODES: TravelModeName[] = ['WALK', 'BICYCLE', 'EBIKE', 'CAR'];
+const CLASSES: RoadClass[] = ['motorway', 'trunk', 'primary', 'tertiary', 'residential', 'track', 'footway', 'steps', 'ferry'];
+const MAX_OFF_ROAD = 1000;
+const MAX_POINT_SNAP = 50_000;
+const LAT = 26.2;
+const base = new CheapRuler(LAT, 'meters');
+const at = (east: number, north: number): [number, number] => base.offset([117.6, LAT], east, north);
+
+interface Graph {
+  nodes: { lon: number; lat: number }[];
+  edges: RoadEdgeInput[];
+  extentMeters: number;
+}
+
+const graphArb: fc.Arbitrary<Graph> = fc
+  .record({ cols: fc.integer({ min: 2, max: 5 }), rows: fc.integer({ min: 2, max: 5 }), spacing: fc.integer({ min: 300, max: 1500 }) })
+  .chain(({ cols, rows, spacing }) => {
+    const n = cols * rows;
+    const edgeArb = fc.record({
+      present: fc.double({ min: 0, max: 1, noNaN: true }),
+      cls: fc.constantFrom(...CLASSES),
+      oneway: fc.constantFrom<boolean | 'reverse'>(false, false, true, 'reverse'),
+      detour: fc.double({ min: 1, max: 1.6, noNaN: true }),
+      maxspeed: fc.option(fc.constantFrom(20, 40, 60), { nil: undefined }),
+      ferryMinutes: fc.option(fc.double({ min: 1, max: 30, noNaN: true }), { nil: undefined }),
+    });
+    return fc.record({
+      jitter: fc.array(fc.tuple(fc.double({ min: -0.3, max: 0.3, noNaN: true }), fc.double({ min: -0.3, max: 0.3, noNaN: true })), { minLength: n, maxLength: n }),
+      horizontal: fc.array(edgeArb, { minLength: n, maxLength: n }),
+      vertical: fc.array(edgeArb, { minLength: n, maxLength: n }),
+    }).map(({ jitter, horizontal, vertical }): Graph => {
+      const nodes = jitter.map(([jx, jy], i) => {
+        const [lon, lat] = at(((i % cols) + jx) * spacing, (Math.floor(i / cols) + jy) * spacing);
+        return { lon, lat };
+      });
+      const edges: RoadEdgeInput[] = [];
+      const add = (from: number, to: number, e: (typeof horizontal)[number]) => {
+        const meters = new CheapRuler(nodes[from]!.lat, 'meters').distance([nodes[from]!.lon, nodes[from]!.lat], [nodes[to]!.lon, nodes[to]!.lat]);
+        edges.push({ from, to, lengthMeters: meters * e.detour, highway: e.cls, oneway: e.oneway, maxspeedKmh: e.maxspeed, ferryMinutes: e.cls === 'ferry' ? e.ferryMinutes : undefined });
+      };
+      for (let i = 0; i < n; i++) {
+        const c = i % cols;
+        const r = Math.floor(i / cols);
+        // Every row whole and the first column: connected (for the modes allowed on them); other links at random.
+        if (c + 1 < cols) add(i, i + 1, horizontal[i]!);
+        if (r + 1 < rows && (c === 0 || vertical[i]!.present < 0.6)) add(i, i + cols, vertical[i]!);
+      }
+      return { nodes, edges, extentMeters: Math.max(cols, rows) * spacing };
+    });
+  });
+
+type Op = { kind: 'add' | 'remove' | 'move' | 'village'; index: number; place: [number, number] };
+
+/** A place over the network's extent and 1.5 km around it (some villages off the network). */
+const placeArb = (extent: number) => fc.tuple(fc.double({ min: -1500, max: extent + 1500, noNaN: true }), fc.double({ min: -1500, max: extent + 1500, noNaN: true })).map(([e, n]) => at(e, n));
+
+// ---- the brute force, from the rules ----
+
+interface Joined {
+  way: number;
+  fraction: number;
+  off: number;
+}
+
+function wayMinutes(g: Graph, mode: TravelModeName, w: number): number {
+  const e = g.edges[w]!;
+  const kmh = DEFAULT_ROAD_SPEEDS.kmh[mode][e.highway as RoadClass];
+  if (kmh === undefined) return Number.POSITIVE_INFINITY;
+  if (e.highway === 'ferry' && e.ferryMinutes !== undefined) return e.ferryMinutes;
+  let mpm = (kmh * 1000) / 60;
+  if (mode === 'CAR' && e.maxspeedKmh !== undefined) mpm = Math.min(mpm, (e.maxspeedKmh * 1000) / 60);
+  return e.lengthMeters / mpm;
+}
+
+const forwardOpen = (g: Graph, mode: TravelModeName, w: number) => !(mode === 'CAR' && g.edges[w]!.oneway === 'reverse');
+const backwardOpen = (g: Graph, mode: TravelModeName, w: number) => !(mode === 'CAR' && g.edges[w]!.oneway === true);
+
+function join(g: Graph, mode: TravelModeName, [lon, lat]: [number, number], maxMeters: number): Joined | null {
+  const ruler = new CheapRuler(lat, 'meters');
+  let best: Joined | null = null;
+  let bestMeters = Number.POSITIVE_INFINITY;
+  g.edges.forEach((e, w) => {
+    if (e.highway === 'ferry' || wayMinutes(g, mode, w) === Number.POSITIVE_INFINITY) return;
+    const a = g.nodes[e.from]!;
+    const b = g.nodes[e.to]!;
+    const { point, t } = ruler.pointOnLine([[a.lon, a.lat], [b.lon, b.lat]], [lon, lat]);
+    const meters = ruler.distance([lon, lat], point);
+    if (meters <= maxMeters && meters < bestMeters) {
+      bestMeters = meters;
+      best = { way: w, fraction: Math.min(1, Math.max(0, t)), off: meters / ((DEFAULT_ROAD_SPEEDS.offRoadWalkKmh * 1000) / 60) };
+    }
+  });
+  return best;
+}
+
+/** Minutes from every node to the point joined at `j`: plain Dijkstra, picking the nearest unsettled node by a scan. */
+function minutesToPoint(g: Graph, mode: TravelModeName, j: Joined): Float64Array {
+  const n = g.nodes.length;
+  const dist = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+  const done = new Uint8Array(n);
+  const m = wayMinutes(g, mode, j.way);
+  const e = g.edges[j.way]!;
+  if (forwardOpen(g, mode, j.way)) dist[e.from] = Math.min(dist[e.from]!, j.off + j.fraction * m);
+  if (backwardOpen(g, mode, j.way)) dist[e.to] = Math.min(dist[e.to]!, j.off + (1 - j.fraction) * m);
+  for (;;) {
+    let u = -1;
+    for (let k = 0; k < n; k++) if (!done[k] && dist[k]! < Number.POSITIVE_INFINITY && (u < 0 || dist[k]! < dist[u]!)) u = k;
+    if (u < 0) return dist;
+    done[u] = 1;
+    g.edges.forEach((edge, w) => {
+      const c = wayMinutes(g, mode, w);
+      if (c === Number.POSITIVE_INFINITY) return;
+      // Travel x → u along the way: forwards when u is its to node, backwards when its from node.
+      if (edge.to === u && forwardOpen(g, mode, w) && dist[u]! + c < dist[edge.from]!) dist[edge.from] = dist[u]! + c;
+      if (edge.from === u && backwardOpen(g, mode, w) && dist[u]! + c < dist[edge.to]!) dist[edge.to] = dist[u]! + c;
+    });
+  }
+}
+
+interface World {
+  g: Graph;
+  mode: TravelModeName;
+  maxMinutes: number;
+  points: TestPoints;
+  counted: Set<number>;
+}
+
+/** Minutes from a place (joined as a village) to point p, or Infinity. */
+function placeToPoint(w: World, place: [number, number], p: number, cache: Map<number, { j: Joined | null; dist: Float64Array | null }>): number {
+  const { g, mode } = w;
+  let known = cache.get(p);
+  if (!known) {
+    const j = join(g, mode, w.points.places[p]!, MAX_POINT_SNAP);
+    known = { j, dist: j ? minutesToPoint(g, mode, j) : null };
+    cache.set(p, known);
+  }
+  const v = join(g, mode, place, MAX_OFF_ROAD);
+  if (!v) {
+    const meters = new CheapRuler(place[1], 'meters').distance(place, w.points.places[p]!);
+    return (meters * STRAIGHT_LINE.detourFactor) / ((STRAIGHT_LINE.speedsKmh[mode] * 1000) / 60);
+  }
+  if (!known.j || !known.dist) return Number.POSITIVE_INFINITY;
+  const m = wayMinutes(g, mode, v.way);
+  const e = g.edges[v.way]!;
+  let best = Number.POSITIVE_INFINITY;
+  if (backwardOpen(g, mode, v.way)) best = Math.min(best, v.off + (v.fraction * m + known.dist[e.from]!));
+  if (forwardOpen(g, mode, v.way)) best = Math.min(best, v.off + ((1 - v.fraction) * m + known.dist[e.to]!));
+  if (known.j.way === v.way && (known.j.fraction >= v.fraction ? forwardOpen(g, mode, v.way) : backwardOpen(g, mode, v.way))) {
+    best = Math.min(best, v.off + (Math.abs(known.j.fraction - v.fraction) * m + known.j.off));
+  }
+  return best;
+}
+
+/** The best point for a place, and the runner-up's cost (to tell a rounding tie). */
+function bruteNearest(w: World, place: [number, number], cache: Map<number, { j: Joined | null; dist: Float64Array | null }>) {
+  const all = [...w.counted]
+    .map((p) => ({ p, cost: placeToPoint(w, place, p, cache) }))
+    .filter((r) => r.cost <= w.maxMinutes)
+    .sort((a, b) => a.cost - b.cost || (w.points.id(a.p) < w.points.id(b.p) ? -1 : 1));
+  return { best: all[0], ties: all.filter((r) => all[0] && r.cost - all[0].cost <= 1e-9).map((r) => r.p) };
+}
+
+function check(w: World, field: ReturnType<RoadModel['createField']>, villages: [number, number][], step: string): void {
+  const cache = new Map<number, { j: Joined | null; dist: Float64Array | null }>();
+  villages.forEach((place, v) => {
+    const { best, ties } = bruteNearest(w, place, cache);
+    const got = field.nearest[v]!;
+    const cost = field.cost[v]!;
+    const ok = best ? ties.includes(got) && Math.abs(cost - best.cost) <= 1e-9 : got === -1 && Number.isNaN(cost);
+    if (!ok) throw new Error(`${w.mode} ${step}: village ${v} field ${got} at ${cost} min, brute force ${best?.p} at ${best?.cost} (ties ${ties})`);
+    const off = join(w.g, w.mode, place, MAX_OFF_ROAD) === null ? 1 : 0;
+    if (field.offNetwork[v] !== off) throw new Error(`${w.mode} ${step}: village ${v} offNetwork ${field.offNetwork[v]}, brute force ${off}`);
+  });
+}
+
+describe('RoadField against a brute force (fast-check)', () => {
+  it('costs and nearest points equal a plain Dijkstra per point after every change, for every mode', () => {
+    fc.assert(
+      fc.property(
+        graphArb.chain((g) =>
+          fc.record({
+            g: fc.constant(g),
+            villages: fc.array(placeArb(g.extentMeters), { minLength: 1, maxLength: 12 }),
+            points: fc.array(placeArb(g.extentMeters), { minLength: 1, maxLength: 7 }),
+            initial: fc.array(fc.boolean(), { minLength: 7, maxLength: 7 }),
+            ops: fc.array(
+              fc.record({ kind: fc.constantFrom<Op['kind']>('add', 'remove', 'move', 'village'), index: fc.nat(), place: placeArb(g.extentMeters) }),
+              { maxLength: 12 },
+            ),
+            maxMinutes: fc.constantFrom(15, 60, 240),
+            probe: placeArb(g.extentMeters),
+          }),
+        ),
+        ({ g, villages: initialVillages, points: places, initial, ops, maxMinutes, probe }) => {
+          const network = RoadNetwork.build(g.nodes, g.edges, 'random');
+          const model = new RoadModel({ network, straightLine: STRAIGHT_LINE, maxMinutes });
+          for (const mode of MODES) {
+            const points = new TestPoints(places.map((p) => [...p] as [number, number]));
+            const villages = initialVillages.map((p) => [...p] as [number, number]);
+            const table = new TestVillages(villages);
+            const counted = new Set(places.map((_, i) => i).filter((i) => initial[i]));
+            const field = model.createField(table, points, [...counted], mode);
+            const w: World = { g, mode, maxMinutes, points, counted };
+            check(w, field, villages, 'built');
+            ops.forEach((op, k) => {
+              const p = op.index % places.length;
+              if (op.kind === 'add' && !counted.has(p)) {
+                counted.add(p);
+                field.addOrigin(p);
+              } else if (op.kind === 'remove' && counted.has(p)) {
+                counted.delete(p);
+                field.removeOrigin(p);
+              } else if (op.kind === 'move') {
+                points.places[p] = op.place;
+                if (counted.has(p)) field.moveOrigin(p);
+              } else if (op.kind === 'village') {
+                const v = op.index % villages.length;
+                villages[v] = op.place;
+                table.longitude[v] = op.place[0];
+                table.latitude[v] = op.place[1];
+                field.villagesMoved([v]);
+              }
+              check(w, field, villages, `after op ${k} (${op.kind} ${p})`);
+            });
+            // The single-place questions: nearestOrigins and costsBetween from a place, reachFrom to it.
+            const cache = new Map<number, { j: Joined | null; dist: Float64Array | null }>();
+            const expected = [...counted].map((p) => ({ p, cost: placeToPoint(w, probe, p, cache) })).filter((r) => r.cost <= maxMinutes);
+            const near = field.nearestOrigins(probe[0], probe[1], 99);
+            expect(near.length).toBe(expected.length);
+            for (const { point, cost } of near) expect(Math.abs(cost - expected.find((r) => r.p === point)!.cost)).toBeLessThanOrEqual(1e-9);
+            const between = field.costsBetween(probe[0], probe[1], [...counted].map((p) => points.places[p]!));
+            [...counted].forEach((p, i) => {
+              const e = placeToPoint(w, probe, p, cache);
+              if (e <= maxMinutes) expect(Math.abs(between[i]! - e)).toBeLessThanOrEqual(1e-9);
+              else expect(between[i]).toBe(Number.POSITIVE_INFINITY);
+            });
+            // reachFrom: the probe as a point (index past the others), each village's minutes to it.
+            const asPoint = new TestPoints([...points.places, probe]);
+            const wp: World = { ...w, points: asPoint };
+            const reach = field.reachFrom(probe[0], probe[1], maxMinutes);
+            const pc = new Map<number, { j: Joined | null; dist: Float64Array | null }>();
+            villages.forEach((place, v) => {
+              const e = placeToPoint(wp, place, places.length, pc);
+              const i = reach.villages.indexOf(v);
+              const bad = e <= maxMinutes - 1e-9 ? !(i >= 0 && Math.abs(reach.costs[i]! - e) <= 1e-9) : e > maxMinutes + 1e-9 && i !== -1;
+              if (bad) throw new Error(`${mode} reachFrom: village ${v} field ${i >= 0 ? reach.costs[i] : 'absent'}, brute force ${e}`);
+            });
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
