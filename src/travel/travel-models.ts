@@ -25,7 +25,7 @@ export class TravelModels {
 
   get(name: TravelModelName = TravelModelName.STRAIGHT_LINE): TravelModel {
     const model = this.models.get(name);
-    if (!model) throw new BadInputError(`travel model ${name} is not available on this server (no road network is loaded)`, { argument: 'travelModel' });
+    if (!model) throw new BadInputError(`travelModel ${name} is not available on this server: no road network is loaded. Use STRAIGHT_LINE (the default).`, { argument: 'travelModel' });
     return model;
   }
 }
