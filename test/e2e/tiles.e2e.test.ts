@@ -392,6 +392,9 @@ describe('vector tiles and TileJSON (e2e)', () => {
       ['/tiles/villages/10/816/431.mvt?minutes=soon', 400, 'BAD_USER_INPUT', /1 to 120/],
       ['/tiles/villages/10/816/431.mvt?crs=EPSG3857', 400, 'BAD_USER_INPUT', /GCJ02/],
       ['/tiles/villages/10/816/431.mvt?item=chronic', 400, 'BAD_USER_INPUT', /service-item code/],
+      // The model asked for is the model used (it was parsed and then ignored): no road network here, so refused.
+      ['/tiles/villages/10/816/431.mvt?travelModel=ROAD', 400, 'BAD_USER_INPUT', /no road network is loaded/],
+      ['/tiles/coverage/10/816/431.mvt?travelModel=ROAD', 400, 'BAD_USER_INPUT', /no road network is loaded/],
       ['/tiles/villages/5/25/13.mvt', 400, 'BAD_USER_INPUT', /zoom 6.*Zoom in/],
       ['/tiles/coverage/3/6/3.mvt', 400, 'BAD_USER_INPUT', /Zoom in/],
       ['/tiles/villages/10/816/431.mvt?item=NO_SUCH_ITEM', 404, 'NOT_FOUND', /NO_SUCH_ITEM/],
