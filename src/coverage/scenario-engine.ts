@@ -1,6 +1,7 @@
 import CheapRuler from 'cheap-ruler';
 import type { AccessibilityField, TravelModel, TravelModeName } from '../travel/travel-model';
 import { countsFor, type AreaComputation, type CoverageEngine, type CoverageReader, type EnginePoint, type PlacedPoint } from './coverage.engine';
+import { indexRange } from '../common/index-range';
 
 /**
  * A what-if, resolved against the engine: the points it changes (their whole state as the scenario leaves them:
@@ -83,7 +84,7 @@ export class ScenarioEngine implements CoverageReader {
     // The computation's arrays are its own copies; distanceMeters is its cost array when the model counts metres.
     const cost = model.unit === 'meters' ? (c.distanceMeters as Float64Array) : new Float64Array(end - start);
     if (model.unit !== 'meters') {
-      const field = this.base.villageCosts(range(start, end), item, model, mode);
+      const field = this.base.villageCosts(indexRange(start, end), item, model, mode);
       cost.set(field.cost);
     }
     const nearest = c.nearest as Int32Array;
@@ -206,8 +207,4 @@ export class ScenarioEngine implements CoverageReader {
       }
     }
   }
-}
-
-function range(start: number, end: number): number[] {
-  return Array.from({ length: end - start }, (_, i) => start + i);
 }

@@ -17,6 +17,7 @@ import { ServicePointKind } from '../service-point/service-point-kind.enum';
 import { sitingProblemFromPairs, type SitingPair, type SitingPool, type SitingResult } from '../siting';
 import { SiteCandidateSet, SiteObjective, type SuggestSitesArgs } from './site-suggestion.args';
 import type { SiteSuggestions, SuggestedSite } from './site-suggestion.type';
+import { indexRange } from '../common/index-range';
 
 type Loaders = CoverageLoaders;
 
@@ -101,10 +102,10 @@ export class SiteSuggestionService {
       });
     }
     const computation = engine.computeArea(area.code, item.code, travel.model, travel.mode, travel.budgetCost);
-    const field = engine.villageCosts(range(start, end), item.code, travel.model, travel.mode);
+    const field = engine.villageCosts(indexRange(start, end), item.code, travel.model, travel.mode);
     const minutes = (cost: number) => travel.model.minutes(travel.mode, cost);
     const existingCost = Float64Array.from(field.cost, (c, k) => (field.nearest[k]! >= 0 && Number.isFinite(c) ? minutes(c) : Number.POSITIVE_INFINITY));
-    const candidates: Candidate[] = set === SiteCandidateSet.VILLAGES ? range(start, end).map((v) => ({ ...place(engine.villagePlace(v)), village: v })) : given;
+    const candidates: Candidate[] = set === SiteCandidateSet.VILLAGES ? indexRange(start, end).map((v) => ({ ...place(engine.villagePlace(v)), village: v })) : given;
     if (candidates.length === 0) throw new BadInputError('There are no candidate places for new sites in this area.', { argument: 'candidates' });
     const count = counted ? (args.count ?? 3) : undefined;
     if (count !== undefined && count > candidates.length) {
@@ -306,8 +307,4 @@ function nearestByPlace(engine: CoverageReader, c: Candidate, [start, end]: [num
 
 function place([longitude, latitude]: [number, number]): { longitude: number; latitude: number } {
   return { longitude, latitude };
-}
-
-function range(start: number, end: number): number[] {
-  return Array.from({ length: end - start }, (_, i) => start + i);
 }
