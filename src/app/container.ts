@@ -20,7 +20,9 @@ import { CoverageSubscriptionResolver } from '../coverage/coverage-subscription.
 import { CoverageSubscriptions } from '../coverage/coverage-subscriptions';
 import { CoveragePolygonService } from '../coverage/coverage-polygon.service';
 import { EngineStore } from '../coverage/engine-store';
-import { TravelModels } from '../travel/travel-models';
+import { roadSpeedsWith, type RoadSpeedOverrides } from '../travel/road-speeds';
+import type { RoadModelSettings } from '../travel/travel-models';
+import { readFileSync } from 'node:fs';
 import { ServiceItemResolver } from '../service-item/service-item.resolver';
 import { ServiceItemService } from '../service-item/service-item.service';
 import { ServicePointResolver } from '../service-point/service-point.resolver';
@@ -48,10 +50,13 @@ export function createServices(repos: Repositories, config: Config, logger: Logg
   const villageWrite = new VillageWriteService(repos.village, repos.area, repos.auditLog, config);
   const cache = new VersionCache(config.cacheBytes);
   const coverage = new CoverageService(
-    new EngineStore(repos.coverage, logger.child({ component: 'coverage-engine' }), { maxFieldBytes: config.fieldCacheBytes }),
+    new EngineStore(repos.coverage, logger.child({ component: 'coverage-engine' }), {
+      maxFieldBytes: config.fieldCacheBytes,
+      straightLine: { speedsKmh: config.travel.speedsKmh, detourFactor: config.travel.detourFactor },
+      road: roadSettings(config),
+    }),
     repos.coverage,
     repos.serviceItem,
-    new TravelModels({ speedsKmh: config.travel.speedsKmh, detourFactor: config.travel.detourFactor }),
     new CoveragePolygonService(new CoveragePolygonPool(config.polygonWorkers), config, cache),
     new ScenarioService(repos.area, repos.serviceItem, { maxChanges: config.scenarioMaxChanges, boundaryToleranceMeters: config.boundaryToleranceMeters }, cache),
     cache,
@@ -83,6 +88,25 @@ export function createServices(repos: Repositories, config: Config, logger: Logg
     villageWrite,
     import: new ImportService(servicePointWrite, villageWrite, config),
   };
+}
+
+/**
+ * The ROAD model's settings: the off-road limit, and the speed table with ROAD_SPEEDS_FILE's changes, checked here
+ * so that a bad table stops the server at start rather than the first ROAD query.
+ *
+ * @throws Error naming the file and the first problem in it
+ */
+export function roadSettings(config: Config): RoadModelSettings {
+  const file = config.travel.roadSpeedsFile;
+  let speeds: RoadModelSettings['speeds'];
+  if (file) {
+    try {
+      speeds = roadSpeedsWith(JSON.parse(readFileSync(file, 'utf8')) as RoadSpeedOverrides);
+    } catch (err) {
+      throw new Error(`ROAD_SPEEDS_FILE ${file}: ${(err as Error).message}`);
+    }
+  }
+  return { maxOffRoadMeters: config.travel.roadMaxOffRoadMeters, ...(speeds ? { speeds } : {}) };
 }
 
 /** Composition root for type-graphql: each resolver with its service. */

@@ -80,6 +80,10 @@ export interface TravelConfig {
   readonly detourFactor: number;
   readonly defaultBudgetMinutes: number;
   readonly defaultMode: TravelModeName;
+  /** ROAD_MAX_OFF_ROAD_METERS. */
+  readonly roadMaxOffRoadMeters: number;
+  /** ROAD_SPEEDS_FILE's path (read and checked when the server starts), or null: the default table. */
+  readonly roadSpeedsFile: string | null;
 }
 
 export class ConfigError extends Error {
@@ -135,6 +139,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       detourFactor: e.DETOUR_FACTOR,
       defaultBudgetMinutes: e.DEFAULT_BUDGET_MINUTES,
       defaultMode: e.DEFAULT_TRAVEL_MODE,
+      roadMaxOffRoadMeters: e.ROAD_MAX_OFF_ROAD_METERS,
+      roadSpeedsFile: e.ROAD_SPEEDS_FILE ?? null,
     }),
     cacheBytes: e.CACHE_MB * 1024 * 1024,
     responseCache: e.RESPONSE_CACHE,

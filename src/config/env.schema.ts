@@ -37,6 +37,10 @@ export const envSchema = z.object({
   DETOUR_FACTOR: z.coerce.number().min(1).max(5).default(1.3),
   DEFAULT_BUDGET_MINUTES: z.coerce.number().min(1).max(120).default(15),
   DEFAULT_TRAVEL_MODE: z.enum(['WALK', 'BICYCLE', 'EBIKE', 'CAR']).default('EBIKE'),
+  /** ROAD model: a village farther than this from every road its mode may use is costed by the straight line (and flagged). */
+  ROAD_MAX_OFF_ROAD_METERS: z.coerce.number().min(0).max(20_000).default(1000),
+  /** ROAD model: a JSON file of changes to the speed table ({"name", "offRoadWalkKmh", "kmh": {MODE: {class: km/h or null}}}), checked at start. */
+  ROAD_SPEEDS_FILE: z.string().min(1).optional(),
   /**
    * The one cache of answers (MB): coverage results, whole query responses, vector tiles and clip boundaries,
    * keyed by data version; 0 turns all of it off.

@@ -30,14 +30,16 @@ export function sums(c: AreaComputation): Pick<Coverage, 'villageCount' | 'cover
 /** One village of a computation: covered or not, the cost to its nearest counted point, and that point. */
 export function villageCoverage(c: AreaComputation, k: number, travel: Travel, scenarioPoints?: ReadonlyMap<string, ServicePoint>): VillageCoverage {
   const distance = c.distanceMeters[k]!;
+  const cost = c.cost[k]!;
   const pointId = nearestPointId(c, k);
-  const known = pointId !== null && Number.isFinite(distance);
+  const known = pointId !== null && Number.isFinite(cost);
   return {
     villageCode: c.codes[k],
     nearestPointId: pointId,
     covered: c.covered[k] === 1,
-    distanceMeters: known ? distance : null,
-    travelMinutes: known ? travel.model.minutes(travel.mode as TravelModeName, distance) : null,
+    distanceMeters: pointId !== null && Number.isFinite(distance) ? distance : null,
+    travelMinutes: known ? travel.model.minutes(travel.mode as TravelModeName, cost) : null,
+    offRoadNetwork: c.offNetwork ? c.offNetwork[k] === 1 : null,
     scenarioPoints,
   } as VillageCoverage;
 }

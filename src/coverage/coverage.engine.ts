@@ -3,6 +3,7 @@ import KDBush from 'kdbush';
 import { LRUCache } from 'lru-cache';
 import type { PointPlaces, VillagePlaces } from '../travel/places';
 import type { AccessibilityField, TravelModel, TravelModeName } from '../travel/travel-model';
+import type { TravelModels } from '../travel/travel-models';
 
 /** A village as the engine sees it (sorted by code in the snapshot). */
 export interface EngineVillage {
@@ -41,8 +42,12 @@ export interface AreaComputation {
   readonly nearest: Int32Array;
   /** Point ids by index (the engine's table: a slot's id never changes). */
   readonly pointIds: readonly string[];
-  /** Geodesic metres to that point (the straight line's cost); NaN when none. */
+  /** Geodesic metres to that point (the straight line's cost); NaN when none, and under models whose unit is not metres. */
   readonly distanceMeters: Float64Array;
+  /** The cost to that point in the model's unit (metres for the straight line, minutes for ROAD); NaN when none. */
+  readonly cost: Float64Array;
+  /** ROAD: 1 for villages off the network (costed by the straight line); null under models without a network. */
+  readonly offNetwork: Uint8Array | null;
 }
 
 /** The id of village k's nearest counted point, or null. */
@@ -250,13 +255,16 @@ export class CoverageEngine implements CoverageReader {
   private historyFloor: bigint;
   private version: string;
   readonly stats: FieldStats;
+  /** The travel models of this engine's data (its road networks); null: the caller's (tests build engines bare). */
+  readonly models: TravelModels | null;
 
   constructor(
     dataVersion: string,
     villages: readonly EngineVillage[],
     points: readonly EnginePoint[],
-    options: { maxFieldBytes?: number } = {},
+    options: { maxFieldBytes?: number; models?: TravelModels } = {},
   ) {
+    this.models = options.models ?? null;
     this.version = dataVersion;
     this.historyFloor = BigInt(dataVersion);
     this.villages = new VillageTable(villages);
@@ -403,6 +411,8 @@ export class CoverageEngine implements CoverageReader {
       nearest,
       pointIds: this.points.ids,
       distanceMeters: model.unit === 'meters' ? cost : new Float64Array(count).fill(Number.NaN),
+      cost,
+      offNetwork: field.offNetwork ? field.offNetwork.slice(start, end) : null,
     };
   }
 

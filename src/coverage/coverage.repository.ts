@@ -1,4 +1,5 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { RoadEdgeInput, RoadNodeInput } from '../travel/road-network';
 import type { AreaComputation, EnginePoint, EngineVillage } from './coverage.engine';
 import * as SQL from './coverage.sql';
 
@@ -13,7 +14,7 @@ export class CoverageRepository {
   /**
    * Everything the engine needs, read in one REPEATABLE READ transaction so the version matches the rows.
    */
-  async loadSnapshot(): Promise<{ dataVersion: string; villages: EngineVillage[]; points: EnginePoint[]; syntheticData: boolean }> {
+  async loadSnapshot(): Promise<EngineSnapshot> {
     return this.db.transaction('REPEATABLE READ', async (m) => {
       const version: { version: string }[] = await m.query(SQL.DATA_VERSION);
       const villages: (VillageRow & { location_synthetic: boolean })[] = await m.query(SQL.ENGINE_VILLAGES);
@@ -23,6 +24,7 @@ export class CoverageRepository {
         syntheticData: villages.some((v) => v.location_synthetic),
         villages: villages.map(toVillage),
         points: points.map(toPoint),
+        roads: await loadRoads(m),
       };
     });
   }
@@ -45,6 +47,7 @@ export class CoverageRepository {
       for (const e of entries) {
         if (e.entity === 'area') continue; // boundaries: polygons are clipped per data version; nothing in the engine
         if (e.entity === 'service_item') return { ...nothing, reload: 'the item catalogue changed' };
+        if (e.entity === 'road_network') return { ...nothing, reload: 'a road network was imported or removed' };
         if (e.keys === null) return { ...nothing, reload: `a statement changed every row or too many rows of ${e.entity}` };
         const into = e.entity === 'village' ? villageCodes : pointIds;
         for (const k of e.keys) into.add(k);
@@ -99,6 +102,51 @@ export class CoverageRepository {
     return this.db.query(SQL.POSTGIS_NEAREST_ANY_DISTANCE, [codes, itemCode]);
   }
 
+}
+
+/** What the engine is built from: the rows of one data version. */
+export interface EngineSnapshot {
+  readonly dataVersion: string;
+  readonly villages: EngineVillage[];
+  readonly points: EnginePoint[];
+  readonly syntheticData: boolean;
+  /** The road networks of that version, joined into one graph; null when none is loaded. */
+  readonly roads: RoadSnapshot | null;
+}
+
+/** The stored road networks as the ROAD travel model's graph: nodes numbered 0…n−1 in id order, edges with their geometry. */
+export interface RoadSnapshot {
+  readonly networks: readonly { areaCode: string; name: string; source: string; synthetic: boolean; nodeCount: number; edgeCount: number; lengthKm: number }[];
+  readonly nodes: RoadNodeInput[];
+  readonly edges: RoadEdgeInput[];
+}
+
+async function loadRoads(m: EntityManager): Promise<RoadSnapshot | null> {
+  const networks: { area_code: string; name: string; source: string; synthetic: boolean; node_count: number; edge_count: number; length_km: number }[] = await m.query(SQL.ENGINE_ROAD_NETWORKS);
+  if (networks.length === 0) return null;
+  const nodeRows: { id: string; longitude: number; latitude: number }[] = await m.query(SQL.ENGINE_ROAD_NODES);
+  const index = new Map<string, number>();
+  const nodes = nodeRows.map((r, i) => {
+    index.set(r.id, i);
+    return { lon: r.longitude, lat: r.latitude };
+  });
+  const edgeRows: { source: string; target: string; length_m: number; highway: string; oneway: number; maxspeed_kmh: number | null; ferry_minutes: number | null; coordinates: [number, number][] }[] =
+    await m.query(SQL.ENGINE_ROAD_EDGES);
+  const edges: RoadEdgeInput[] = edgeRows.map((r) => ({
+    from: index.get(r.source)!,
+    to: index.get(r.target)!,
+    lengthMeters: r.length_m,
+    highway: r.highway,
+    oneway: r.oneway === 1 ? true : r.oneway === -1 ? 'reverse' : false,
+    ...(r.maxspeed_kmh !== null ? { maxspeedKmh: r.maxspeed_kmh } : {}),
+    ...(r.ferry_minutes !== null ? { ferryMinutes: r.ferry_minutes } : {}),
+    geometry: r.coordinates,
+  }));
+  return {
+    networks: networks.map((n) => ({ areaCode: n.area_code, name: n.name, source: n.source, synthetic: n.synthetic, nodeCount: n.node_count, edgeCount: n.edge_count, lengthKm: n.length_km })),
+    nodes,
+    edges,
+  };
 }
 
 /** Rows changed since a version, as they are now (null: the row is gone), or why they cannot be patched in. */
@@ -162,6 +210,10 @@ export function toComputation(rows: readonly ReferenceRow[], beyond: ReadonlyMap
     covered: Uint8Array.from(rows, (r) => (r.nearest_point_id === null ? 0 : 1)),
     ...pointIndex(rows.map((r) => r.nearest_point_id ?? beyond.get(r.code)?.id ?? null)),
     distanceMeters: Float64Array.from(rows, (r) => r.distance_meters ?? beyond.get(r.code)?.distance ?? Number.NaN),
+    get cost() {
+      return this.distanceMeters;
+    },
+    offNetwork: null,
   };
 }
 

@@ -10,7 +10,6 @@ import { pageSize } from '../common/page-size';
 import type { CoverageLoaders } from './coverage.loaders';
 import type { ServiceItem } from '../service-item/service-item.entity';
 import type { ServiceItemRepository } from '../service-item/service-item.repository';
-import type { TravelModels } from '../travel/travel-models';
 import type { CompareCoverageArgs, CoverageArgs, CoverageGapsArgs, TravelArgs, VillageCoverageArgs } from './coverage.args';
 import { ANY_ITEM, type AreaComputation, type CoverageEngine, type CoverageReader } from './coverage.engine';
 import { ScenarioEngine } from './scenario-engine';
@@ -68,7 +67,6 @@ export class CoverageService {
     readonly store: EngineStore,
     private readonly reference: CoverageRepository,
     private readonly items: ServiceItemRepository,
-    private readonly models: TravelModels,
     readonly polygons: CoveragePolygonService,
     readonly scenarios: ScenarioService,
     private readonly cache: VersionCache,
@@ -92,8 +90,8 @@ export class CoverageService {
 
   /** The radius the PostGIS reference measures (it is a straight-line computation), for its cost. */
   referenceRadiusMeters(args: TravelArgs): number {
-    const { mode, minutes } = this.travel(args);
-    return this.models.get(TravelModelName.STRAIGHT_LINE).budgetCost(mode, minutes);
+    const { mode, minutes } = this.travel({ ...args, travelModel: TravelModelName.STRAIGHT_LINE });
+    return this.store.models.get(TravelModelName.STRAIGHT_LINE).budgetCost(mode, minutes);
   }
 
   /** Stops the polygon worker threads (at shutdown, after the last request). */
@@ -101,18 +99,26 @@ export class CoverageService {
     return this.polygons.close();
   }
 
-  /** The travel of a query: its model (default STRAIGHT_LINE), mode and budget, or the configured defaults. */
-  travel(args: TravelArgs): Travel {
+  /**
+   * The travel of a query: its model (default STRAIGHT_LINE), mode and budget, or the configured defaults. The
+   * model is `engine`'s (its data version's road network); without an engine, the newest engine's, to check a query
+   * before the engine it will read is at hand: call again with that engine before computing.
+   */
+  travel(args: TravelArgs, engine?: CoverageEngine): Travel {
     const t = this.config.travel;
     const mode = args.mode ?? (t.defaultMode as TravelMode);
     const minutes = args.minutes ?? t.defaultBudgetMinutes;
-    const model = this.models.get(args.travelModel ?? TravelModelName.STRAIGHT_LINE);
+    const models = engine?.models ?? this.store.models;
+    const model = models.get(args.travelModel ?? TravelModelName.STRAIGHT_LINE);
     return { model, mode, minutes, budgetCost: model.budgetCost(mode, minutes), description: model.describe(mode, minutes) };
   }
 
   async coverageOf(args: CoverageArgs, loaders: Loaders, deadline?: Deadline): Promise<CoverageView> {
-    const travel = this.travel(args);
+    this.travel(args); // checked before any work
     const method = args.method ?? CoverageMethod.INDEX;
+    if (method === CoverageMethod.POSTGIS && args.travelModel === TravelModelName.ROAD) {
+      throw new BadInputError('The PostGIS reference is a straight-line computation (ST_DWithin): use method INDEX with travelModel ROAD.', { argument: 'method' });
+    }
     if ((args.scenario || args.scenarioId) && method !== CoverageMethod.INDEX) {
       throw new BadInputError('A scenario is evaluated on the engine\'s fields: use method INDEX (the PostGIS reference reads the tables as they are).', { argument: 'method' });
     }
@@ -122,7 +128,7 @@ export class CoverageService {
       this.scenarios.resolveArgs(args, loaders),
     ]);
     const engine = await this.currentEngine(loaders);
-    return this.viewOf(engine, scenario, { method, area, item, travel }, loaders, deadline);
+    return this.viewOf(engine, scenario, { method, area, item, travel: this.travel(args, engine) }, loaders, deadline);
   }
 
   /** The engine as the request sees it: through the scenario, if any (read at once, as the engine is). */
@@ -174,9 +180,11 @@ export class CoverageService {
     loaders: Loaders,
     scenario: ResolvedScenario | null = null,
   ): Promise<{ travel: Travel; rows: Map<string, { covered: boolean; minutes: number | null; distanceMeters: number | null; nearestPointId: string | null }> }> {
-    const travel = this.travel(travelArgs);
+    this.travel(travelArgs);
     await this.item(itemCode, loaders);
-    const engine = this.reader(await this.currentEngine(loaders), scenario);
+    const live = await this.currentEngine(loaders);
+    const travel = this.travel(travelArgs, live);
+    const engine = this.reader(live, scenario);
     // Read at once, before any await: the costs are of the engine's version now.
     const known = codes.map((code) => ({ code, v: engine.villageIndex(code) })).filter((x) => x.v >= 0);
     const costs = engine.villageCosts(
@@ -208,9 +216,11 @@ export class CoverageService {
     loaders: Loaders,
     scenario: ResolvedScenario | null = null,
   ): Promise<{ polygon: MultiPolygon; travel: Travel; dataVersion: string }> {
-    const travel = this.travel(travelArgs);
+    this.travel(travelArgs);
     await this.item(itemCode, loaders);
-    const engine = this.reader(await this.currentEngine(loaders), scenario);
+    const live = await this.currentEngine(loaders);
+    const travel = this.travel(travelArgs, live);
+    const engine = this.reader(live, scenario);
     const dataVersion = engine.dataVersion;
     const polygon = await this.polygons.inBox(engine, { item: itemCode ?? ANY_ITEM, model: travel.model, mode: travel.mode, minutes: travel.minutes, dataVersion }, box);
     return { polygon, travel, dataVersion };
@@ -237,7 +247,7 @@ export class CoverageService {
 
   /** An area's coverage before and after a scenario, both from the engine at one version (read together, at once). */
   async compare(args: CompareCoverageArgs, loaders: Loaders): Promise<CoverageComparison> {
-    const travel = this.travel(args);
+    this.travel(args);
     const limit = pageSize(args.first, this.config.pagination);
     const [area, item, scenario] = await Promise.all([
       this.area(args.areaCode, loaders),
@@ -246,6 +256,7 @@ export class CoverageService {
     ]);
     if (!scenario) throw new BadInputError('compareCoverage compares with a scenario: give `scenario` or `scenarioId`.', { argument: 'scenario' });
     const engine = await this.currentEngine(loaders);
+    const travel = this.travel(args, engine);
     const query = { method: CoverageMethod.INDEX, area, item, travel };
     // Both started before either is awaited: their fields are read from the engine at the same version.
     const [before, after] = await Promise.all([this.viewOf(engine, null, query, loaders), this.viewOf(engine, scenario, query, loaders)]);

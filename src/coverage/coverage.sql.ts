@@ -17,6 +17,20 @@ export const ENGINE_POINTS = /* sql */ `
   GROUP BY sp.id
   ORDER BY sp.id`;
 
+/** The road networks loaded (one per area), for the ROAD travel model. */
+export const ENGINE_ROAD_NETWORKS = /* sql */ `
+  SELECT area_code, name, source, synthetic, node_count, edge_count, length_km FROM road_network ORDER BY area_code`;
+
+/** Every road node, in id order (the engine numbers them 0…n−1 in that order). */
+export const ENGINE_ROAD_NODES = /* sql */ `
+  SELECT id::text AS id, ST_X(geom) AS longitude, ST_Y(geom) AS latitude FROM road_node ORDER BY id`;
+
+/** Every road edge with its ends (road_node ids), attributes and geometry (vertices as a JSON array, from source to target). */
+export const ENGINE_ROAD_EDGES = /* sql */ `
+  SELECT source::text AS source, target::text AS target, length_m, highway, oneway, maxspeed_kmh, ferry_minutes,
+         ST_AsGeoJSON(geom, 7)::json -> 'coordinates' AS coordinates
+  FROM road_edge ORDER BY id`;
+
 /** The change log after version $1 up to $2 (the change feed: see migration ChangeLog), in version order. */
 export const CHANGES_BETWEEN = /* sql */ `
   SELECT version::text AS version, entity, op, keys FROM change_log WHERE version > $1::bigint AND version <= $2::bigint ORDER BY version`;

@@ -89,8 +89,15 @@ export class VillageCoverage {
   @Field(() => Float, { nullable: true, description: 'Geodesic metres to the nearest counted point.' })
   distanceMeters: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'Estimated travel minutes to it (distance × detour ÷ speed).' })
+  @Field(() => Float, { nullable: true, description: 'Travel minutes to it: STRAIGHT_LINE distance × detour ÷ speed; ROAD the shortest time over the road network.' })
   travelMinutes: number | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'ROAD only: true when the village is farther than the off-road limit (ROAD_MAX_OFF_ROAD_METERS, 1 km) from every road its mode may use, so its minutes are the straight line\'s; null under STRAIGHT_LINE.',
+  })
+  offRoadNetwork: boolean | null;
 
   villageCode: string;
   nearestPointId: string | null;
@@ -226,8 +233,8 @@ export class HandlingOption {
   @Field(() => ServicePoint)
   servicePoint: ServicePoint;
 
-  @Field(() => Float)
-  distanceMeters: number;
+  @Field(() => Float, { nullable: true, description: 'Geodesic metres to the point (STRAIGHT_LINE); null under ROAD, whose costs are minutes over the network.' })
+  distanceMeters: number | null;
 
   @Field(() => Float)
   travelMinutes: number;

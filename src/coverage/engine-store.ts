@@ -1,6 +1,9 @@
 import type { Logger } from '../common/logger';
+import { RoadNetwork } from '../travel/road-network';
+import type { StraightLineParameters } from '../travel/straight-line.model';
+import { TravelModels, type RoadModelSettings } from '../travel/travel-models';
 import { CoverageEngine, type FieldStats } from './coverage.engine';
-import type { CoverageRepository } from './coverage.repository';
+import type { CoverageRepository, RoadSnapshot } from './coverage.repository';
 
 /** What one step of the engine did: from which version to which, and how. */
 export interface EngineAdvance {
@@ -34,8 +37,18 @@ export class EngineStore {
   constructor(
     private readonly repo: CoverageRepository,
     private readonly logger: Logger,
-    private readonly options: { maxFieldBytes: number },
-  ) {}
+    private readonly options: { maxFieldBytes: number; straightLine: StraightLineParameters; road?: RoadModelSettings },
+  ) {
+    this.bareModels = new TravelModels(options.straightLine);
+  }
+
+  /** Straight line only: the models before any engine is loaded. */
+  private readonly bareModels: TravelModels;
+
+  /** The travel models of the newest engine (its road networks), for checking a query before the engine it will read. */
+  get models(): TravelModels {
+    return this.engine?.models ?? this.bareModels;
+  }
 
   /** Whether the data is synthetic (as the last snapshot said). */
   get synthetic(): boolean {
@@ -99,7 +112,8 @@ export class EngineStore {
   private async load(why: string, started: number): Promise<CoverageEngine> {
     const from = this.engine?.dataVersion ?? null;
     const snapshot = await this.repo.loadSnapshot();
-    const engine = new CoverageEngine(snapshot.dataVersion, snapshot.villages, snapshot.points, { maxFieldBytes: this.options.maxFieldBytes });
+    const models = new TravelModels(this.options.straightLine, snapshot.roads ? { network: roadNetworkOf(snapshot.roads), synthetic: snapshot.roads.networks.some((n) => n.synthetic), ...this.options.road } : undefined);
+    const engine = new CoverageEngine(snapshot.dataVersion, snapshot.villages, snapshot.points, { maxFieldBytes: this.options.maxFieldBytes, models });
     this.syntheticData = snapshot.syntheticData;
     this.engine = engine;
     this.stats.loads++;
@@ -119,4 +133,10 @@ export class EngineStore {
       }
     }
   }
+}
+
+/** The stored networks as one graph, named after them (the name is in the fields' keys and every ROAD answer). */
+function roadNetworkOf(roads: RoadSnapshot): RoadNetwork {
+  const name = roads.networks.map((n) => `${n.name} (${n.areaCode}${n.synthetic ? ', synthetic' : ''})`).join(' + ');
+  return RoadNetwork.build(roads.nodes, roads.edges, name);
 }

@@ -26,13 +26,15 @@ export class HandlingService {
   ) {}
 
   async whereToHandle(args: WhereToHandleArgs, loaders: Loaders): Promise<WhereToHandle> {
-    const travel = this.coverage.travel(args);
+    this.coverage.travel(args);
     const [village, item, scenario] = await Promise.all([
       loaders.villageByCode.load(args.villageCode).then((v) => v ?? Promise.reject(new NotFoundError('Village', args.villageCode))),
       this.coverage.item(args.itemCode, loaders) as Promise<ServiceItem>,
       this.coverage.scenarios.resolveArgs(args, loaders),
     ]);
-    const engine = this.coverage.reader(await this.coverage.currentEngine(loaders), scenario);
+    const live = await this.coverage.currentEngine(loaders);
+    const travel = this.coverage.travel(args, live);
+    const engine = this.coverage.reader(live, scenario);
     // All from the engine at once, before any await: of one version.
     const dataVersion = engine.dataVersion;
     const [lon, lat] = village.location.coordinates as [number, number];
@@ -41,7 +43,7 @@ export class HandlingService {
     const inRule = engine.pointsOffering(item.code).filter(inScope);
     const options = nearest.map(({ point, cost }) => ({
       servicePointId: point.id,
-      distanceMeters: cost,
+      distanceMeters: travel.model.unit === 'meters' ? cost : null,
       travelMinutes: travel.model.minutes(travel.mode, cost),
       withinBudget: cost <= travel.budgetCost,
       withinRuleScope: inScope(point),
@@ -59,13 +61,15 @@ export class HandlingService {
   }
 
   async delegationMatrix(args: DelegationMatrixArgs, loaders: Loaders): Promise<DelegationMatrix> {
-    const travel = this.coverage.travel(args);
+    this.coverage.travel(args);
     const [area, catalogue, scenario] = await Promise.all([
       this.coverage.area(args.areaCode, loaders),
       this.items.findAll(null),
       this.coverage.scenarios.resolveArgs(args, loaders),
     ]);
-    const engine = this.coverage.reader(await this.coverage.currentEngine(loaders), scenario);
+    const live = await this.coverage.currentEngine(loaders);
+    const travel = this.coverage.travel(args, live);
+    const engine = this.coverage.reader(live, scenario);
     // Every item's row from the engine at once, before any await: of one version.
     const dataVersion = engine.dataVersion;
     const inArea = (p: EnginePoint) => (p.villageCode ?? p.areaCode).startsWith(area.code);
@@ -102,14 +106,20 @@ function scopeTest(village: Village, level: DelegationLevel): (p: EnginePoint) =
   }
 }
 
-function explainRule(village: Village, item: ServiceItem, inScope: number, nearest: { distanceMeters: number; travelMinutes: number } | undefined, travel: Travel): string {
+function explainRule(
+  village: Village,
+  item: ServiceItem,
+  inScope: number,
+  nearest: { distanceMeters: number | null; travelMinutes: number; withinBudget: boolean } | undefined,
+  travel: Travel,
+): string {
   const where = { VILLAGE: 'the village itself', TOWNSHIP: 'its township', COUNTY: 'its county' }[item.delegationLevel];
   const verdict =
     inScope > 0
       ? `${inScope} active point(s) in ${where} offer it, so the rule holds.`
       : `No active point in ${where} offers it, so the rule does not hold.`;
   const reach = nearest
-    ? ` The nearest point offering it is ${(nearest.distanceMeters / 1000).toFixed(1)} km away, about ${Math.round(nearest.travelMinutes)} min by ${travel.mode.toLowerCase()}${nearest.distanceMeters <= travel.budgetCost ? ', within' : ', beyond'} the ${travel.minutes}-minute budget.`
-    : ' No point offers it within 300 km.';
+    ? ` The nearest point offering it is ${nearest.distanceMeters !== null ? `${(nearest.distanceMeters / 1000).toFixed(1)} km away, about ` : ''}${Math.round(nearest.travelMinutes)} min by ${travel.mode.toLowerCase()}${travel.model.unit === 'minutes' ? ' over the road network' : ''}${nearest.withinBudget ? ', within' : ', beyond'} the ${travel.minutes}-minute budget.`
+    : ' No point offers it within reach.';
   return `For ${village.name} (${village.code}), ${item.code} is delegated to the ${item.delegationLevel.toLowerCase()} level, so it should be handled within ${where}. ${verdict}${reach}`;
 }

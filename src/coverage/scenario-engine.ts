@@ -81,12 +81,8 @@ export class ScenarioEngine implements CoverageReader {
     const overlay = this.overlay(item);
     if (overlay.removed.size === 0 && overlay.added.length === 0) return c;
     const [start, end] = this.base.villageRange(areaCode);
-    // The computation's arrays are its own copies; distanceMeters is its cost array when the model counts metres.
-    const cost = model.unit === 'meters' ? (c.distanceMeters as Float64Array) : new Float64Array(end - start);
-    if (model.unit !== 'meters') {
-      const field = this.base.villageCosts(indexRange(start, end), item, model, mode);
-      cost.set(field.cost);
-    }
+    // The computation's arrays are its own copies (distanceMeters is the cost array itself when the model counts metres).
+    const cost = c.cost as Float64Array;
     const nearest = c.nearest as Int32Array;
     this.correct(this.base.field(model, mode, item), overlay, cost, nearest, (k) => start + k, (v) => (v >= start && v < end ? v - start : -1));
     const covered = c.covered as Uint8Array;

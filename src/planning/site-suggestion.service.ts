@@ -71,7 +71,7 @@ export class SiteSuggestionService {
   }
 
   async suggest(args: SuggestSitesArgs, loaders: Loaders, deadline: Deadline): Promise<SiteSuggestions> {
-    const travel = this.coverage.travel(args);
+    this.coverage.travel(args);
     if (!args.itemCode) throw new BadInputError('suggestSites needs itemCode: a site is a point of the kind that item needs.', { argument: 'itemCode' });
     const objective = args.objective ?? SiteObjective.MAX_COVERED_POPULATION;
     const counted = objective !== SiteObjective.FEWEST_SITES_FOR_FULL_COVERAGE;
@@ -89,7 +89,9 @@ export class SiteSuggestionService {
     const set = args.candidates?.set ?? SiteCandidateSet.VILLAGES;
     const given = await this.candidatePlaces(set, args, area, loaders);
 
-    const engine = this.coverage.reader(await this.coverage.currentEngine(loaders), scenario);
+    const live = await this.coverage.currentEngine(loaders);
+    const travel = this.coverage.travel(args, live);
+    const engine = this.coverage.reader(live, scenario);
     // From here to the solver, all from the engine at once: of one version.
     const dataVersion = engine.dataVersion;
     const [start, end] = engine.villageRange(area.code);

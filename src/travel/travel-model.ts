@@ -36,6 +36,8 @@ export interface AccessibilityField {
   readonly nearest: Int32Array;
   /** Origins counted now. */
   readonly size: number;
+  /** Models with a network: 1 for each village too far from it, costed another way (ROAD: by the straight line). */
+  readonly offNetwork?: Uint8Array;
   hasOrigin(point: number): boolean;
   /** A point starts counting (its place is in the point table). */
   addOrigin(point: number): void;

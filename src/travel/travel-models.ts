@@ -5,18 +5,27 @@ import type { RoadSpeeds } from './road-speeds';
 import { StraightLineModel, type StraightLineParameters } from './straight-line.model';
 import { TravelModelName, type TravelModel } from './travel-model';
 
+/** The road model's settings from the configuration (defaults: road.model.ts). */
+export interface RoadModelSettings {
+  readonly speeds?: RoadSpeeds;
+  readonly maxOffRoadMeters?: number;
+}
+
 /**
- * The travel models this server answers with, by name; queries choose one (`travelModel`, default STRAIGHT_LINE).
- * ROAD is built only when a road network is given (none is loaded yet: the GraphQL enum lists it, a query asking
- * for it is refused as bad input).
+ * The travel models of one data version, by name; queries choose one (`travelModel`, default STRAIGHT_LINE).
+ * ROAD exists only when the data holds a road network (`npm run roads -- import`, or the seeds' synthetic ones);
+ * without one a query asking for it is refused as bad input.
  */
 export class TravelModels {
   private readonly models: ReadonlyMap<TravelModelName, TravelModel>;
+  /** Whether the road network is synthetic (the seeds'), for every ROAD answer to say so. */
+  readonly syntheticRoads: boolean;
 
-  constructor(straightLine: StraightLineParameters, road?: { readonly network: RoadNetwork; readonly speeds?: RoadSpeeds }) {
+  constructor(straightLine: StraightLineParameters, road?: RoadModelSettings & { readonly network: RoadNetwork; readonly synthetic?: boolean }) {
     const models = new Map<TravelModelName, TravelModel>([[TravelModelName.STRAIGHT_LINE, new StraightLineModel(straightLine)]]);
-    if (road) models.set(TravelModelName.ROAD, new RoadModel({ network: road.network, speeds: road.speeds, straightLine }));
+    if (road) models.set(TravelModelName.ROAD, new RoadModel({ network: road.network, speeds: road.speeds, straightLine, maxOffRoadMeters: road.maxOffRoadMeters }));
     this.models = models;
+    this.syntheticRoads = road?.synthetic ?? false;
   }
 
   has(name: TravelModelName): boolean {
@@ -25,7 +34,7 @@ export class TravelModels {
 
   get(name: TravelModelName = TravelModelName.STRAIGHT_LINE): TravelModel {
     const model = this.models.get(name);
-    if (!model) throw new BadInputError(`travelModel ${name} is not available on this server: no road network is loaded. Use STRAIGHT_LINE (the default).`, { argument: 'travelModel' });
+    if (!model) throw new BadInputError(`travelModel ${name} is not available: no road network is loaded (import one with "npm run roads -- import FILE --area CODE"). Use STRAIGHT_LINE (the default).`, { argument: 'travelModel' });
     return model;
   }
 }
