@@ -1,4 +1,3 @@
-import FlatQueue from 'flatqueue';
 import type { RoadModeCosts } from './road-mode-costs';
 
 /** Per node: minutes to (or from) the nearest source, Infinity when unreached, and which source (−1 when none). */
@@ -35,8 +34,19 @@ export function emptyRoadLabels(nodeCount: number): RoadLabels {
  * id). Given labels that are already right for other sources, it therefore searches only where the seeds win
  * (the new point's cell): one function builds a field (empty labels), adds an origin (the field's labels), refills
  * after a removal (seeds on the hole's edge) and answers single-place questions (scratch labels).
- * Nothing dearer than `maxMinutes` is labelled. Edge costs are positive, so a node's label is final when it is
- * popped, ties included. `changed` (when given) receives every node whose label changed (maybe more than once).
+ * Nothing dearer than `maxMinutes` is labelled. `changed` (when given) receives every node whose label changed
+ * (maybe more than once).
+ *
+ * The queue is Dial's: circular buckets of width `costs.bucketMinutes` (the mode's cheapest way, unless that would
+ * make more than RoadModeCosts' bucket cap), each a linked list of nodes, scanned in order, so a pop and a
+ * decrease-key cost O(1) instead of a heap's O(log n). When the width is at most every edge's cost, a node popped
+ * from the current bucket cannot be improved by another node of that bucket (its edges lead at least one bucket
+ * on): labels are final when popped, as with a heap. When it is wider, a node improved within the current bucket
+ * is put back into it and scanned again (label-correcting within the bucket), which ends with the same labels.
+ * Either way the labels (minutes and source, ties included) are those of a heap-ordered Dijkstra: each is the best
+ * over its neighbours' final labels, by the same comparison. Seeds are fed in cost order as the scan reaches them
+ * (their costs may lie beyond the buckets' window). A seed equal to its node's label (minutes and source) is
+ * searched from without changing it: a search cut at one maxMinutes resumes to a larger one from its rim.
  */
 export function roadDijkstra(
   costs: RoadModeCosts,
@@ -47,40 +57,71 @@ export function roadDijkstra(
   sourceBefore: (a: number, b: number) => boolean,
   changed?: number[],
 ): void {
-  const { edgeOffsets, edgeTarget, edgeWay, edgeOneway } = costs.network;
+  const network = costs.network;
+  const { edgeOffsets, edgeTarget, edgeWay, edgeOneway } = network;
   const { wayMinutes, respectsOneway } = costs;
   const { minutes, source } = labels;
   // Toward the sources we walk edges backwards: stored edge u→x stands for travel x→u along its twin, closed to
   // cars when u→x is the one-way's own direction (1); forwards, u→x is closed when it runs against it (2).
   const closed = !respectsOneway ? 255 : direction === RoadDirection.TO_SOURCES ? 1 : 2;
-  const queue = new FlatQueue<number>();
-  const better = (node: number, m: number, s: number): boolean => m < minutes[node]! || (m === minutes[node]! && s !== source[node]! && sourceBefore(s, source[node]!));
+  const buckets = costs.buckets();
+  const slots = buckets.length;
+  const perMinute = 1 / costs.bucketMinutes;
+  let queued = 0;
+
+  const pending: RoadSeed[] = [];
   for (const seed of seeds) {
-    if (seed.minutes <= maxMinutes && better(seed.node, seed.minutes, seed.source)) {
+    if (!(seed.minutes <= maxMinutes)) continue;
+    const held = minutes[seed.node]!;
+    if (seed.minutes < held || (seed.minutes === held && seed.source !== source[seed.node]! && sourceBefore(seed.source, source[seed.node]!))) {
       minutes[seed.node] = seed.minutes;
       source[seed.node] = seed.source;
       changed?.push(seed.node);
-      queue.push(seed.node, seed.minutes);
+      pending.push(seed);
+    } else if (seed.minutes === held && seed.source === source[seed.node]) {
+      pending.push(seed); // the node's own label: the search resumes from it (a field's cutoff extended)
     }
   }
-  while (queue.length > 0) {
-    const m = queue.peekValue()!;
-    const u = queue.pop()!;
-    if (m > minutes[u]!) continue; // a stale entry: u was reached cheaper since
-    const s = source[u]!;
-    for (let e = edgeOffsets[u]!, end = edgeOffsets[u + 1]!; e < end; e++) {
-      if (edgeOneway[e] === closed) continue;
-      const c = wayMinutes[edgeWay[e]!]!;
-      if (c === Number.POSITIVE_INFINITY) continue;
-      const x = edgeTarget[e]!;
-      const next = m + c;
-      if (next > maxMinutes) continue;
-      if (next < minutes[x]! || (next === minutes[x]! && s !== source[x]! && sourceBefore(s, source[x]!))) {
-        minutes[x] = next;
-        source[x] = s;
-        changed?.push(x);
-        queue.push(x, next);
+  if (pending.length === 0) return;
+  pending.sort((a, b) => a.minutes - b.minutes);
+  let fed = 0;
+  let bucket = Math.floor(pending[0]!.minutes * perMinute);
+  for (;;) {
+    const list = buckets[bucket % slots]!;
+    // Seeds join the queue when the scan reaches their bucket, if their label still stands.
+    while (fed < pending.length && Math.floor(pending[fed]!.minutes * perMinute) <= bucket) {
+      const seed = pending[fed++]!;
+      if (minutes[seed.node] === seed.minutes && source[seed.node] === seed.source) {
+        list.push(seed.node);
+        queued++;
       }
     }
+    while (list.length > 0) {
+      const u = list.pop()!;
+      queued--;
+      const m = minutes[u]!;
+      // A stale entry: u was queued at a dearer key and has been reached cheaper (it was scanned from an earlier bucket).
+      if (Math.floor(m * perMinute) !== bucket) continue;
+      const su = source[u]!;
+      for (let e = edgeOffsets[u]!, end = edgeOffsets[u + 1]!; e < end; e++) {
+        if (edgeOneway[e] === closed) continue;
+        const c = wayMinutes[edgeWay[e]!]!;
+        if (c === Number.POSITIVE_INFINITY) continue; // closed to the mode
+        const key = m + c;
+        if (key > maxMinutes) continue;
+        const x = edgeTarget[e]!;
+        const mx = minutes[x]!;
+        if (key < mx || (key === mx && su !== source[x]! && sourceBefore(su, source[x]!))) {
+          minutes[x] = key;
+          source[x] = su;
+          changed?.push(x);
+          buckets[Math.floor(key * perMinute) % slots]!.push(x);
+          queued++;
+        }
+      }
+    }
+    if (queued > 0) bucket++;
+    else if (fed < pending.length) bucket = Math.floor(pending[fed]!.minutes * perMinute);
+    else return;
   }
 }

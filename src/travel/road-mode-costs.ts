@@ -2,6 +2,9 @@ import type { RoadNetwork } from './road-network';
 import { FERRY_CLASS, metersPerMinute, ROAD_CLASSES, type RoadSpeeds } from './road-speeds';
 import type { TravelModeName } from './travel-model';
 
+/** The most buckets a search's queue has: a mode whose dearest way is that many times its cheapest gets wider buckets. */
+const MAX_BUCKETS = 1 << 16;
+
 /**
  * One mode's costs on one network, worked out once: minutes to travel each whole way (Infinity where the mode may
  * not go), so the searches' inner loop reads one number per edge. Kept per way, not per directed edge: both
@@ -12,6 +15,13 @@ export class RoadModeCosts {
   /** Only cars keep to one-way streets. */
   readonly respectsOneway: boolean;
   readonly offRoadMetersPerMinute: number;
+  /**
+   * Width of the searches' buckets (road-dijkstra.ts): the cheapest way the mode may use, so that no edge leads
+   * into its own bucket, unless the dearest way is more than MAX_BUCKETS − 3 times that (then dearest ÷ that).
+   */
+  readonly bucketMinutes: number;
+  private readonly bucketCount: number;
+  private queue: number[][] | null = null;
 
   constructor(
     readonly network: RoadNetwork,
@@ -43,6 +53,24 @@ export class RoadModeCosts {
       if (mode === 'CAR' && cap > 0) speed = Math.min(speed, metersPerMinute(cap));
       this.wayMinutes[w] = network.wayLengthMeters[w]! / speed;
     }
+    let cheapest = Number.POSITIVE_INFINITY;
+    let dearest = 0;
+    for (let w = 0; w < network.wayCount; w++) {
+      const c = this.wayMinutes[w]!;
+      if (c === Number.POSITIVE_INFINITY) continue;
+      if (c < cheapest) cheapest = c;
+      if (c > dearest) dearest = c;
+    }
+    if (cheapest === Number.POSITIVE_INFINITY) cheapest = dearest = 1; // no usable way: searches stop at their seeds
+    this.bucketMinutes = dearest / cheapest > MAX_BUCKETS - 3 ? dearest / (MAX_BUCKETS - 3) : cheapest;
+    // A relaxed key lies at most `dearest` past the bucket being scanned: the window, plus the bucket itself and rounding.
+    this.bucketCount = Math.floor(dearest / this.bucketMinutes) + 3;
+  }
+
+  /** The bucket queue's buckets (stacks of nodes), made on first use and left empty by every search. */
+  buckets(): number[][] {
+    if (!this.queue) this.queue = Array.from({ length: this.bucketCount }, () => []);
+    return this.queue;
   }
 
   /** A place may join the network on this way: the mode may use it, and it is not a ferry (no boarding mid-river). */

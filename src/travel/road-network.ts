@@ -18,26 +18,47 @@ export interface RoadEdgeInput {
   readonly maxspeedKmh?: number;
   /** A ferry's duration (OSM `duration`), which replaces length ÷ speed. */
   readonly ferryMinutes?: number;
+  /**
+   * The way's line, [lon, lat] vertices from the `from` node to the `to` node inclusive (its ends must be those
+   * nodes' places, within ~1 m). Absent, or with 2 vertices: the straight segment between the nodes.
+   */
+  readonly geometry?: readonly (readonly [number, number])[];
 }
 
 /** Where a place joins the network: a point on way `way` at `fraction` of it from its `from` node. */
 export interface RoadSnap {
   readonly way: number;
-  /** 0 at the way's from node, 1 at its to node (along the straight segment between them, applied to the way's length). */
+  /**
+   * 0 at the way's from node, 1 at its to node: the length along the way's line up to the point ÷ the line's
+   * length (as PostGIS's ST_LineLocatePoint and pgRouting's pgr_withPoints fraction), applied to `lengthMeters`.
+   */
   readonly fraction: number;
   /** Straight-line metres from the place to that point (cheap-ruler at the place's latitude). */
   readonly offRoadMeters: number;
 }
 
-/** Spacing of the extra index points put along ways longer than it, so that a way's every point is within half of it from an indexed one. */
-const SAMPLE_METERS = 200;
+/**
+ * Spacing of the extra index points put along ways' segments longer than it, so that a way's every point is within
+ * half of it from an indexed one (a node, an inner vertex of its line, or such a point).
+ */
+export const SAMPLE_METERS = 200;
+
+/** How far (degrees) a line's first and last vertices may lie from its way's nodes: ~1 m, for rounding. */
+const GEOMETRY_END_TOLERANCE_DEG = 1e-5;
+
+/** cheap-ruler's longitude wrap, so that the inline projections compute exactly what its pointOnLine does. */
+function wrap(deg: number): number {
+  return deg - Math.round(deg / 360) * 360;
+}
 
 /**
  * A directed road graph in CSR arrays. Each input edge is one "way" (its attributes kept per way) and two directed
  * edges, one each way, whatever its one-way tag: walkers and cyclists use both, and cars read `edgeOneway`
  * (0: both ways; 1: this direction is the one-way's; 2: this direction runs against it), so one graph serves every
  * mode and both search directions (the reverse of edge u→v is its twin v→u, with the same way and length).
- * A KDBush index over the nodes and over points every SAMPLE_METERS along long ways finds the ways near a place.
+ * A way's line is the straight segment between its nodes, or a polyline through inner vertices (kept only for the
+ * ways that have some: `wayVertexOffsets`, `wayVertexCoordinates`). A KDBush index over the nodes, the inner
+ * vertices and points every SAMPLE_METERS along long segments finds the ways near a place.
  */
 export class RoadNetwork {
   readonly nodeCount: number;
@@ -61,6 +82,12 @@ export class RoadNetwork {
   readonly wayMaxspeedKmh: Float32Array;
   /** NaN when the way is not a ferry with a duration. */
   readonly wayFerryMinutes: Float64Array;
+  /**
+   * Inner vertices of way w's line (those between its from and to nodes): wayVertexOffsets[w] …
+   * wayVertexOffsets[w + 1] − 1, the k-th at wayVertexCoordinates[2k] (lon), [2k + 1] (lat). Empty: a straight way.
+   */
+  readonly wayVertexOffsets: Uint32Array;
+  readonly wayVertexCoordinates: Float64Array;
   private readonly index: KDBush;
   /** Index item − nodeCount → the way it was sampled on. */
   private readonly sampleWay: Uint32Array;
@@ -88,6 +115,8 @@ export class RoadNetwork {
     this.wayOneway = new Int8Array(m);
     this.wayMaxspeedKmh = new Float32Array(m);
     this.wayFerryMinutes = new Float64Array(m).fill(Number.NaN);
+    this.wayVertexOffsets = new Uint32Array(m + 1);
+    let innerVertices = 0;
     const degree = new Uint32Array(n + 1);
     edges.forEach((e, i) => {
       if (!Number.isInteger(e.from) || !Number.isInteger(e.to) || e.from < 0 || e.to < 0 || e.from >= n || e.to >= n) throw new Error(`road edge ${i} joins nodes ${e.from} and ${e.to}, outside 0…${n - 1}`);
@@ -102,8 +131,20 @@ export class RoadNetwork {
       this.wayOneway[i] = e.oneway === true ? 1 : e.oneway === 'reverse' ? -1 : 0;
       this.wayMaxspeedKmh[i] = e.maxspeedKmh ?? 0;
       if (e.ferryMinutes !== undefined) this.wayFerryMinutes[i] = e.ferryMinutes;
+      if (e.geometry !== undefined) innerVertices += this.checkGeometry(i, e);
+      this.wayVertexOffsets[i + 1] = innerVertices;
       degree[e.from]!++;
       degree[e.to]!++;
+    });
+    this.wayVertexCoordinates = new Float64Array(2 * innerVertices);
+    edges.forEach((e, i) => {
+      const g = e.geometry;
+      if (g === undefined || g.length <= 2) return;
+      let k = 2 * this.wayVertexOffsets[i]!;
+      for (let j = 1; j < g.length - 1; j++) {
+        this.wayVertexCoordinates[k++] = g[j]![0];
+        this.wayVertexCoordinates[k++] = g[j]![1];
+      }
     });
     this.edgeOffsets = new Uint32Array(n + 1);
     for (let u = 0; u < n; u++) this.edgeOffsets[u + 1] = this.edgeOffsets[u]! + degree[u]!;
@@ -127,22 +168,29 @@ export class RoadNetwork {
       put(this.wayTo[w]!, this.wayFrom[w]!, w, o === -1 ? 1 : o === 1 ? 2 : 0);
     }
 
+    // Index points: every inner vertex, and points every SAMPLE_METERS along each segment longer than that.
     const samples: number[] = [];
     const sampleLon: number[] = [];
     const sampleLat: number[] = [];
     for (let w = 0; w < m; w++) {
-      const a = this.wayFrom[w]!;
-      const b = this.wayTo[w]!;
-      const ax = this.nodeLon[a]!;
-      const ay = this.nodeLat[a]!;
-      const bx = this.nodeLon[b]!;
-      const by = this.nodeLat[b]!;
-      const meters = new CheapRuler((ay + by) / 2, 'meters').distance([ax, ay], [bx, by]);
-      const pieces = Math.ceil(meters / SAMPLE_METERS);
-      for (let k = 1; k < pieces; k++) {
-        samples.push(w);
-        sampleLon.push(ax + ((bx - ax) * k) / pieces);
-        sampleLat.push(ay + ((by - ay) * k) / pieces);
+      const last = this.vertexCount(w) - 1;
+      for (let i = 0; i < last; i++) {
+        const ax = this.vertexLon(w, i);
+        const ay = this.vertexLat(w, i);
+        const bx = this.vertexLon(w, i + 1);
+        const by = this.vertexLat(w, i + 1);
+        if (i > 0) {
+          samples.push(w);
+          sampleLon.push(ax);
+          sampleLat.push(ay);
+        }
+        const meters = new CheapRuler((ay + by) / 2, 'meters').distance([ax, ay], [bx, by]);
+        const pieces = Math.ceil(meters / SAMPLE_METERS);
+        for (let k = 1; k < pieces; k++) {
+          samples.push(w);
+          sampleLon.push(ax + ((bx - ax) * k) / pieces);
+          sampleLat.push(ay + ((by - ay) * k) / pieces);
+        }
       }
     }
     this.sampleWay = Uint32Array.from(samples);
@@ -153,9 +201,24 @@ export class RoadNetwork {
     this.index.finish();
   }
 
-  /** @throws Error on an edge naming a missing node, a non-positive length, maxspeed or ferry duration, or an unknown highway class */
+  /**
+   * @throws Error on an edge naming a missing node, a non-positive length, maxspeed or ferry duration, an unknown
+   * highway class, or a geometry with fewer than 2 vertices, a vertex that is not finite, or ends away from its nodes
+   */
   static build(nodes: readonly RoadNodeInput[], edges: readonly RoadEdgeInput[], name = 'road-network'): RoadNetwork {
     return new RoadNetwork(name, nodes, edges);
+  }
+
+  /** Checks edge i's geometry against its nodes; returns the number of inner vertices to keep. */
+  private checkGeometry(i: number, e: RoadEdgeInput): number {
+    const g = e.geometry!;
+    if (g.length < 2) throw new Error(`road edge ${i} has a geometry of ${g.length} vertex(es); at least 2 (its nodes) are needed`);
+    for (const [lon, lat] of g) if (!Number.isFinite(lon) || !Number.isFinite(lat)) throw new Error(`road edge ${i} has a geometry vertex without finite lon/lat`);
+    const [x0, y0] = g[0]!;
+    const [x1, y1] = g[g.length - 1]!;
+    const near = (x: number, y: number, node: number) => Math.abs(x - this.nodeLon[node]!) <= GEOMETRY_END_TOLERANCE_DEG && Math.abs(y - this.nodeLat[node]!) <= GEOMETRY_END_TOLERANCE_DEG;
+    if (!near(x0, y0, e.from) || !near(x1, y1, e.to)) throw new Error(`road edge ${i}: its geometry must run from its from node ${e.from} to its to node ${e.to} (ends within ${GEOMETRY_END_TOLERANCE_DEG}°)`);
+    return g.length > 2 ? g.length - 2 : 0;
   }
 
   get edgeCount(): number {
@@ -173,14 +236,95 @@ export class RoadNetwork {
       this.wayLengthMeters.byteLength * 2 +
       this.wayMaxspeedKmh.byteLength +
       this.wayClass.byteLength * 2 +
+      this.wayVertexOffsets.byteLength +
+      this.wayVertexCoordinates.byteLength +
       this.sampleWay.byteLength +
       (this.nodeCount + this.sampleWay.length) * 20
     );
   }
 
+  /** Vertices of way w's line: 2 (its nodes) + its inner vertices. */
+  vertexCount(way: number): number {
+    return 2 + this.wayVertexOffsets[way + 1]! - this.wayVertexOffsets[way]!;
+  }
+
+  /** Longitude of vertex i (0 … vertexCount − 1) of way w's line: its from node, inner vertices, its to node. */
+  vertexLon(way: number, i: number): number {
+    if (i === 0) return this.nodeLon[this.wayFrom[way]!]!;
+    const k = this.wayVertexOffsets[way]! + i - 1;
+    return k < this.wayVertexOffsets[way + 1]! ? this.wayVertexCoordinates[2 * k]! : this.nodeLon[this.wayTo[way]!]!;
+  }
+
+  vertexLat(way: number, i: number): number {
+    if (i === 0) return this.nodeLat[this.wayFrom[way]!]!;
+    const k = this.wayVertexOffsets[way]! + i - 1;
+    return k < this.wayVertexOffsets[way + 1]! ? this.wayVertexCoordinates[2 * k + 1]! : this.nodeLat[this.wayTo[way]!]!;
+  }
+
+  /** Way w's line, [lon, lat] from its from node to its to node. */
+  wayCoordinates(way: number): [number, number][] {
+    const out: [number, number][] = [];
+    for (let i = 0, count = this.vertexCount(way); i < count; i++) out.push([this.vertexLon(way, i), this.vertexLat(way, i)]);
+    return out;
+  }
+
   /**
-   * The ways with an indexed point (node or sample) in the box: every way passing within SAMPLE_METERS / 2 of it
-   * (and some farther). The caller measures.
+   * The part of way w's line between two fractions of its length (as `project` gives them; cheap-ruler lengths at
+   * its from node's latitude), from the point at `from` to the point at `to` through the vertices between: reversed
+   * when from > to, two equal points when from = to. Fractions are clamped to 0 … 1.
+   */
+  wayLine(way: number, from: number, to: number): [number, number][] {
+    if (from > to) return this.wayLine(way, to, from).reverse();
+    const f0 = Math.min(1, Math.max(0, from));
+    const f1 = Math.min(1, Math.max(0, to));
+    const count = this.vertexCount(way);
+    if (count === 2) {
+      const ax = this.vertexLon(way, 0);
+      const ay = this.vertexLat(way, 0);
+      const bx = this.vertexLon(way, 1);
+      const by = this.vertexLat(way, 1);
+      const at = (f: number): [number, number] => (f === 0 ? [ax, ay] : f === 1 ? [bx, by] : [ax + (bx - ax) * f, ay + (by - ay) * f]);
+      return [at(f0), at(f1)];
+    }
+    const ruler = new CheapRuler(this.vertexLat(way, 0), 'meters');
+    const lengths = new Float64Array(count); // length from the from node to vertex i
+    for (let i = 1; i < count; i++) {
+      lengths[i] = lengths[i - 1]! + ruler.distance([this.vertexLon(way, i - 1), this.vertexLat(way, i - 1)], [this.vertexLon(way, i), this.vertexLat(way, i)]);
+    }
+    const total = lengths[count - 1]!;
+    // The point at fraction f on segment i (the last segment whose start is at or before it).
+    const pointAt = (f: number, i: number): [number, number] => {
+      const ax = this.vertexLon(way, i);
+      const ay = this.vertexLat(way, i);
+      const segment = lengths[i + 1]! - lengths[i]!;
+      const t = segment > 0 ? Math.min(1, Math.max(0, (f * total - lengths[i]!) / segment)) : 0;
+      if (t === 0) return [ax, ay];
+      const bx = this.vertexLon(way, i + 1);
+      const by = this.vertexLat(way, i + 1);
+      return t === 1 ? [bx, by] : [ax + (bx - ax) * t, ay + (by - ay) * t];
+    };
+    const segmentOf = (f: number): number => {
+      let i = 0;
+      while (i < count - 2 && lengths[i + 1]! <= f * total) i++;
+      return i;
+    };
+    const i0 = f0 === 0 ? 0 : segmentOf(f0);
+    const i1 = f1 === 1 ? count - 2 : segmentOf(f1);
+    const out: [number, number][] = [f0 === 0 ? [this.vertexLon(way, 0), this.vertexLat(way, 0)] : pointAt(f0, i0)];
+    for (let i = i0 + 1; i <= i1; i++) {
+      const v: [number, number] = [this.vertexLon(way, i), this.vertexLat(way, i)];
+      const prev = out[out.length - 1]!;
+      if (v[0] !== prev[0] || v[1] !== prev[1]) out.push(v);
+    }
+    const end: [number, number] = f1 === 1 ? [this.vertexLon(way, count - 1), this.vertexLat(way, count - 1)] : pointAt(f1, i1);
+    const prev = out[out.length - 1]!;
+    if (out.length === 1 || end[0] !== prev[0] || end[1] !== prev[1]) out.push(end);
+    return out;
+  }
+
+  /**
+   * The ways with an indexed point (node, inner vertex or sample) in the box: every way passing within
+   * SAMPLE_METERS / 2 of it (and some farther). The caller measures.
    */
   waysInBox(minX: number, minY: number, maxX: number, maxY: number): number[] {
     const ways = new Set<number>();
@@ -193,20 +337,74 @@ export class RoadNetwork {
     return [...ways];
   }
 
-  /** Where the place meets way `way`: the nearest point of its segment. */
+  /** Where the place meets way `way`: the nearest point of its line (the first such, along it, on a tie). */
   project(way: number, lon: number, lat: number, ruler = new CheapRuler(lat, 'meters')): RoadSnap {
-    const a = this.wayFrom[way]!;
-    const b = this.wayTo[way]!;
-    const { point, t } = ruler.pointOnLine(
-      [
-        [this.nodeLon[a]!, this.nodeLat[a]!],
-        [this.nodeLon[b]!, this.nodeLat[b]!],
-      ],
-      [lon, lat],
-    );
-    // A loop way (from = to) has no direction to project on: its node is its nearest point.
-    const fraction = a === b || !Number.isFinite(t) ? 0 : Math.min(1, Math.max(0, t));
-    return { way, fraction, offRoadMeters: ruler.distance([lon, lat], point) };
+    this.projectInto(way, lon, lat, ruler.kx, ruler.ky);
+    return { way, fraction: this.projected.fraction, offRoadMeters: this.projected.meters };
+  }
+
+  /** The last projectInto's answer (no object per candidate way in snap's loop). */
+  private readonly projected = { fraction: 0, meters: 0 };
+
+  /**
+   * project without allocating: the same arithmetic as cheap-ruler's pointOnLine and distance (a straight way's
+   * fraction is its segment's t, clamped), with the length along the line for a polyline's fraction.
+   */
+  private projectInto(way: number, lon: number, lat: number, kx: number, ky: number): void {
+    const last = this.vertexCount(way) - 1;
+    let minDist = Number.POSITIVE_INFINITY;
+    let minX = 0;
+    let minY = 0;
+    let minT = 0;
+    let minAlong = 0; // line length before the nearest point's segment
+    let minSegment = 0;
+    let along = 0;
+    let x0 = this.vertexLon(way, 0);
+    let y0 = this.vertexLat(way, 0);
+    for (let i = 0; i < last; i++) {
+      const x1 = this.vertexLon(way, i + 1);
+      const y1 = this.vertexLat(way, i + 1);
+      let x = x0;
+      let y = y0;
+      let dx = wrap(x1 - x) * kx;
+      let dy = (y1 - y) * ky;
+      const segment = last > 1 ? Math.sqrt(dx * dx + dy * dy) : 0;
+      let t = 0;
+      if (dx !== 0 || dy !== 0) {
+        t = (wrap(lon - x) * kx * dx + (lat - y) * ky * dy) / (dx * dx + dy * dy);
+        if (t > 1) {
+          x = x1;
+          y = y1;
+        } else if (t > 0) {
+          x += (dx / kx) * t;
+          y += (dy / ky) * t;
+        }
+      }
+      dx = wrap(lon - x) * kx;
+      dy = (lat - y) * ky;
+      const sqDist = dx * dx + dy * dy;
+      if (sqDist < minDist) {
+        minDist = sqDist;
+        minX = x;
+        minY = y;
+        minT = t;
+        minAlong = along;
+        minSegment = segment;
+      }
+      along += segment;
+      x0 = x1;
+      y0 = y1;
+    }
+    const dx = wrap(lon - minX) * kx;
+    const dy = (lat - minY) * ky;
+    this.projected.meters = Math.sqrt(dx * dx + dy * dy);
+    const t = Number.isFinite(minT) ? Math.min(1, Math.max(0, minT)) : 0;
+    if (last === 1) {
+      // A loop way without a line (from = to) has no direction to project on: its node is its nearest point.
+      this.projected.fraction = this.wayFrom[way] === this.wayTo[way] ? 0 : t;
+    } else {
+      this.projected.fraction = along > 0 ? Math.min(1, (minAlong + t * minSegment) / along) : 0;
+    }
   }
 
   /**
@@ -216,15 +414,39 @@ export class RoadNetwork {
    */
   snap(lon: number, lat: number, usable: (way: number) => boolean, maxMeters: number): RoadSnap | null {
     const ruler = new CheapRuler(lat, 'meters');
-    let best: RoadSnap | null = null;
+    const { kx, ky } = ruler;
+    const n = this.nodeCount;
+    const { edgeOffsets, edgeWay, sampleWay } = this;
+    let bestWay = -1;
+    let bestMeters = Number.POSITIVE_INFINITY;
+    let bestFraction = 0;
+    const tried = this.snapTried;
+    const consider = (way: number): void => {
+      if (tried.has(way)) return;
+      tried.add(way);
+      if (!usable(way)) return;
+      this.projectInto(way, lon, lat, kx, ky);
+      const meters = this.projected.meters;
+      if (meters <= maxMeters && (meters < bestMeters || (meters === bestMeters && way < bestWay))) {
+        bestWay = way;
+        bestMeters = meters;
+        bestFraction = this.projected.fraction;
+      }
+    };
     for (let r = Math.min(250, maxMeters + SAMPLE_METERS / 2); ; r = Math.min(r * 4, maxMeters + SAMPLE_METERS / 2)) {
       const [minX, minY, maxX, maxY] = ruler.bufferPoint([lon, lat], r * 1.01);
-      for (const way of this.waysInBox(minX, minY, maxX, maxY)) {
-        if (!usable(way)) continue;
-        const s = this.project(way, lon, lat, ruler);
-        if (s.offRoadMeters <= maxMeters && (best === null || s.offRoadMeters < best.offRoadMeters || (s.offRoadMeters === best.offRoadMeters && way < best.way))) best = s;
+      tried.clear();
+      for (const item of this.index.range(minX, minY, maxX, maxY)) {
+        if (item < n) {
+          for (let e = edgeOffsets[item]!, end = edgeOffsets[item + 1]!; e < end; e++) consider(edgeWay[e]!);
+        } else if (item - n < sampleWay.length) consider(sampleWay[item - n]!);
       }
-      if ((best !== null && best.offRoadMeters <= r - SAMPLE_METERS / 2) || r >= maxMeters + SAMPLE_METERS / 2) return best;
+      if ((bestWay >= 0 && bestMeters <= r - SAMPLE_METERS / 2) || r >= maxMeters + SAMPLE_METERS / 2) {
+        return bestWay < 0 ? null : { way: bestWay, fraction: bestFraction, offRoadMeters: bestMeters };
+      }
     }
   }
+
+  /** Ways snap has looked at in its current box (one set, cleared for each box). */
+  private readonly snapTried = new Set<number>();
 }

@@ -1,11 +1,12 @@
 import CheapRuler from 'cheap-ruler';
+import type { ReachedRoad } from '../geo/reached-road';
 import { travelMinutes } from '../geo/travel-minutes';
 import { travelRadiusMeters } from '../geo/travel-radius-meters';
 import type { PointPlaces, VillagePlaces } from './places';
 import { emptyRoadLabels, RoadDirection, roadDijkstra, type RoadLabels, type RoadSeed } from './road-dijkstra';
 import { RoadModeCosts } from './road-mode-costs';
-import type { RoadNetwork } from './road-network';
-import { DEFAULT_ROAD_SPEEDS, type RoadSpeeds } from './road-speeds';
+import { SAMPLE_METERS, type RoadNetwork } from './road-network';
+import { DEFAULT_ROAD_SPEEDS, FERRY_CLASS, metersPerMinute, ROAD_CLASSES, type RoadSpeeds } from './road-speeds';
 import type { StraightLineParameters } from './straight-line.model';
 import { TravelModelName, type AccessibilityField, type ReachShape, type TravelDescription, type TravelModel, type TravelModeName } from './travel-model';
 
@@ -24,6 +25,12 @@ export interface RoadModelOptions {
   readonly maxOffRoadMeters?: number;
   readonly maxPointSnapMeters?: number;
   readonly maxMinutes?: number;
+  /**
+   * Fields label nodes and cost villages only up to this many minutes at first (the largest budget the callers
+   * expect to ask), extending when asked (`RoadField.ensureCutoff`): costs beyond it are NaN until then. Default
+   * maxMinutes: every cost up to it, as without a cutoff.
+   */
+  readonly fieldCutoffMinutes?: number;
 }
 
 interface Settings {
@@ -33,8 +40,21 @@ interface Settings {
   readonly maxOffRoadMeters: number;
   readonly maxPointSnapMeters: number;
   readonly maxMinutes: number;
+  /** New fields' cutoff (≤ maxMinutes). */
+  readonly fieldCutoffMinutes: number;
   /** Shared by the fields of a mode for single-place searches (one thread: one search at a time); all Infinity between uses. */
   readonly scratch: RoadLabels;
+  /** Where villages join the network, shared by the modes that may join the same ways. */
+  readonly joins: VillageJoinCache;
+}
+
+/** The reached part of a way between two fractions of it (from < to), and the minutes left at each end. */
+export interface ReachedWayPart {
+  readonly way: number;
+  readonly from: number;
+  readonly to: number;
+  readonly remainingAtStart: number;
+  readonly remainingAtEnd: number;
 }
 
 /** Where an origin or a place joins the network: its way, fraction along it, and off-road minutes. */
@@ -91,42 +111,307 @@ export class RoadModel implements TravelModel {
     };
   }
 
+  /** The off-road walking pace (metres per minute, whatever the mode): places walk to and from the nearest usable road. */
+  get offRoadMetersPerMinute(): number {
+    return metersPerMinute(this.speeds.offRoadWalkKmh);
+  }
+
+  /** A village farther than this from every road its mode may use is off the network (costed by the straight line). */
+  get maxOffRoadMeters(): number {
+    return this.options.maxOffRoadMeters ?? DEFAULT_MAX_OFF_ROAD_METERS;
+  }
+
   /**
-   * For now the straight line's circle for the mode (speed × minutes ÷ detour): the polygons of the network's own
-   * reach (isochrones) come with the import; this radius neither bounds nor equals that reach.
+   * The roads reached (`reachedRoads`) widened by the walk one can still make off them at the off-road pace, up to
+   * maxOffRoadMeters. (Villages off the network are costed by the straight line; the polygon leaves them out.)
    */
-  reachShape(mode: TravelModeName, minutes: number): ReachShape {
-    const { speedsKmh, detourFactor } = this.options.straightLine;
-    return { kind: 'circles', radiusMeters: travelRadiusMeters(speedsKmh[mode], minutes, detourFactor) };
+  reachShape(_mode: TravelModeName, _minutes: number): ReachShape {
+    return { kind: 'network', walkMetersPerMinute: this.offRoadMetersPerMinute, maxOffRoadMeters: this.maxOffRoadMeters };
   }
 
   createField(villages: VillagePlaces, points: PointPlaces, origins: readonly number[], mode: TravelModeName): RoadField {
     return new RoadField(villages, points, origins, this.settingsFor(mode));
   }
 
+  /**
+   * The roads from which one of `places` (service points, joined as a field joins its origins) is reached within
+   * `minutes` by `mode`, toward the places (as coverage measures village → point): one search from them all over
+   * scratch labels, then each reached way's reached parts (`reachedWayParts`). With `box` [minX, minY, maxX, maxY],
+   * only the ways passing through it (whole parts, not clipped). A budget beyond maxMinutes counts as maxMinutes.
+   */
+  reachedRoads(places: readonly (readonly [number, number])[], mode: TravelModeName, minutes: number, box?: readonly [number, number, number, number]): ReachedRoad[] {
+    const s = this.settingsFor(mode);
+    return toReachedRoads(s, reachedFromPlaces(s, places, minutes, box));
+  }
+
+  /** `reachedRoads` of one place (a service point's isochrone). */
+  reachedRoadsFrom(longitude: number, latitude: number, mode: TravelModeName, minutes: number): ReachedRoad[] {
+    return this.reachedRoads([[longitude, latitude]], mode, minutes);
+  }
+
+  /** `reachedRoads` as ways and fractions (for tests and callers that want the network's own terms). */
+  reachedWayParts(places: readonly (readonly [number, number])[], mode: TravelModeName, minutes: number, box?: readonly [number, number, number, number]): ReachedWayPart[] {
+    return reachedFromPlaces(this.settingsFor(mode), places, minutes, box);
+  }
+
   private settingsFor(mode: TravelModeName): Settings {
     let s = this.settings.get(mode);
     if (!s) {
+      const costs = new RoadModeCosts(this.network, this.speeds, mode);
+      const maxOffRoadMeters = this.maxOffRoadMeters;
+      const maxMinutes = this.options.maxMinutes ?? DEFAULT_MAX_MINUTES;
+      // Modes that may join the same classes of way join every village to the same point.
+      const joinable = ROAD_CLASSES.map((_, c) => (c !== FERRY_CLASS && this.speeds.kmh[mode][ROAD_CLASSES[c]!] !== undefined ? '1' : '0')).join('');
+      let joins = this.joinCaches.get(joinable);
+      if (!joins) {
+        joins = new VillageJoinCache(this.network, costs.snappable, maxOffRoadMeters);
+        this.joinCaches.set(joinable, joins);
+      }
       s = {
-        costs: new RoadModeCosts(this.network, this.speeds, mode),
+        costs,
         straightLine: this.options.straightLine,
         mode,
-        maxOffRoadMeters: this.options.maxOffRoadMeters ?? DEFAULT_MAX_OFF_ROAD_METERS,
+        maxOffRoadMeters,
         maxPointSnapMeters: this.options.maxPointSnapMeters ?? DEFAULT_MAX_POINT_SNAP_METERS,
-        maxMinutes: this.options.maxMinutes ?? DEFAULT_MAX_MINUTES,
+        maxMinutes,
+        fieldCutoffMinutes: Math.min(this.options.fieldCutoffMinutes ?? maxMinutes, maxMinutes),
         scratch: emptyRoadLabels(this.network.nodeCount),
+        joins,
       };
       this.settings.set(mode, s);
     }
     return s;
   }
+
+  /** Village joins by the classes of way a mode may join (a string of 0/1 per class). */
+  private readonly joinCaches = new Map<string, VillageJoinCache>();
+}
+
+/**
+ * Where each village of a village table joins the network (for the modes sharing this cache), kept per table and
+ * checked against the village's place on every use: a village whose place is not the one it was joined at is
+ * joined again. Fields of several modes, and the next field of a mode, thus snap each village once, however the
+ * engine orders its moves and its fields.
+ */
+class VillageJoinCache {
+  private readonly tables = new WeakMap<VillagePlaces, VillageJoins>();
+
+  constructor(
+    private readonly network: RoadNetwork,
+    private readonly snappable: (way: number) => boolean,
+    private readonly maxOffRoadMeters: number,
+  ) {}
+
+  /** The joins of every village of the table, brought up to date. */
+  of(villages: VillagePlaces): VillageJoins {
+    let joins = this.tables.get(villages);
+    if (!joins || joins.way.length < villages.size) {
+      const grown = new VillageJoins(Math.max(villages.size, joins ? joins.way.length * 2 : 0));
+      if (joins) grown.copy(joins);
+      joins = grown;
+      this.tables.set(villages, joins);
+    }
+    for (let v = 0; v < villages.size; v++) this.refresh(joins, villages, v);
+    return joins;
+  }
+
+  /** Village v's join, re-snapped if its place moved since (or it was never joined). */
+  refresh(joins: VillageJoins, villages: VillagePlaces, v: number): void {
+    const lon = villages.longitude[v]!;
+    const lat = villages.latitude[v]!;
+    if (joins.lon[v] === lon && joins.lat[v] === lat) return;
+    const snap = this.network.snap(lon, lat, this.snappable, this.maxOffRoadMeters);
+    joins.lon[v] = lon;
+    joins.lat[v] = lat;
+    joins.way[v] = snap ? snap.way : -1;
+    joins.fraction[v] = snap ? snap.fraction : 0;
+    joins.offRoadMeters[v] = snap ? snap.offRoadMeters : 0;
+  }
+
+  /** Village v's join, for one village that moved. */
+  one(villages: VillagePlaces, v: number): VillageJoins {
+    let joins = this.tables.get(villages);
+    if (!joins || joins.way.length <= v) joins = this.of(villages);
+    else this.refresh(joins, villages, v);
+    return joins;
+  }
+}
+
+/** Per village slot: the place it was joined at (NaN: never), its way (−1: off the network), fraction and off-road metres. */
+class VillageJoins {
+  readonly lon: Float64Array;
+  readonly lat: Float64Array;
+  readonly way: Int32Array;
+  readonly fraction: Float64Array;
+  readonly offRoadMeters: Float64Array;
+
+  constructor(size: number) {
+    this.lon = new Float64Array(size).fill(Number.NaN);
+    this.lat = new Float64Array(size).fill(Number.NaN);
+    this.way = new Int32Array(size).fill(-1);
+    this.fraction = new Float64Array(size);
+    this.offRoadMeters = new Float64Array(size);
+  }
+
+  copy(from: VillageJoins): void {
+    this.lon.set(from.lon);
+    this.lat.set(from.lat);
+    this.way.set(from.way);
+    this.fraction.set(from.fraction);
+    this.offRoadMeters.set(from.offRoadMeters);
+  }
+}
+
+/** Where a place joins the network: its nearest usable way within maxMeters, with its off-road leg in minutes (null: none). */
+function joinPlace(s: Settings, longitude: number, latitude: number, maxMeters: number): Joined | null {
+  const snap = s.costs.network.snap(longitude, latitude, s.costs.snappable, maxMeters);
+  return snap ? { way: snap.way, fraction: snap.fraction, offMinutes: s.costs.offRoadMinutes(snap.offRoadMeters) } : null;
+}
+
+/** An origin's way ends, at the minutes from each to the origin (along its way, if the mode may go that way, then off-road). */
+function pushSeeds(s: Settings, seeds: RoadSeed[], j: Joined, source: number): void {
+  const { costs } = s;
+  const m = costs.wayMinutes[j.way]!;
+  if (costs.forwardOpen(j.way)) seeds.push({ node: costs.network.wayFrom[j.way]!, minutes: j.offMinutes + j.fraction * m, source });
+  if (costs.backwardOpen(j.way)) seeds.push({ node: costs.network.wayTo[j.way]!, minutes: j.offMinutes + (1 - j.fraction) * m, source });
+}
+
+function clearScratch(s: Settings, changed: readonly number[]): void {
+  const { minutes, source } = s.scratch;
+  for (const u of changed) {
+    minutes[u] = Number.POSITIVE_INFINITY;
+    source[u] = -1;
+  }
+}
+
+/** The ways passing through the box that a place may join (every way within SAMPLE_METERS / 2 of an indexed point in it, buffered by that). */
+function joinableWaysInBox(s: Settings, box: readonly [number, number, number, number]): number[] {
+  const [minX, minY, maxX, maxY] = box;
+  const ruler = new CheapRuler((minY + maxY) / 2, 'meters');
+  const [x0, y0, x1, y1] = ruler.bufferBBox([minX, minY, maxX, maxY], (SAMPLE_METERS / 2) * 1.01);
+  return s.costs.network.waysInBox(x0, y0, x1, y1).filter(s.costs.snappable);
+}
+
+/** The search of RoadModel.reachedRoads: places joined as origins, scratch labels toward them, the parts reached. */
+function reachedFromPlaces(s: Settings, places: readonly (readonly [number, number])[], minutes: number, box?: readonly [number, number, number, number]): ReachedWayPart[] {
+  const { costs, scratch } = s;
+  const network = costs.network;
+  const limit = Math.min(minutes, s.maxMinutes);
+  const seeds: RoadSeed[] = [];
+  const byWay = new Map<number, Joined[]>();
+  places.forEach(([lon, lat], i) => {
+    const j = joinPlace(s, lon, lat, s.maxPointSnapMeters);
+    if (!j) return;
+    pushSeeds(s, seeds, j, i);
+    const list = byWay.get(j.way);
+    if (list) list.push(j);
+    else byWay.set(j.way, [j]);
+  });
+  const changed: number[] = [];
+  const out: ReachedWayPart[] = [];
+  if (!(limit >= 0)) return out;
+  // Which place is nearest does not matter here: ties go to any.
+  roadDijkstra(costs, RoadDirection.TO_SOURCES, scratch, seeds, limit, () => false, changed);
+  let ways: Iterable<number>;
+  if (box) ways = joinableWaysInBox(s, box);
+  else {
+    const reached = new Set<number>(byWay.keys());
+    const { edgeOffsets, edgeWay } = network;
+    for (const u of changed) for (let e = edgeOffsets[u]!; e < edgeOffsets[u + 1]!; e++) if (costs.snappable(edgeWay[e]!)) reached.add(edgeWay[e]!);
+    ways = reached;
+  }
+  for (const w of ways) wayParts(s, scratch, w, limit, byWay.get(w) ?? [], out);
+  clearScratch(s, changed);
+  return out;
+}
+
+function toReachedRoads(s: Settings, parts: readonly ReachedWayPart[]): ReachedRoad[] {
+  const network = s.costs.network;
+  return parts.map((p) => ({ line: network.wayLine(p.way, p.from, p.to), remainingAtStart: p.remainingAtStart, remainingAtEnd: p.remainingAtEnd }));
+}
+
+/**
+ * The parts of way `way` from which an origin is within `budget` by `labels` (minutes from each node to its
+ * nearest origin, right up to the budget at least), and the minutes left at their ends, appended to `out`.
+ * A point at fraction f of the way (m minutes long) reaches an origin by its from node (f·m + that node's label,
+ * if the mode may go that way along it), by its to node ((1 − f)·m + label), or straight along the way to an
+ * origin joined to it at g (|g − f|·m + the origin's off-road minutes, if open that way). Each term is linear in f
+ * with slope ±m; their minimum changes slope only where two terms of opposite slopes cross and where an origin
+ * sits (the ends of its terms), so between those breakpoints, and those where a term reaches the budget, the
+ * minutes left are linear: one part per run of such intervals that is reached and keeps the same slope. Ways the
+ * mode may not join (closed to it, ferries: no place joins them, so no place is reached there) have none.
+ */
+function wayParts(s: Settings, labels: RoadLabels, way: number, budget: number, sameWay: readonly Joined[], out: ReachedWayPart[]): void {
+  const { costs } = s;
+  if (!costs.snappable(way)) return;
+  const network = costs.network;
+  const m = costs.wayMinutes[way]!;
+  // Terms: cost(f) = base + (f − anchor)·m (rising, dir +1) or base + (anchor − f)·m (falling, dir −1), on [lo, hi].
+  const terms: { base: number; anchor: number; dir: 1 | -1; lo: number; hi: number }[] = [];
+  const la = labels.minutes[network.wayFrom[way]!]!;
+  const lb = labels.minutes[network.wayTo[way]!]!;
+  const back = costs.backwardOpen(way);
+  const fwd = costs.forwardOpen(way);
+  if (back && la <= budget) terms.push({ base: la, anchor: 0, dir: 1, lo: 0, hi: 1 });
+  if (fwd && lb <= budget) terms.push({ base: lb, anchor: 1, dir: -1, lo: 0, hi: 1 });
+  for (const j of sameWay) {
+    if (fwd) terms.push({ base: j.offMinutes, anchor: j.fraction, dir: -1, lo: 0, hi: j.fraction });
+    if (back) terms.push({ base: j.offMinutes, anchor: j.fraction, dir: 1, lo: j.fraction, hi: 1 });
+  }
+  if (terms.length === 0) return;
+  const cost = (t: (typeof terms)[number], f: number): number => t.base + (t.dir === 1 ? f - t.anchor : t.anchor - f) * m;
+  const breaks = [0, 1];
+  for (const t of terms) {
+    breaks.push(t.lo, t.hi, t.anchor + (t.dir * (budget - t.base)) / m);
+    if (t.dir === 1) for (const u of terms) if (u.dir === -1) breaks.push((u.base - t.base + (t.anchor + u.anchor) * m) / (2 * m));
+  }
+  const fs = [...new Set(breaks.filter((f) => f >= 0 && f <= 1))].sort((a, b) => a - b);
+  let open: { from: number; to: number; start: number; end: number; dir: number } | null = null;
+  const close = (): void => {
+    if (open && open.to > open.from) out.push({ way, from: open.from, to: open.to, remainingAtStart: Math.max(0, budget - open.start), remainingAtEnd: Math.max(0, budget - open.end) });
+    open = null;
+  };
+  for (let k = 0; k + 1 < fs.length; k++) {
+    const f0 = fs[k]!;
+    const f1 = fs[k + 1]!;
+    const mid = (f0 + f1) / 2;
+    let best: (typeof terms)[number] | null = null;
+    let bestCost = Number.POSITIVE_INFINITY;
+    for (const t of terms) {
+      if (mid < t.lo || mid > t.hi) continue;
+      const c = cost(t, mid);
+      if (c < bestCost) {
+        best = t;
+        bestCost = c;
+      }
+    }
+    if (!best || !(bestCost <= budget)) {
+      close();
+      continue;
+    }
+    const c0 = cost(best, f0);
+    const c1 = cost(best, f1);
+    const o = open as { to: number; end: number; dir: number } | null;
+    if (o && o.to === f0 && o.dir === best.dir && Math.abs(o.end - c0) <= 1e-9) {
+      o.to = f1;
+      o.end = c1;
+    } else {
+      close();
+      open = { from: f0, to: f1, start: c0, end: c1, dir: best.dir };
+    }
+  }
+  close();
 }
 
 /**
  * Minutes from each village to its nearest origin over the network, by node labels (minutes from every node to its
  * nearest origin and which, from a multi-source Dijkstra over reversed edges) read at the village's joining point:
  * off-road walk + the part of its way to either end + that end's label, or straight along the way to an origin
- * joined to the same way. Villages off the network take the straight line to every origin.
+ * joined to the same way. Villages off the network take the straight line to every origin. Villages join the
+ * network once per village table and class of mode (the model's join cache). Labels and costs stop at the field's
+ * cutoff (maxMinutes unless the model sets `fieldCutoffMinutes`): beyond it a cost is NaN until `ensureCutoff`
+ * extends it; the single-place questions (nearestOrigins, reachFrom, costsBetween, originsReaching) search afresh
+ * and do not depend on it.
  */
 export class RoadField implements AccessibilityField {
   readonly cost: Float64Array;
@@ -134,6 +419,7 @@ export class RoadField implements AccessibilityField {
   /** 1 for villages farther than maxOffRoadMeters from any road the mode may use (costed by the straight line). */
   readonly offNetwork: Uint8Array;
   private readonly labels: RoadLabels;
+  private cutoff: number;
   private readonly villageWay: Int32Array;
   private readonly villageFraction: Float64Array;
   private readonly villageOffMinutes: Float64Array;
@@ -161,7 +447,8 @@ export class RoadField implements AccessibilityField {
     this.villageOffMinutes = new Float64Array(n);
     this.seen = new Uint32Array(n);
     this.sourceBefore = (a, b) => points.id(a) < points.id(b);
-    for (let v = 0; v < n; v++) this.joinVillage(v);
+    const joins = s.joins.of(villages);
+    for (let v = 0; v < n; v++) this.setJoin(v, joins);
     const seeds: RoadSeed[] = [];
     for (const p of origins) {
       if (this.origins.has(p)) continue;
@@ -169,7 +456,8 @@ export class RoadField implements AccessibilityField {
       if (j) this.pushSeeds(seeds, j, p);
     }
     this.labels = emptyRoadLabels(s.costs.network.nodeCount);
-    roadDijkstra(s.costs, RoadDirection.TO_SOURCES, this.labels, seeds, s.maxMinutes, this.sourceBefore);
+    this.cutoff = s.fieldCutoffMinutes;
+    roadDijkstra(s.costs, RoadDirection.TO_SOURCES, this.labels, seeds, this.cutoff, this.sourceBefore);
     for (let v = 0; v < n; v++) this.recompute(v);
   }
 
@@ -193,6 +481,41 @@ export class RoadField implements AccessibilityField {
     return this.origins.has(point);
   }
 
+  /** Minutes up to which the field's costs are exact; beyond, NaN (−1 nearest) until `ensureCutoff` extends it. */
+  get cutoffMinutes(): number {
+    return this.cutoff;
+  }
+
+  /**
+   * Extends the field's costs to `minutes` (at most maxMinutes) if they stop short of it: the search resumes from
+   * the labelled nodes next to unlabelled ones and from the origins' seeds (labels up to the old cutoff are final,
+   * so resuming from them at their labels gives what one search to the new cutoff would; an origin's seed may lie
+   * beyond the old cutoff), then the villages without a cost are costed.
+   * Work: a scan of the nodes and villages, and the search of the ring between the two cutoffs.
+   */
+  ensureCutoff(minutes: number): void {
+    const target = Math.min(minutes, this.s.maxMinutes);
+    if (!(target > this.cutoff)) return;
+    this.cutoff = target;
+    const { minutes: label, source } = this.labels;
+    const { costs } = this.s;
+    const { edgeOffsets, edgeTarget, edgeWay, edgeOneway } = costs.network;
+    const seeds: RoadSeed[] = [];
+    for (let u = 0; u < label.length; u++) {
+      if (label[u] === Number.POSITIVE_INFINITY) continue;
+      // A rim node: a neighbour x unlabelled that u's label may reach (travel x → u, stored edge u → x walked backwards).
+      for (let e = edgeOffsets[u]!; e < edgeOffsets[u + 1]!; e++) {
+        if (label[edgeTarget[e]!] !== Number.POSITIVE_INFINITY || (costs.respectsOneway && edgeOneway[e] === 1) || costs.wayMinutes[edgeWay[e]!] === Number.POSITIVE_INFINITY) continue;
+        seeds.push({ node: u, minutes: label[u]!, source: source[u]! });
+        break;
+      }
+    }
+    // And the origins' own seeds: those beyond the old cutoff were left out.
+    for (const [p, j] of this.origins) if (j) this.pushSeeds(seeds, j, p);
+    roadDijkstra(costs, RoadDirection.TO_SOURCES, this.labels, seeds, this.cutoff, this.sourceBefore);
+    for (let v = 0; v < this.cost.length; v++) if (Number.isNaN(this.cost[v]!)) this.recompute(v);
+  }
+
   /**
    * A search from the new point alone, labelling only the nodes it reaches faster than their current origin (its
    * cell: the search stops at the cell's edge, so its cost is that of the cell, not of the network), then the
@@ -206,7 +529,7 @@ export class RoadField implements AccessibilityField {
       const seeds: RoadSeed[] = [];
       this.pushSeeds(seeds, j, point);
       const changed: number[] = [];
-      roadDijkstra(this.s.costs, RoadDirection.TO_SOURCES, this.labels, seeds, this.s.maxMinutes, this.sourceBefore, changed);
+      roadDijkstra(this.s.costs, RoadDirection.TO_SOURCES, this.labels, seeds, this.cutoff, this.sourceBefore, changed);
       this.villagesAtNodes(changed, villages);
       this.villagesOnWay(j.way, villages);
     }
@@ -247,9 +570,53 @@ export class RoadField implements AccessibilityField {
         list.splice(list.indexOf(v), 1);
         if (list.length === 0) this.villagesByWay.delete(way);
       }
-      this.joinVillage(v);
+      this.setJoin(v, this.s.joins.one(this.villages, v));
       this.recompute(v);
     }
+  }
+
+  /**
+   * The parts of roads from which the field's nearest origin is within `budgetMinutes` (toward the origins, as the
+   * costs), with the minutes left at their ends: read off the field's labels, no search. With `box` [minX, minY,
+   * maxX, maxY], only the ways passing through it (whole parts, not clipped). A budget beyond maxMinutes counts as
+   * maxMinutes. Work: a scan of the nodes' labels (or the box's ways), then the ways reached.
+   */
+  reachedRoads(budgetMinutes: number, box?: readonly [number, number, number, number]): ReachedRoad[] {
+    return toReachedRoads(this.s, this.reachedWayParts(budgetMinutes, box));
+  }
+
+  /** `reachedRoads` as ways and fractions. */
+  reachedWayParts(budgetMinutes: number, box?: readonly [number, number, number, number]): ReachedWayPart[] {
+    const { costs } = this.s;
+    const network = costs.network;
+    const budget = Math.min(budgetMinutes, this.s.maxMinutes);
+    const out: ReachedWayPart[] = [];
+    if (!(budget >= 0)) return out;
+    this.ensureCutoff(budget);
+    const sameWay = (w: number): Joined[] => (this.originsByWay.get(w) ?? []).map((p) => this.origins.get(p)!);
+    if (box) {
+      for (const w of joinableWaysInBox(this.s, box)) wayParts(this.s, this.labels, w, budget, sameWay(w), out);
+      return out;
+    }
+    const { minutes } = this.labels;
+    const { edgeOffsets, edgeWay, wayFrom, wayTo } = network;
+    // Each way once: from its from node when that is reached, else from its to node; loops (from = to) by a set.
+    const loops = new Set<number>();
+    for (let u = 0; u < minutes.length; u++) {
+      if (!(minutes[u]! <= budget)) continue;
+      for (let e = edgeOffsets[u]!; e < edgeOffsets[u + 1]!; e++) {
+        const w = edgeWay[e]!;
+        const a = wayFrom[w]!;
+        if (a === wayTo[w]!) {
+          if (loops.has(w)) continue;
+          loops.add(w);
+        } else if (u !== a && minutes[a]! <= budget) continue;
+        wayParts(this.s, this.labels, w, budget, sameWay(w), out);
+      }
+    }
+    // Ways holding an origin whose ends are both beyond the budget.
+    for (const w of this.originsByWay.keys()) if (!(minutes[wayFrom[w]!]! <= budget) && !(minutes[wayTo[w]!]! <= budget)) wayParts(this.s, this.labels, w, budget, sameWay(w), out);
+    return out;
   }
 
   /** One search forward from the place (cut at maxCost), then every origin read off it: O(cell searched + origins). */
@@ -396,28 +763,24 @@ export class RoadField implements AccessibilityField {
   }
 
   private clearScratch(changed: readonly number[]): void {
-    const { minutes, source } = this.s.scratch;
-    for (const u of changed) {
-      minutes[u] = Number.POSITIVE_INFINITY;
-      source[u] = -1;
-    }
+    clearScratch(this.s, changed);
   }
 
   private join(longitude: number, latitude: number, maxMeters: number): Joined | null {
-    const snap = this.s.costs.network.snap(longitude, latitude, this.s.costs.snappable, maxMeters);
-    return snap ? { way: snap.way, fraction: snap.fraction, offMinutes: this.s.costs.offRoadMinutes(snap.offRoadMeters) } : null;
+    return joinPlace(this.s, longitude, latitude, maxMeters);
   }
 
-  private joinVillage(v: number): void {
-    const j = this.join(this.villages.longitude[v]!, this.villages.latitude[v]!, this.s.maxOffRoadMeters);
-    this.offNetwork[v] = j ? 0 : 1;
-    this.villageWay[v] = j ? j.way : -1;
-    this.villageFraction[v] = j ? j.fraction : 0;
-    this.villageOffMinutes[v] = j ? j.offMinutes : 0;
-    if (j) {
-      const list = this.villagesByWay.get(j.way);
+  /** Village v's join from the shared cache, into the field's arrays and its villages-by-way index. */
+  private setJoin(v: number, joins: VillageJoins): void {
+    const way = joins.way[v]!;
+    this.offNetwork[v] = way < 0 ? 1 : 0;
+    this.villageWay[v] = way;
+    this.villageFraction[v] = way < 0 ? 0 : joins.fraction[v]!;
+    this.villageOffMinutes[v] = way < 0 ? 0 : this.s.costs.offRoadMinutes(joins.offRoadMeters[v]!);
+    if (way >= 0) {
+      const list = this.villagesByWay.get(way);
       if (list) list.push(v);
-      else this.villagesByWay.set(j.way, [v]);
+      else this.villagesByWay.set(way, [v]);
     }
   }
 
@@ -432,12 +795,8 @@ export class RoadField implements AccessibilityField {
     return j;
   }
 
-  /** An origin's way ends, at the minutes from each to the origin (along its way, if the mode may go that way, then off-road). */
   private pushSeeds(seeds: RoadSeed[], j: Joined, source: number): void {
-    const { costs } = this.s;
-    const m = costs.wayMinutes[j.way]!;
-    if (costs.forwardOpen(j.way)) seeds.push({ node: costs.network.wayFrom[j.way]!, minutes: j.offMinutes + j.fraction * m, source });
-    if (costs.backwardOpen(j.way)) seeds.push({ node: costs.network.wayTo[j.way]!, minutes: j.offMinutes + (1 - j.fraction) * m, source });
+    pushSeeds(this.s, seeds, j, source);
   }
 
   private villagesAtNodes(nodes: readonly number[], out: number[]): void {
@@ -493,7 +852,7 @@ export class RoadField implements AccessibilityField {
       }
     }
     for (const [p, j] of this.origins) if (j) this.pushSeeds(seeds, j, p);
-    roadDijkstra(costs, RoadDirection.TO_SOURCES, this.labels, seeds, this.s.maxMinutes, this.sourceBefore);
+    roadDijkstra(costs, RoadDirection.TO_SOURCES, this.labels, seeds, this.cutoff, this.sourceBefore);
   }
 
   private improveOffNetwork(point: number): void {
@@ -502,7 +861,7 @@ export class RoadField implements AccessibilityField {
     for (let v = 0; v < this.offNetwork.length; v++) {
       if (this.offNetwork[v] !== 1) continue;
       const c = this.straightLineMinutes(v, lon, lat);
-      if (c > this.s.maxMinutes) continue;
+      if (c > this.cutoff) continue;
       const current = this.nearest[v]!;
       if (current < 0 || c < this.cost[v]! || (c === this.cost[v]! && this.sourceBefore(point, current))) {
         this.cost[v] = c;
@@ -539,7 +898,7 @@ export class RoadField implements AccessibilityField {
       const same = (this.originsByWay.get(way) ?? []).map((p) => ({ point: p, join: this.origins.get(p)! }));
       ({ point: best, cost: bestCost } = this.onNetworkCost(v, this.labels, same));
     }
-    if (best >= 0 && bestCost <= this.s.maxMinutes) {
+    if (best >= 0 && bestCost <= this.cutoff) {
       this.cost[v] = bestCost;
       this.nearest[v] = best;
     } else {

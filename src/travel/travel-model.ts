@@ -1,3 +1,4 @@
+import type { ReachedRoad } from '../geo/reached-road';
 import type { PointPlaces, VillagePlaces } from './places';
 
 /** The travel models a coverage can be computed with. */
@@ -63,8 +64,13 @@ export interface AccessibilityField {
   readonly bytes: number;
 }
 
-/** The shape a reach takes on the map, for polygons: the straight line's is a geodesic circle around each origin. */
-export type ReachShape = { readonly kind: 'circles'; readonly radiusMeters: number };
+/**
+ * The shape a reach takes on the map, for polygons: the straight line's is a geodesic circle around each origin; a
+ * network's is the roads reached (`reachedRoads`) widened by the walk one can still make off them, up to a limit.
+ */
+export type ReachShape =
+  | { readonly kind: 'circles'; readonly radiusMeters: number }
+  | { readonly kind: 'network'; readonly walkMetersPerMinute: number; readonly maxOffRoadMeters: number };
 
 /**
  * A way of travelling from villages to service points (Conveyal R5's "build the network once, answer many
@@ -83,6 +89,11 @@ export interface TravelModel {
   describe(mode: TravelModeName, minutes: number): TravelDescription;
   /** What the reach of a budget looks like on the map (polygons, tiles). */
   reachShape(mode: TravelModeName, minutes: number): ReachShape;
+  /**
+   * Network models: the roads from which one of `places` is reached within `minutes` (toward the places, as coverage
+   * measures village → point), each with the minutes left at its ends; only roads with a vertex in `box` when given.
+   */
+  reachedRoads?(places: readonly (readonly [number, number])[], mode: TravelModeName, minutes: number, box?: readonly [number, number, number, number]): ReachedRoad[];
   /** A field for `mode` (models whose costs do not depend on the mode, as the straight line's, ignore it). */
   createField(villages: VillagePlaces, points: PointPlaces, origins: readonly number[], mode: TravelModeName): AccessibilityField;
 }

@@ -2,17 +2,20 @@ import CheapRuler from 'cheap-ruler';
 import fc from 'fast-check';
 import { RoadNetwork, type RoadEdgeInput } from '../../../src/travel/road-network';
 import { DEFAULT_ROAD_SPEEDS, type RoadClass } from '../../../src/travel/road-speeds';
-import { RoadModel } from '../../../src/travel/road.model';
+import { RoadModel, type ReachedWayPart, type RoadField } from '../../../src/travel/road.model';
 import type { TravelModeName } from '../../../src/travel/travel-model';
 import { TestPoints, TestVillages } from '../../helpers/road-places';
 
 /**
  * The road field equals a brute-force computation, for every mode, after every change: random connected grid-like
- * networks (jittered nodes, random classes, one-way tags, maxspeeds, ferries), random villages and points (some off
- * the network), then random sequences of points added, removed and moved and villages moved. The brute force is
- * written here from the rules alone: join each place to the nearest usable way by trying every way, then one plain
- * O(n²) Dijkstra per point over the way list (no heap, no CSR), then each village's best over all points. Costs
- * agree within 1e-9 minutes; the nearest point agrees unless another point is within 1e-9 (a tie up to rounding).
+ * networks (jittered nodes, random classes, one-way tags, maxspeeds, ferries, some ways bent into polylines), random
+ * villages and points (some off the network), then random sequences of points added, removed and moved and
+ * villages moved. The brute force is written here from the rules alone: join each place to the nearest usable way
+ * by trying every way (cheap-ruler's pointOnLine on its line; the fraction: its length along the line ÷ the line's), then one
+ * plain O(n²) Dijkstra per point over the way list (no heap, no CSR, no buckets), then each village's best over all
+ * points. Costs agree within 1e-9 minutes; the nearest point agrees unless another point is within 1e-9 (a tie up
+ * to rounding). The reached roads (the field's, and the model's from the counted points) agree with the brute
+ * force's minutes at sampled points of every way.
  */
 
 const STRAIGHT_LINE = { speedsKmh: { WALK: 5, BICYCLE: 12, EBIKE: 20, CAR: 30 }, detourFactor: 1.3 };
@@ -30,6 +33,10 @@ interface Graph {
   extentMeters: number;
 }
 
+/** A way's line: its geometry, or the straight segment between its nodes. */
+const lineOf = (g: Graph, e: RoadEdgeInput): [number, number][] =>
+  e.geometry ? e.geometry.map(([x, y]) => [x, y] as [number, number]) : [[g.nodes[e.from]!.lon, g.nodes[e.from]!.lat], [g.nodes[e.to]!.lon, g.nodes[e.to]!.lat]];
+
 const graphArb: fc.Arbitrary<Graph> = fc
   .record({ cols: fc.integer({ min: 2, max: 5 }), rows: fc.integer({ min: 2, max: 5 }), spacing: fc.integer({ min: 300, max: 1500 }) })
   .chain(({ cols, rows, spacing }) => {
@@ -41,6 +48,8 @@ const graphArb: fc.Arbitrary<Graph> = fc
       detour: fc.double({ min: 1, max: 1.6, noNaN: true }),
       maxspeed: fc.option(fc.constantFrom(20, 40, 60), { nil: undefined }),
       ferryMinutes: fc.option(fc.double({ min: 1, max: 30, noNaN: true }), { nil: undefined }),
+      // Inner vertices at 1/3 and 2/3 of the way, pushed sideways by these fractions of the spacing (none: straight).
+      bend: fc.option(fc.tuple(fc.double({ min: -0.4, max: 0.4, noNaN: true }), fc.double({ min: -0.4, max: 0.4, noNaN: true })), { nil: undefined, freq: 2 }),
     });
     return fc.record({
       jitter: fc.array(fc.tuple(fc.double({ min: -0.3, max: 0.3, noNaN: true }), fc.double({ min: -0.3, max: 0.3, noNaN: true })), { minLength: n, maxLength: n }),
@@ -53,8 +62,18 @@ const graphArb: fc.Arbitrary<Graph> = fc
       });
       const edges: RoadEdgeInput[] = [];
       const add = (from: number, to: number, e: (typeof horizontal)[number]) => {
-        const meters = new CheapRuler(nodes[from]!.lat, 'meters').distance([nodes[from]!.lon, nodes[from]!.lat], [nodes[to]!.lon, nodes[to]!.lat]);
-        edges.push({ from, to, lengthMeters: meters * e.detour, highway: e.cls, oneway: e.oneway, maxspeedKmh: e.maxspeed, ferryMinutes: e.cls === 'ferry' ? e.ferryMinutes : undefined });
+        const a: [number, number] = [nodes[from]!.lon, nodes[from]!.lat];
+        const b: [number, number] = [nodes[to]!.lon, nodes[to]!.lat];
+        const ruler = new CheapRuler(a[1], 'meters');
+        let geometry: [number, number][] | undefined;
+        if (e.bend) {
+          // Sideways: perpendicular to a → b, in metres.
+          const bearing = ruler.bearing(a, b);
+          const inner = e.bend.map((side, k) => ruler.destination(ruler.along([a, b], (ruler.distance(a, b) * (k + 1)) / 3), side * spacing, bearing + 90));
+          geometry = [a, ...inner, b];
+        }
+        const meters = ruler.lineDistance(geometry ?? [a, b]);
+        edges.push({ from, to, lengthMeters: meters * e.detour, highway: e.cls, oneway: e.oneway, maxspeedKmh: e.maxspeed, ferryMinutes: e.cls === 'ferry' ? e.ferryMinutes : undefined, geometry });
       };
       for (let i = 0; i < n; i++) {
         const c = i % cols;
@@ -99,13 +118,15 @@ function join(g: Graph, mode: TravelModeName, [lon, lat]: [number, number], maxM
   let bestMeters = Number.POSITIVE_INFINITY;
   g.edges.forEach((e, w) => {
     if (e.highway === 'ferry' || wayMinutes(g, mode, w) === Number.POSITIVE_INFINITY) return;
-    const a = g.nodes[e.from]!;
-    const b = g.nodes[e.to]!;
-    const { point, t } = ruler.pointOnLine([[a.lon, a.lat], [b.lon, b.lat]], [lon, lat]);
+    const line = lineOf(g, e);
+    const { point, index, t } = ruler.pointOnLine(line, [lon, lat]);
     const meters = ruler.distance([lon, lat], point);
     if (meters <= maxMeters && meters < bestMeters) {
       bestMeters = meters;
-      best = { way: w, fraction: Math.min(1, Math.max(0, t)), off: meters / ((DEFAULT_ROAD_SPEEDS.offRoadWalkKmh * 1000) / 60) };
+      // Along the line: its segments before the point's, then the point's part of its own, over the whole.
+      const along = ruler.lineDistance(line.slice(0, index + 1)) + Math.min(1, Math.max(0, t)) * ruler.distance(line[index]!, line[index + 1]!);
+      const fraction = line.length === 2 ? Math.min(1, Math.max(0, t)) : Math.min(1, along / ruler.lineDistance(line));
+      best = { way: w, fraction, off: meters / ((DEFAULT_ROAD_SPEEDS.offRoadWalkKmh * 1000) / 60) };
     }
   });
   return best;
@@ -143,19 +164,26 @@ interface World {
   counted: Set<number>;
 }
 
+type PointCache = Map<number, { j: Joined | null; dist: Float64Array | null }>;
+
 /** Minutes from a place (joined as a village) to point p, or Infinity. */
-function placeToPoint(w: World, place: [number, number], p: number, cache: Map<number, { j: Joined | null; dist: Float64Array | null }>): number {
+function placeToPoint(w: World, place: [number, number], p: number, cache: PointCache): number {
+  const v = join(w.g, w.mode, place, MAX_OFF_ROAD);
+  if (!v) {
+    const meters = new CheapRuler(place[1], 'meters').distance(place, w.points.places[p]!);
+    return (meters * STRAIGHT_LINE.detourFactor) / ((STRAIGHT_LINE.speedsKmh[w.mode] * 1000) / 60);
+  }
+  return joinedToPoint(w, v, p, cache);
+}
+
+/** Minutes from a place joined at v (a road point when v.off = 0) to point p, or Infinity. */
+function joinedToPoint(w: World, v: Joined, p: number, cache: PointCache): number {
   const { g, mode } = w;
   let known = cache.get(p);
   if (!known) {
     const j = join(g, mode, w.points.places[p]!, MAX_POINT_SNAP);
     known = { j, dist: j ? minutesToPoint(g, mode, j) : null };
     cache.set(p, known);
-  }
-  const v = join(g, mode, place, MAX_OFF_ROAD);
-  if (!v) {
-    const meters = new CheapRuler(place[1], 'meters').distance(place, w.points.places[p]!);
-    return (meters * STRAIGHT_LINE.detourFactor) / ((STRAIGHT_LINE.speedsKmh[mode] * 1000) / 60);
   }
   if (!known.j || !known.dist) return Number.POSITIVE_INFINITY;
   const m = wayMinutes(g, mode, v.way);
@@ -170,18 +198,59 @@ function placeToPoint(w: World, place: [number, number], p: number, cache: Map<n
 }
 
 /** The best point for a place, and the runner-up's cost (to tell a rounding tie). */
-function bruteNearest(w: World, place: [number, number], cache: Map<number, { j: Joined | null; dist: Float64Array | null }>) {
+function bruteNearest(w: World, place: [number, number], cache: Map<number, { j: Joined | null; dist: Float64Array | null }>, limit = w.maxMinutes) {
   const all = [...w.counted]
     .map((p) => ({ p, cost: placeToPoint(w, place, p, cache) }))
-    .filter((r) => r.cost <= w.maxMinutes)
+    .filter((r) => r.cost <= limit)
     .sort((a, b) => a.cost - b.cost || (w.points.id(a.p) < w.points.id(b.p) ? -1 : 1));
   return { best: all[0], ties: all.filter((r) => all[0] && r.cost - all[0].cost <= 1e-9).map((r) => r.p) };
 }
 
-function check(w: World, field: ReturnType<RoadModel['createField']>, villages: [number, number][], step: string): void {
+/**
+ * Reached parts against the brute force: at sampled fractions of every way, a point within the budget (by the
+ * brute force's minutes from it, as a road point, to its nearest counted point) lies in a part, at the minutes
+ * left that the part's linear ends give; a point beyond it lies in none; ways no place may join have none.
+ */
+function checkReach(w: World, parts: readonly ReachedWayPart[], budget: number, step: string): void {
+  const cache: PointCache = new Map();
+  const byWay = new Map<number, ReachedWayPart[]>();
+  for (const part of parts) {
+    if (!(part.from < part.to) || part.from < 0 || part.to > 1 || part.remainingAtStart < 0 || part.remainingAtEnd < 0) throw new Error(`${w.mode} ${step}: a malformed part ${JSON.stringify(part)}`);
+    byWay.set(part.way, [...(byWay.get(part.way) ?? []), part]);
+  }
+  w.g.edges.forEach((e, way) => {
+    const mine = byWay.get(way) ?? [];
+    if (e.highway === 'ferry' || wayMinutes(w.g, w.mode, way) === Number.POSITIVE_INFINITY) {
+      if (mine.length > 0) throw new Error(`${w.mode} ${step}: way ${way} (${e.highway}) has reached parts`);
+      return;
+    }
+    const samples = [0, 0.013, 0.25, 0.5, 0.77, 0.999, 1, ...mine.flatMap((p) => [p.from, p.to, (p.from + p.to) / 2])];
+    const costAt = (f: number) => Math.min(...[...w.counted].map((p) => joinedToPoint(w, { way, fraction: f, off: 0 }, p, cache)));
+    for (const f of samples) {
+      const cost = costAt(f);
+      const containing = mine.filter((p) => p.from - 1e-12 <= f && f <= p.to + 1e-12);
+      // A point reached alone (an origin at a one-way way's end, reached from no other point of it) is no part.
+      const isolated = [f - 1e-6, f + 1e-6].every((x) => x < 0 || x > 1 || costAt(x) > budget);
+      if (cost <= budget - 1e-7 && !isolated) {
+        // The minutes left jump where an origin sits at a one-way way's point: there a part may give either side's.
+        const sides = [f - 1e-6, f + 1e-6].filter((x) => x >= 0 && x <= 1).map(costAt);
+        const ok = containing.some((p) => {
+          const left = p.remainingAtStart + ((p.remainingAtEnd - p.remainingAtStart) * (f - p.from)) / (p.to - p.from);
+          return Math.abs(left - (budget - cost)) <= 1e-6 || sides.some((c) => Math.abs(left - (budget - c)) <= 1e-4);
+        });
+        if (!ok) throw new Error(`${w.mode} ${step}: way ${way} at ${f}: ${budget - cost} min left by the brute force, parts ${JSON.stringify(mine)}`);
+      } else if (cost > budget + 1e-7 && mine.some((p) => p.from + 1e-6 < f && f < p.to - 1e-6)) {
+        throw new Error(`${w.mode} ${step}: way ${way} at ${f} is beyond the budget (${cost} min) but in a part ${JSON.stringify(mine)}`);
+      }
+    }
+  });
+}
+
+function check(w: World, field: RoadField, villages: [number, number][], step: string): void {
   const cache = new Map<number, { j: Joined | null; dist: Float64Array | null }>();
   villages.forEach((place, v) => {
-    const { best, ties } = bruteNearest(w, place, cache);
+    // A field with a cutoff costs only the villages within it.
+    const { best, ties } = bruteNearest(w, place, cache, Math.min(w.maxMinutes, field.cutoffMinutes));
     const got = field.nearest[v]!;
     const cost = field.cost[v]!;
     const ok = best ? ties.includes(got) && Math.abs(cost - best.cost) <= 1e-9 : got === -1 && Number.isNaN(cost);
@@ -207,11 +276,14 @@ describe('RoadField against a brute force (fast-check)', () => {
             ),
             maxMinutes: fc.constantFrom(15, 60, 240),
             probe: placeArb(g.extentMeters),
+            budget: fc.constantFrom(5, 12, 40),
+            cutoff: fc.constantFrom(undefined, undefined, 4, 10),
           }),
         ),
-        ({ g, villages: initialVillages, points: places, initial, ops, maxMinutes, probe }) => {
+        ({ g, villages: initialVillages, points: places, initial, ops, maxMinutes, probe, budget: asked, cutoff }) => {
           const network = RoadNetwork.build(g.nodes, g.edges, 'random');
-          const model = new RoadModel({ network, straightLine: STRAIGHT_LINE, maxMinutes });
+          // With a cutoff, the field costs villages only up to it until the end, where it is extended to maxMinutes.
+          const model = new RoadModel({ network, straightLine: STRAIGHT_LINE, maxMinutes, fieldCutoffMinutes: cutoff });
           for (const mode of MODES) {
             const points = new TestPoints(places.map((p) => [...p] as [number, number]));
             const villages = initialVillages.map((p) => [...p] as [number, number]);
@@ -240,6 +312,17 @@ describe('RoadField against a brute force (fast-check)', () => {
               }
               check(w, field, villages, `after op ${k} (${op.kind} ${p})`);
             });
+            // The roads reached: read off the field (extending its cutoff to the budget), and searched afresh from the
+            // counted points' places. Then the field's cutoff extended to maxMinutes.
+            const budget = Math.min(asked, maxMinutes);
+            expect(field.cutoffMinutes).toBe(Math.min(cutoff ?? maxMinutes, maxMinutes));
+            checkReach(w, field.reachedWayParts(budget), budget, 'field reach');
+            expect(field.cutoffMinutes).toBe(Math.min(Math.max(cutoff ?? maxMinutes, budget), maxMinutes));
+            check(w, field, villages, 'reach asked');
+            checkReach(w, model.reachedWayParts([...counted].map((p) => points.places[p]!), mode, budget), budget, 'model reach');
+            field.ensureCutoff(maxMinutes);
+            expect(field.cutoffMinutes).toBe(maxMinutes);
+            check(w, field, villages, 'cutoff extended');
             // The single-place questions: nearestOrigins and costsBetween from a place, reachFrom to it.
             const cache = new Map<number, { j: Joined | null; dist: Float64Array | null }>();
             const expected = [...counted].map((p) => ({ p, cost: placeToPoint(w, probe, p, cache) })).filter((r) => r.cost <= maxMinutes);
