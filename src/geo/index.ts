@@ -6,3 +6,4 @@ export { travelMinutes } from './travel-minutes';
 export { travelRadiusMeters } from './travel-radius-meters';
 export { validateGeometry } from './validate-geometry';
 export { convertGeometry, fromWgs84, type Crs } from './convert-geometry';
+export { networkIsochrone, networkIsochroneResolution, type NetworkIsochroneOptions, type NetworkIsochroneResolution } from './network-isochrone';
