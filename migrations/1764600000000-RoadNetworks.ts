@@ -48,6 +48,9 @@ export class RoadNetworks1764600000000 implements MigrationInterface {
         geom           geometry(LineString, 4326) NOT NULL
       )`);
     await q.query(`CREATE INDEX road_edge_area_idx ON road_edge (area_code)`);
+    // Deleting a network's nodes cascades to edges by source and target: without these, one scan of road_edge per node.
+    await q.query(`CREATE INDEX road_edge_source_idx ON road_edge (source)`);
+    await q.query(`CREATE INDEX road_edge_target_idx ON road_edge (target)`);
     await q.query(`CREATE INDEX road_edge_geom_idx ON road_edge USING gist (geom)`);
     for (const op of ['insert', 'delete'] as const) {
       const rows = op === 'insert' ? 'REFERENCING NEW TABLE AS new_rows' : 'REFERENCING OLD TABLE AS old_rows';
