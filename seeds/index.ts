@@ -6,16 +6,17 @@ import { ServiceItemRepository } from '../src/service-item/service-item.reposito
 import { ServicePointRepository } from '../src/service-point/service-point.repository';
 import { VillageRepository } from '../src/village/village.repository';
 import { SeedStateRepository } from './seed-state.repository';
-import { availableDatasets, readSeedFile, type SeedCatalogue, type SeedDataset } from './dataset';
+import { availableDatasets, readSeedFile, seedDataDir, type SeedCatalogue, type SeedDataset } from './dataset';
 import { seedServiceItems } from './001-service-items';
 import { seedAreas } from './002-areas';
 import { seedVillages } from './003-villages';
 import { seedServicePoints } from './004-service-points';
+import { roadSeedFile, seedRoads } from './005-roads';
 
 export interface SeedResult {
   dataset: string;
   skipped: boolean;
-  counts?: { areas: number; villages: number; servicePoints: number };
+  counts?: { areas: number; villages: number; servicePoints: number; roadEdges: number };
 }
 
 /**
@@ -46,7 +47,8 @@ export async function runSeeds(
 
   for (const name of options.datasets) {
     const file = readSeedFile<SeedDataset>(`${name}.json`, dataDir);
-    const checksum = crypto.createHash('sha256').update(catalogue.checksum).update(file.checksum).digest('hex');
+    const roads = roadSeedFile(name, dataDir ?? seedDataDir());
+    const checksum = crypto.createHash('sha256').update(catalogue.checksum).update(file.checksum).update(roads?.checksum ?? '').digest('hex');
     if (!options.force && (await repos.state.checksumOf(name)) === checksum) {
       logger.info({ dataset: name }, 'seed dataset unchanged, skipped');
       results.push({ dataset: name, skipped: true });
@@ -59,8 +61,9 @@ export async function runSeeds(
       const areas = await seedAreas(manager, repos.area, file.data);
       const villages = await seedVillages(manager, repos.village, file.data);
       const servicePoints = await seedServicePoints(manager, repos.point, file.data, catalogue.data);
+      const roadEdges = roads ? (await seedRoads(manager, file.data, roads)).edges : 0;
       await repos.state.record(manager, name, checksum);
-      return { areas, villages, servicePoints };
+      return { areas, villages, servicePoints, roadEdges };
     });
     logger.info({ dataset: name, ...counts, ms: Date.now() - started }, 'seeded');
     results.push({ dataset: name, skipped: false, counts });
