@@ -9,6 +9,7 @@ import type { CoverageLoaders } from './coverage.loaders';
 import type { CoverageService, CoverageView } from './coverage.service';
 import type { Isochrone } from './coverage.type';
 import { CoverageMethod } from './travel-mode.enum';
+import { ANY_ITEM } from './coverage.engine';
 
 type Loaders = CoverageLoaders;
 
@@ -82,18 +83,41 @@ export class CoverageGeoJsonService {
     return (await view.polygon()).areaKm2;
   }
 
+  /**
+   * One point's reach: the straight line's geodesic circle, or over a road network the roads from which the point
+   * is reached within the budget, widened by the walk one can still make off them (networkIsochrone); with the
+   * villages the travel model says reach it within the budget and their people (as the coverage would count them
+   * were it the only point).
+   */
   async isochrone(args: IsochroneArgs, loaders: Loaders): Promise<Isochrone> {
-    const travel = this.coverage.travel(args);
     const scenario = await this.coverage.scenarios.resolveArgs(args, loaders);
     const point = scenario?.shown.get(args.servicePointId) ?? (await loaders.servicePointById.load(args.servicePointId));
     if (!point) throw new NotFoundError('ServicePoint', args.servicePointId);
-    const version = await loaders.dataVersion();
+    const engine = await this.coverage.currentEngine(loaders);
+    const travel = this.coverage.travel(args, engine);
+    const version = engine.dataVersion;
+    const place = point.location.coordinates as [number, number];
+    // From the engine at once, before any await: of one version.
+    const reached = engine.reachFrom(place[0], place[1], ANY_ITEM, travel.model, travel.mode, travel.budgetCost);
     const shape = travel.model.reachShape(travel.mode, travel.minutes);
-    const polygon: Polygon = geodesicCircle(point.location.coordinates as [number, number], shape.radiusMeters, 128);
+    const polygon: Polygon | MultiPolygon =
+      shape.kind === 'circles'
+        ? geodesicCircle(place, shape.radiusMeters, 128)
+        : (
+            await this.coverage.polygons.compute({
+              kind: 'network',
+              roads: travel.model.reachedRoads?.([place], travel.mode, travel.minutes) ?? [],
+              walkMetersPerMinute: shape.walkMetersPerMinute,
+              maxOffRoadMeters: shape.maxOffRoadMeters,
+              clip: null,
+            })
+          ).polygon;
     return {
       servicePoint: point,
       polygon,
       polygonAreaKm2: geodesicAreaKm2(polygon),
+      villageCount: reached.villages.length,
+      population: engine.populationOf(reached.villages),
       provenance: this.coverage.provenance(version, CoverageMethod.INDEX, travel, scenario),
     };
   }

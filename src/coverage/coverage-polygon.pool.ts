@@ -1,7 +1,7 @@
 import { Piscina, queueOptionsSymbol, type PiscinaTask, type TaskQueue } from 'piscina';
 import { ServiceUnavailableError } from '../common/errors';
 import { workerFile } from '../common/worker-threads';
-import unionCircles, { type CoveragePolygonResult, type CoveragePolygonTask } from './coverage-polygon.worker';
+import unionCircles, { taskSize, type CoveragePolygonResult, type CoveragePolygonTask } from './coverage-polygon.worker';
 
 const WORKER = workerFile(__filename, 'coverage-polygon.worker');
 
@@ -76,7 +76,7 @@ export class CoveragePolygonPool {
   }
 
   async union(task: CoveragePolygonTask): Promise<CoveragePolygonResult> {
-    const inline = this.options.threads === 0 || task.centers.length <= INLINE_MAX_CIRCLES;
+    const inline = this.options.threads === 0 || taskSize(task) <= INLINE_MAX_CIRCLES;
     const result = inline ? unionCircles(task) : await this.inWorker(task);
     this.stats.computed++;
     if (inline) this.stats.inline++;
@@ -92,7 +92,7 @@ export class CoveragePolygonPool {
       );
     }
     // The symbol-keyed queue options stay here: structured clone does not copy them to the worker.
-    const queued = { ...task, [queueOptionsSymbol]: { readyBy: performance.now() + task.centers.length * MS_PER_CIRCLE } satisfies QueueOptions };
+    const queued = { ...task, [queueOptionsSymbol]: { readyBy: performance.now() + taskSize(task) * MS_PER_CIRCLE } satisfies QueueOptions };
     return pool.run(queued);
   }
 

@@ -7,7 +7,7 @@ import type { CoverageLoaders } from './coverage.loaders';
 import type { TravelModel, TravelModeName } from '../travel/travel-model';
 import type { CoverageReader } from './coverage.engine';
 import type { CoveragePolygonPool } from './coverage-polygon.pool';
-import type { CoveragePolygonResult } from './coverage-polygon.worker';
+import type { CoveragePolygonResult, CoveragePolygonTask } from './coverage-polygon.worker';
 
 /** The request's loaders this reads. */
 type Loaders = CoverageLoaders;
@@ -47,13 +47,18 @@ export class CoveragePolygonService {
     return this.pool.close();
   }
 
+  /** A polygon task as it is (an isochrone's), on a worker thread when large. */
+  compute(task: CoveragePolygonTask): Promise<CoveragePolygonResult> {
+    return this.pool.union(task);
+  }
+
   /** The polygon of an area, clipped to its boundary (or its nearest ancestor's: townships have none). */
   async ofArea(engine: CoverageReader, area: Area, reach: ReachRequest, loaders: Loaders): Promise<CoveragePolygonResult> {
     const clip = (await this.clipOf(area, reach.dataVersion, loaders))?.boundary ?? null;
     const box = clip ? bbox(clip.coordinates.flat(2) as [number, number][]) : engine.villageBox(area.code);
     if (!box) return { polygon: { type: 'MultiPolygon', coordinates: [] }, areaKm2: 0 };
     const centers = this.centers(engine, reach, box, `The coverage polygon of ${area.name} (${area.code})`);
-    return this.pool.union({ centers, radiusMeters: this.radius(reach), clip });
+    return this.pool.union(this.task(reach, centers, clip, box));
   }
 
   /** The polygon inside a box [minX, minY, maxX, maxY] (a map tile, slightly buffered), clipped to it. */
@@ -61,12 +66,18 @@ export class CoveragePolygonService {
     const centers = this.centers(engine, reach, box, 'This view');
     const [minX, minY, maxX, maxY] = box;
     const clip: Polygon = { type: 'Polygon', coordinates: [[[minX, minY], [maxX, minY], [maxX, maxY], [minX, maxY], [minX, minY]]] };
-    return (await this.pool.union({ centers, radiusMeters: this.radius(reach), clip, area: false })).polygon;
+    return (await this.pool.union({ ...this.task(reach, centers, clip, box), area: false })).polygon;
   }
 
-  private radius(reach: ReachRequest): number {
+  /**
+   * The polygon task for the reach's shape: circles around the points, or (a road network) the roads reached from
+   * the points as they were at the request's version, searched afresh (a county's: a few milliseconds).
+   */
+  task(reach: ReachRequest, centers: [number, number][], clip: Polygon | MultiPolygon | null, box: Box): CoveragePolygonTask {
     const shape = reach.model.reachShape(reach.mode, reach.minutes);
-    return shape.radiusMeters; // the one shape so far: circles
+    if (shape.kind === 'circles') return { centers, radiusMeters: shape.radiusMeters, clip };
+    const roads = reach.model.reachedRoads?.(centers, reach.mode, reach.minutes, box) ?? [];
+    return { kind: 'network', roads, walkMetersPerMinute: shape.walkMetersPerMinute, maxOffRoadMeters: shape.maxOffRoadMeters, clip };
   }
 
   /** Places of the points whose reach touches the box, at the request's version; refused past MAX_POLYGON_POINTS. */

@@ -302,6 +302,13 @@ export class CoverageEngine implements CoverageReader {
     return [this.lowerBound(areaCode), this.lowerBound(`${areaCode}:`)];
   }
 
+  /** The people of the villages at these indices. */
+  populationOf(villages: readonly number[]): number {
+    let people = 0;
+    for (const v of villages) people += this.villages.population[v]!;
+    return people;
+  }
+
   /** Index of the village `code`, or −1. */
   villageIndex(code: string): number {
     const i = this.lowerBound(code);

@@ -7,7 +7,7 @@ import type { Viewer } from '../common/viewer';
 import { referenceCostPoints } from './reference-coverage';
 import { CoverageMethod } from './travel-mode.enum';
 import { CRS_ARGS, CrsArgs } from '../graphql/scalars/crs.args';
-import type { Polygon } from 'geojson';
+import type { MultiPolygon, Polygon } from 'geojson';
 import type { Context } from '../graphql/context';
 import type { CoverageLoaders } from './coverage.loaders';
 
@@ -164,8 +164,8 @@ export class HandlingOptionResolver {
 
 @Resolver(() => Isochrone)
 export class IsochroneResolver {
-  @FieldResolver(() => GeoJSONScalar, { description: 'GeoJSON Polygon in the chosen coordinate system (default WGS-84).' })
+  @FieldResolver(() => GeoJSONScalar, { description: 'GeoJSON Polygon (STRAIGHT_LINE) or MultiPolygon (ROAD) in the chosen coordinate system (default WGS-84).' })
   polygon(@Root() isochrone: Isochrone, @Args(CRS_ARGS) { crs }: CrsArgs) {
-    return fromWgs84(isochrone.polygon as Polygon, crs);
+    return fromWgs84(isochrone.polygon as Polygon | MultiPolygon, crs);
   }
 }

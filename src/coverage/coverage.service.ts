@@ -113,8 +113,12 @@ export class CoverageService {
     return { model, mode, minutes, budgetCost: model.budgetCost(mode, minutes), description: model.describe(mode, minutes) };
   }
 
+  /** The travel of a query with the models of the engine at the version the request read. */
+  async travelNow(args: TravelArgs, loaders: Loaders): Promise<Travel> {
+    return this.travel(args, await this.currentEngine(loaders));
+  }
+
   async coverageOf(args: CoverageArgs, loaders: Loaders, deadline?: Deadline): Promise<CoverageView> {
-    this.travel(args); // checked before any work
     const method = args.method ?? CoverageMethod.INDEX;
     if (method === CoverageMethod.POSTGIS && args.travelModel === TravelModelName.ROAD) {
       throw new BadInputError('The PostGIS reference is a straight-line computation (ST_DWithin): use method INDEX with travelModel ROAD.', { argument: 'method' });
@@ -180,7 +184,6 @@ export class CoverageService {
     loaders: Loaders,
     scenario: ResolvedScenario | null = null,
   ): Promise<{ travel: Travel; rows: Map<string, { covered: boolean; minutes: number | null; distanceMeters: number | null; nearestPointId: string | null }> }> {
-    this.travel(travelArgs);
     await this.item(itemCode, loaders);
     const live = await this.currentEngine(loaders);
     const travel = this.travel(travelArgs, live);
@@ -216,7 +219,6 @@ export class CoverageService {
     loaders: Loaders,
     scenario: ResolvedScenario | null = null,
   ): Promise<{ polygon: MultiPolygon; travel: Travel; dataVersion: string }> {
-    this.travel(travelArgs);
     await this.item(itemCode, loaders);
     const live = await this.currentEngine(loaders);
     const travel = this.travel(travelArgs, live);
@@ -247,7 +249,6 @@ export class CoverageService {
 
   /** An area's coverage before and after a scenario, both from the engine at one version (read together, at once). */
   async compare(args: CompareCoverageArgs, loaders: Loaders): Promise<CoverageComparison> {
-    this.travel(args);
     const limit = pageSize(args.first, this.config.pagination);
     const [area, item, scenario] = await Promise.all([
       this.area(args.areaCode, loaders),

@@ -317,16 +317,25 @@ export class DelegationMatrix {
   provenance: CoverageProvenance;
 }
 
-@ObjectType({ description: "One point's reachable area: a geodesic circle of the travel radius." })
+@ObjectType({
+  description:
+    "One point's reach within the budget: under STRAIGHT_LINE a geodesic circle of the travel radius; under ROAD the area from which the point is reached over the road network (the roads reached, widened by the walk left, up to the off-road limit).",
+})
 export class Isochrone {
   @Field(() => ServicePoint)
   servicePoint: ServicePoint;
 
-  /** WGS-84 GeoJSON Polygon; exposed through a resolver that takes `crs`. */
+  /** WGS-84 GeoJSON Polygon (STRAIGHT_LINE) or MultiPolygon (ROAD); exposed through a resolver that takes `crs`. */
   polygon: unknown;
 
   @Field(() => Float)
   polygonAreaKm2: number;
+
+  @Field(() => Int, { description: 'Villages from which the point is reached within the budget (by the travel model, as coverage counts them).' })
+  villageCount: number;
+
+  @Field(() => Int, { description: 'The people of those villages.' })
+  population: number;
 
   @Field(() => CoverageProvenance)
   provenance: CoverageProvenance;

@@ -26,7 +26,6 @@ export class HandlingService {
   ) {}
 
   async whereToHandle(args: WhereToHandleArgs, loaders: Loaders): Promise<WhereToHandle> {
-    this.coverage.travel(args);
     const [village, item, scenario] = await Promise.all([
       loaders.villageByCode.load(args.villageCode).then((v) => v ?? Promise.reject(new NotFoundError('Village', args.villageCode))),
       this.coverage.item(args.itemCode, loaders) as Promise<ServiceItem>,
@@ -61,7 +60,6 @@ export class HandlingService {
   }
 
   async delegationMatrix(args: DelegationMatrixArgs, loaders: Loaders): Promise<DelegationMatrix> {
-    this.coverage.travel(args);
     const [area, catalogue, scenario] = await Promise.all([
       this.coverage.area(args.areaCode, loaders),
       this.items.findAll(null),

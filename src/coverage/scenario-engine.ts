@@ -1,7 +1,6 @@
 import CheapRuler from 'cheap-ruler';
 import type { AccessibilityField, TravelModel, TravelModeName } from '../travel/travel-model';
 import { countsFor, type AreaComputation, type CoverageEngine, type CoverageReader, type EnginePoint, type PlacedPoint } from './coverage.engine';
-import { indexRange } from '../common/index-range';
 
 /**
  * A what-if, resolved against the engine: the points it changes (their whole state as the scenario leaves them:

@@ -341,7 +341,7 @@ export class TilesService {
       );
     }
     if (spec.params.includes('item')) await this.checkItem(q.item, loaders);
-    const travel = this.coverage.travel({ mode: q.mode ?? undefined, minutes: q.minutes ?? undefined, travelModel: q.travelModel ?? undefined });
+    const travel = await this.coverage.travelNow({ mode: q.mode ?? undefined, minutes: q.minutes ?? undefined, travelModel: q.travelModel ?? undefined }, loaders);
     const scenario = spec.params.includes('scenario') && q.scenario !== null ? await this.coverage.scenarios.resolveArgs({ scenarioId: q.scenario }, loaders) : null;
     return {
       layer,
@@ -359,7 +359,7 @@ export class TilesService {
   async etag(r: TileRequest, loaders: Loaders): Promise<string> {
     const version = await loaders.dataVersion();
     const spec = TILE_LAYERS[r.layer];
-    const travel = spec.params.includes('mode') ? this.coverage.travel({ mode: r.mode, minutes: r.minutes, travelModel: r.travelModel }) : null;
+    const travel = spec.params.includes('mode') ? await this.coverage.travelNow({ mode: r.mode, minutes: r.minutes, travelModel: r.travelModel }, loaders) : null;
     const key = JSON.stringify([
       TILE_FORMAT_VERSION,
       version,
@@ -430,7 +430,7 @@ export class TilesService {
     const round = (v: number) => roundTo(v, 6);
     const bounds: BBox = [round(sw[0]), round(sw[1]), round(ne[0]), round(ne[1])];
     const zoom = Math.min(spec.maxzoom, Math.max(spec.minzoom, zoomToFit(bounds)));
-    const travel = this.coverage.travel({ mode: q.mode ?? undefined, minutes: q.minutes ?? undefined, travelModel: q.travelModel ?? undefined });
+    const travel = await this.coverage.travelNow({ mode: q.mode ?? undefined, minutes: q.minutes ?? undefined, travelModel: q.travelModel ?? undefined }, loaders);
     const how = spec.params.includes('mode') ? ` Defaults: any item; ${travel.description.sentence} (${travel.model.name}).` : '';
     return {
       tilejson: '3.0.0',

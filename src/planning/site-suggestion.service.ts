@@ -71,7 +71,6 @@ export class SiteSuggestionService {
   }
 
   async suggest(args: SuggestSitesArgs, loaders: Loaders, deadline: Deadline): Promise<SiteSuggestions> {
-    this.coverage.travel(args);
     if (!args.itemCode) throw new BadInputError('suggestSites needs itemCode: a site is a point of the kind that item needs.', { argument: 'itemCode' });
     const objective = args.objective ?? SiteObjective.MAX_COVERED_POPULATION;
     const counted = objective !== SiteObjective.FEWEST_SITES_FOR_FULL_COVERAGE;

@@ -122,13 +122,14 @@ describe('vector tiles and TileJSON (e2e)', () => {
       }
     });
 
-    it('agrees with GraphQL coverage(...).villages on covered, travel minutes and nearest point', async () => {
-      const query = '?item=CHRONIC_DISEASE_CERT&mode=WALK&minutes=15';
+    // The tile's travelModel is the model used (it was once parsed and then ignored): ROAD's tile is ROAD's answer.
+    it.each(['STRAIGHT_LINE', 'ROAD'])('agrees with GraphQL coverage(...).villages on covered, travel minutes and nearest point (%s)', async (model) => {
+      const query = `?item=CHRONIC_DISEASE_CERT&mode=WALK&minutes=15&travelModel=${model}`;
       const features = await tile('villages', seat10, query);
       const r = await t.execute<{
         coverage: { villages: { edges: { node: { village: { code: string }; covered: boolean; travelMinutes: number | null; nearestServicePoint: { id: string } | null } }[] } };
       }>(
-        `{ coverage(areaCode: "520121", itemCode: "CHRONIC_DISEASE_CERT", mode: WALK, minutes: 15) {
+        `{ coverage(areaCode: "520121", itemCode: "CHRONIC_DISEASE_CERT", mode: WALK, minutes: 15, travelModel: ${model}) {
              villages(first: 500) { edges { node { village { code } covered travelMinutes nearestServicePoint { id } } } } } }`,
       );
       expect(r.errors).toBeUndefined();
@@ -392,9 +393,7 @@ describe('vector tiles and TileJSON (e2e)', () => {
       ['/tiles/villages/10/816/431.mvt?minutes=soon', 400, 'BAD_USER_INPUT', /1 to 120/],
       ['/tiles/villages/10/816/431.mvt?crs=EPSG3857', 400, 'BAD_USER_INPUT', /GCJ02/],
       ['/tiles/villages/10/816/431.mvt?item=chronic', 400, 'BAD_USER_INPUT', /service-item code/],
-      // The model asked for is the model used (it was parsed and then ignored): no road network here, so refused.
-      ['/tiles/villages/10/816/431.mvt?travelModel=ROAD', 400, 'BAD_USER_INPUT', /no road network is loaded/],
-      ['/tiles/coverage/10/816/431.mvt?travelModel=ROAD', 400, 'BAD_USER_INPUT', /no road network is loaded/],
+      ['/tiles/villages/10/816/431.mvt?travelModel=BUS', 400, 'BAD_USER_INPUT', /travelModel/],
       ['/tiles/villages/5/25/13.mvt', 400, 'BAD_USER_INPUT', /zoom 6.*Zoom in/],
       ['/tiles/coverage/3/6/3.mvt', 400, 'BAD_USER_INPUT', /Zoom in/],
       ['/tiles/villages/10/816/431.mvt?item=NO_SUCH_ITEM', 404, 'NOT_FOUND', /NO_SUCH_ITEM/],
