@@ -7,7 +7,7 @@ import type { TileLayerId } from './tiles.service';
  * work: a point or boundary layer reads a box of rows; a coverage layer also reads (or computes) the coverage of
  * every village for its parameters, and the circles' union.
  */
-export const TILE_COST: Readonly<Record<TileLayerId, number>> = { areas: 2, 'service-points': 2, villages: 5, coverage: 10 };
+export const TILE_COST: Readonly<Record<TileLayerId, number>> = { areas: 2, 'service-points': 2, villages: 5, coverage: 10, roads: 3 };
 
 const WINDOW_MS = 60_000;
 /** Clients whose coverage parameters are remembered (least recently seen forgotten first). */

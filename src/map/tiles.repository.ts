@@ -34,12 +34,27 @@ export interface TileAreaRow {
   boundary: Geometry;
 }
 
-export type ExtentSource = 'villages' | 'service-points' | 'areas';
+export interface TileRoadRow {
+  id: string;
+  areaCode: string;
+  highway: string;
+  name: string | null;
+  /** 1 one way along the geometry, −1 against it, 0 both ways. */
+  oneway: number;
+  maxspeedKmh: number | null;
+  ferryMinutes: number | null;
+  /** Of a synthetic network (generated for the seeds), not a real one. */
+  synthetic: boolean;
+  geometry: Geometry;
+}
+
+export type ExtentSource = 'villages' | 'service-points' | 'areas' | 'roads';
 
 const EXTENT_SQL: Record<ExtentSource, string> = {
   villages: SQL.VILLAGES_EXTENT,
   'service-points': SQL.SERVICE_POINTS_EXTENT,
   areas: SQL.AREAS_EXTENT,
+  roads: SQL.ROADS_EXTENT,
 };
 
 /**
@@ -69,6 +84,32 @@ export class TilesRepository {
   async areasInBox(box: BBox, simplifyDegrees: number): Promise<TileAreaRow[]> {
     const rows = (await this.db.query(SQL.TILE_AREAS, [...box, simplifyDegrees])) as (Omit<TileAreaRow, 'boundary'> & { boundary: Geometry | string })[];
     return rows.map((r) => ({ ...r, boundary: typeof r.boundary === 'string' ? (JSON.parse(r.boundary) as Geometry) : r.boundary }));
+  }
+
+  /** Road edges of `classes` in the box, simplified by `simplifyDegrees`, at most `limit`, higher classes (earlier in `classes`) first. */
+  async roadsInBox(box: BBox, classes: readonly string[], simplifyDegrees: number, limit: number): Promise<TileRoadRow[]> {
+    const rows = (await this.db.query(SQL.TILE_ROADS, [...box, simplifyDegrees, classes, limit])) as {
+      id: string | number;
+      area_code: string;
+      highway: string;
+      name: string | null;
+      oneway: number;
+      maxspeed_kmh: number | null;
+      ferry_minutes: number | null;
+      synthetic: boolean;
+      geometry: Geometry | string;
+    }[];
+    return rows.map((r) => ({
+      id: String(r.id),
+      areaCode: r.area_code,
+      highway: r.highway,
+      name: r.name,
+      oneway: Number(r.oneway),
+      maxspeedKmh: r.maxspeed_kmh === null ? null : Number(r.maxspeed_kmh),
+      ferryMinutes: r.ferry_minutes === null ? null : Number(r.ferry_minutes),
+      synthetic: r.synthetic,
+      geometry: typeof r.geometry === 'string' ? (JSON.parse(r.geometry) as Geometry) : r.geometry,
+    }));
   }
 
   /** Bounds of a layer's data, or null when it has none. */

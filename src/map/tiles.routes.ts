@@ -22,7 +22,7 @@ const HTTP_STATUS: Partial<Record<string, number>> = {
 };
 
 /** Layers carrying coverage figures (covered, travelMinutes, the circle) are planning data; the rest is the directory. */
-const ROLE_OF_LAYER: Readonly<Record<TileLayerId, Role>> = { villages: Role.PLANNER, coverage: Role.PLANNER, 'service-points': Role.READER, areas: Role.READER };
+const ROLE_OF_LAYER: Readonly<Record<TileLayerId, Role>> = { villages: Role.PLANNER, coverage: Role.PLANNER, 'service-points': Role.READER, areas: Role.READER, roads: Role.READER };
 
 /** Whether If-None-Match (a list of entity tags, or *) matches `etag` (weak comparison, as for GET). */
 function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
@@ -48,7 +48,7 @@ function tileOrigin(req: Request, config: MapDeps['config']): string {
 }
 
 /**
- * GET /tiles/{layer}/{z}/{x}/{y}.mvt: Mapbox Vector Tiles of the layers villages, service-points, coverage, areas
+ * GET /tiles/{layer}/{z}/{x}/{y}.mvt: Mapbox Vector Tiles of the layers villages, service-points, coverage, areas, roads
  * (layer name in the tile = layer id), with query parameters item, mode, minutes (villages, coverage), item
  * (service-points: only points offering it) and crs=WGS84|GCJ02|BD09 (all). 200 with the tile, or an empty body
  * for a tile with no features; ETag from the data version and the request, 304 on If-None-Match;

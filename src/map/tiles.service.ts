@@ -24,6 +24,7 @@ import {
 } from './tile-math';
 import type { ExtentSource, TilesRepository } from './tiles.repository';
 import type { ResolvedScenario } from '../coverage/scenario.service';
+import { ROAD_CLASSES, type RoadClass } from '../travel/road-speeds';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -40,7 +41,7 @@ const vtpbf = require('vt-pbf') as {
  * Layers
  * ---------------------------------------------------------------------------------------------------------- */
 
-export const TILE_LAYER_IDS = ['villages', 'service-points', 'coverage', 'areas'] as const;
+export const TILE_LAYER_IDS = ['villages', 'service-points', 'coverage', 'areas', 'roads'] as const;
 export type TileLayerId = (typeof TILE_LAYER_IDS)[number];
 
 type ParamName = 'item' | 'mode' | 'minutes' | 'travelModel' | 'scenario' | 'crs';
@@ -122,7 +123,7 @@ export const TILE_LAYERS: Readonly<Record<TileLayerId, LayerSpec>> = {
       item: 'String: item code (absent: any active point counts)',
       mode: 'String: travel mode (WALK, BICYCLE, EBIKE, CAR)',
       minutes: 'Number: travel budget in minutes',
-      travelModel: 'String: the travel model (STRAIGHT_LINE)',
+      travelModel: 'String: the travel model (STRAIGHT_LINE or ROAD)',
       scenario: 'String: the saved scenario (scenarioId) the circle is drawn under, if any',
       radiusMeters: 'Number: STRAIGHT_LINE: geodesic radius of each circle (budget × speed ÷ detour factor)',
     },
@@ -141,7 +142,40 @@ export const TILE_LAYERS: Readonly<Record<TileLayerId, LayerSpec>> = {
     },
     extent: 'areas',
   },
+  roads: {
+    id: 'roads',
+    description:
+      'The road networks the ROAD travel model routes on (npm run roads), one line per edge between junctions; the lower classes appear as you zoom in (residential streets, tracks and paths from zoom 11).',
+    minzoom: 6,
+    maxzoom: 16,
+    params: ['crs'],
+    fields: {
+      id: 'String: edge id (road_edge.id)',
+      network: 'String: area code of the network the edge belongs to',
+      highway: 'String: OpenStreetMap road class (primary, unclassified, track, ferry, …)',
+      name: 'String: road name (absent when unnamed)',
+      oneway: 'Number: 1 one way along the line, −1 against it, 0 both ways (cars only)',
+      maxspeed: 'Number: speed limit in km/h (absent when not tagged)',
+      ferryMinutes: 'Number: crossing time of a ferry (absent for roads)',
+      synthetic: 'Boolean: the network is generated (the seeds), not a real one',
+    },
+    extent: 'roads',
+  },
 };
+
+/** Road classes of a province's main network, drawn from the roads layer's minzoom, highest first. */
+const MAJOR_ROAD_CLASSES: readonly RoadClass[] = ['motorway', 'trunk', 'primary', 'secondary', 'motorway_link', 'trunk_link', 'primary_link', 'secondary_link', 'ferry', 'tertiary', 'tertiary_link'];
+
+/** Road classes drawn in a roads tile of zoom z, highest first (the order a full tile keeps them in). */
+export function roadClassesAtZoom(z: number): readonly RoadClass[] {
+  if (z < 9) return MAJOR_ROAD_CLASSES;
+  // Rural China's village roads are mostly `unclassified`: from a county's zoom.
+  if (z < 11) return [...MAJOR_ROAD_CLASSES, 'unclassified'];
+  return [...MAJOR_ROAD_CLASSES, 'unclassified', ...ROAD_CLASSES.filter((c) => !MAJOR_ROAD_CLASSES.includes(c) && c !== 'unclassified')];
+}
+
+/** At most this many edges in a roads tile (the highest classes kept): bounds a dense city's tile at zoom 11. */
+export const MAX_ROAD_EDGES_PER_TILE = 20_000;
 
 /* ------------------------------------------------------------------------------------------------------------
  * Request parsing (pure; throws the project's errors with actionable messages)
@@ -504,16 +538,29 @@ export class TilesService {
         if (r.scenario?.summary.savedId) properties.scenario = r.scenario.summary.savedId;
         return [{ type: 'Feature', properties, geometry: shift(polygon) }];
       }
+      case 'roads': {
+        const rows = await this.repo.roadsInBox(box, roadClassesAtZoom(r.tile.z), quarterTileUnitDegrees(r.tile), MAX_ROAD_EDGES_PER_TILE);
+        return rows.map((e) => {
+          const properties: Record<string, string | number | boolean> = { id: e.id, network: e.areaCode, highway: e.highway, oneway: e.oneway, synthetic: e.synthetic };
+          if (e.name) properties.name = e.name;
+          if (e.maxspeedKmh !== null) properties.maxspeed = e.maxspeedKmh;
+          if (e.ferryMinutes !== null) properties.ferryMinutes = roundTo(e.ferryMinutes, 1);
+          return { type: 'Feature', id: Number(e.id), properties, geometry: shift(e.geometry) };
+        });
+      }
       case 'areas': {
-        // A quarter of a tile unit, in latitude degrees at the tile's poleward edge (where they are smallest).
-        const [, minLat, , maxLat] = tileBounds(r.tile);
-        const poleward = Math.max(Math.abs(minLat), Math.abs(maxLat));
-        const tolerance = (tileUnitDegrees(r.tile, TILE_EXTENT).longitude * Math.cos((poleward * Math.PI) / 180)) / 4;
-        const rows = await this.repo.areasInBox(box, tolerance);
+        const rows = await this.repo.areasInBox(box, quarterTileUnitDegrees(r.tile));
         return rows.map((a) => ({ type: 'Feature', id: Number(a.code), properties: { code: a.code, name: a.name, level: a.level }, geometry: shift(a.boundary) }));
       }
     }
   }
+}
+
+/** A quarter of a tile unit, in latitude degrees at the tile's poleward edge (where they are smallest): simplifying by it is invisible. */
+function quarterTileUnitDegrees(tile: TileAddress): number {
+  const [, minLat, , maxLat] = tileBounds(tile);
+  const poleward = Math.max(Math.abs(minLat), Math.abs(maxLat));
+  return (tileUnitDegrees(tile, TILE_EXTENT).longitude * Math.cos((poleward * Math.PI) / 180)) / 4;
 }
 
 /**

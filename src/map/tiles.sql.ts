@@ -51,6 +51,22 @@ export const TILE_AREAS = /* sql */ `
   WHERE c.geom IS NOT NULL AND NOT ST_IsEmpty(c.geom)
   ORDER BY length(c.code), c.code`;
 
+/**
+ * Road edges (road_edge, with its GiST index on geom) meeting the box, of the classes shown at the tile's zoom ($6,
+ * text[]), simplified by $5 degrees, with their network's synthetic flag; at most $7 edges, the higher classes
+ * first (a province's residential streets at zoom 8 would not fit a tile, nor be seen). Not cut to the box: the
+ * tiler clips, and an edge is a few hundred metres to a few kilometres long.
+ */
+export const TILE_ROADS = /* sql */ `
+  SELECT e.id, e.area_code, e.highway, e.name, e.oneway, e.maxspeed_kmh, e.ferry_minutes, n.synthetic,
+         ST_AsGeoJSON(ST_Simplify(e.geom, $5::float8, true), 7)::json AS geometry
+  FROM road_edge e
+  JOIN road_network n ON n.area_code = e.area_code
+  WHERE e.geom && ${ENVELOPE}
+    AND e.highway = ANY($6::text[])
+  ORDER BY array_position($6::text[], e.highway::text), e.id
+  LIMIT $7::int`;
+
 const EXTENT_COLUMNS = /* sql */ `ST_XMin(e) AS min_lon, ST_YMin(e) AS min_lat, ST_XMax(e) AS max_lon, ST_YMax(e) AS max_lat`;
 
 /** Bounds of all villages (the villages and coverage layers); NULLs when there are none. */
@@ -60,6 +76,10 @@ export const VILLAGES_EXTENT = /* sql */ `
 /** Bounds of all service points. */
 export const SERVICE_POINTS_EXTENT = /* sql */ `
   SELECT ${EXTENT_COLUMNS} FROM (SELECT ST_Extent(sp.location::geometry)::geometry AS e FROM service_point sp) x`;
+
+/** Bounds of all road networks. */
+export const ROADS_EXTENT = /* sql */ `
+  SELECT ${EXTENT_COLUMNS} FROM (SELECT ST_Extent(e.geom)::geometry AS e FROM road_edge e) x`;
 
 /** Bounds of all area boundaries. */
 export const AREAS_EXTENT = /* sql */ `

@@ -48,9 +48,9 @@ describeInChromium('coverage map page in Chromium (e2e)', () => {
   let nonLocal: string[] = [];
   let pageErrors: string[] = [];
 
-  const coverage = async (areaCode: string, mode: string): Promise<CoverageFigures> => {
+  const coverage = async (areaCode: string, mode: string, travelModel = 'STRAIGHT_LINE'): Promise<CoverageFigures> => {
     const { data, errors } = await t.execute<{ coverage: CoverageFigures }>(
-      `{ coverage(areaCode: "${areaCode}", itemCode: "${ITEM}", mode: ${mode}, minutes: 15) { villageCount coveredVillageCount population coveredPopulation coveredPopulationRatio } }`,
+      `{ coverage(areaCode: "${areaCode}", itemCode: "${ITEM}", mode: ${mode}, minutes: 15, travelModel: ${travelModel}) { villageCount coveredVillageCount population coveredPopulation coveredPopulationRatio } }`,
     );
     expect(errors).toBeUndefined();
     return data!.coverage;
@@ -79,7 +79,9 @@ describeInChromium('coverage map page in Chromium (e2e)', () => {
     });
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // The test drives the page faster than a person: a Sanming load is ~20,000 cost points, several a minute here
+    // would meet the default budget (50,000 a minute per client) by timing alone.
+    t = await createTestApp({ RATE_LIMIT_COST_PER_MINUTE: '1000000' });
     ({ url: baseUrl } = await t.app.listen(0, '127.0.0.1'));
     ({ browser, context, page, nonLocal, pageErrors } = await openLocalBrowser());
   }, 120_000);
@@ -232,6 +234,73 @@ describeInChromium('coverage map page in Chromium (e2e)', () => {
     await expect(page.getByTestId('where-options').locator('tbody tr').count()).resolves.toBe(data!.whereToHandle.options.length);
   });
 
+  it('ROAD: draws the road network from /tiles/roads, gives the API\'s ROAD figures, and a station\'s road isochrone with its villages and residents', async () => {
+    if (await page.getByTestId('where-panel').isVisible()) await page.getByTestId('where-panel').locator('#panel-close').click();
+    await waitForReady('EBIKE');
+    const renderedRoads = () =>
+      page.evaluate(() => {
+        const map = (globalThis as unknown as { __serviceCircle: { map: any } }).__serviceCircle.map;
+        return map.queryRenderedFeatures(undefined, { layers: ['roads'] }).length as number;
+      });
+    await page.waitForFunction(() => (globalThis as any).__serviceCircle.map.queryRenderedFeatures(undefined, { layers: ['roads'] }).length > 20, undefined, { timeout: 30_000 });
+
+    // The box hides and shows them.
+    await page.getByTestId('control-roads').uncheck();
+    await page.waitForFunction(() => (globalThis as any).__serviceCircle.map.queryRenderedFeatures(undefined, { layers: ['roads'] }).length === 0, undefined, { timeout: 10_000 });
+    await page.getByTestId('control-roads').check();
+    await page.waitForFunction(() => (globalThis as any).__serviceCircle.map.queryRenderedFeatures(undefined, { layers: ['roads'] }).length > 20, undefined, { timeout: 10_000 });
+
+    const straight = await coverage('520121', 'EBIKE', 'STRAIGHT_LINE');
+    const road = await coverage('520121', 'EBIKE', 'ROAD');
+    expect(road.coveredVillageCount).not.toBe(straight.coveredVillageCount); // Kaiyang's gorges: the models differ
+    await page.getByTestId('control-model').selectOption('ROAD');
+    await page.waitForFunction(() => {
+      const sc = (globalThis as any).__serviceCircle;
+      return sc.ready && sc.headline && sc.headline.travelModel === 'ROAD';
+    }, undefined, { timeout: 60_000 });
+    expect(await headline()).toMatchObject({ areaCode: '520121', mode: 'EBIKE', minutes: 15, travelModel: 'ROAD', ...road });
+    await expect(page.getByTestId('headline-caption').textContent()).resolves.toMatch(/over the roads .*synthetic/);
+    await expect(page.getByTestId('headline-covered-villages').textContent()).resolves.toBe(`${road.coveredVillageCount} / ${road.villageCount}`);
+    expect(await renderedRoads()).toBeGreaterThan(20);
+
+    // A township station clear of villages and of the panel's place: its reach over the roads.
+    const target = await page.evaluate(() => {
+      const map = (globalThis as any).__serviceCircle.map;
+      const canvas = map.getCanvas().getBoundingClientRect();
+      const stations = map.queryRenderedFeatures(undefined, { layers: ['stations'] }) as any[];
+      const c = stations
+        .filter((f) => f.properties.kind === 'TOWNSHIP_STATION' && f.properties.counted)
+        .map((f) => ({ id: f.properties.id as string, p: map.project(f.geometry.coordinates) }))
+        .filter((x) => x.p.x > 80 && x.p.x < canvas.width - 400 && x.p.y > 80 && x.p.y < canvas.height - 60)
+        .find((x) => map.queryRenderedFeatures([x.p.x, x.p.y], { layers: ['villages'] }).length === 0);
+      return c ? { id: c.id, x: canvas.left + c.p.x, y: canvas.top + c.p.y } : null;
+    });
+    expect(target).not.toBeNull();
+    await page.mouse.click(target!.x, target!.y);
+    await page.locator('[data-testid="where-panel"][data-state="ready"]').waitFor({ timeout: 30_000 });
+    const shown = await page.evaluate(() => (globalThis as any).__serviceCircle.isochrone);
+    const { data, errors } = await t.execute<{ isochrone: { villageCount: number; population: number; polygonAreaKm2: number; provenance: { travelModel: string } } }>(
+      `{ isochrone(servicePointId: "${target!.id}", mode: EBIKE, minutes: 15, travelModel: ROAD) { villageCount population polygonAreaKm2 provenance { travelModel } } }`,
+    );
+    expect(errors).toBeUndefined();
+    expect(shown).toMatchObject({ servicePointId: target!.id, travelModel: 'ROAD', villageCount: data!.isochrone.villageCount, population: data!.isochrone.population });
+    expect(shown.polygonAreaKm2).toBeCloseTo(data!.isochrone.polygonAreaKm2, 6);
+    expect(data!.isochrone.villageCount).toBeGreaterThan(0);
+    await expect(page.getByTestId('isochrone-figures').textContent()).resolves.toContain(`${data!.isochrone.villageCount.toLocaleString('en-US')} villages`);
+    await page.waitForFunction(() => (globalThis as any).__serviceCircle.map.queryRenderedFeatures(undefined, { layers: ['isochrone-fill'] }).length > 0, undefined, { timeout: 10_000 });
+    await page.mouse.move(5, 5);
+    await page.screenshot({ path: path.join(path.dirname(SCREENSHOT), 'map-road.png') });
+
+    // Back to the straight line: its figures again.
+    await page.getByTestId('where-panel').locator('#panel-close').click();
+    await page.getByTestId('control-model').selectOption('STRAIGHT_LINE');
+    await page.waitForFunction(() => {
+      const sc = (globalThis as any).__serviceCircle;
+      return sc.ready && sc.headline && sc.headline.travelModel === 'STRAIGHT_LINE';
+    }, undefined, { timeout: 60_000 });
+    expect(await headline()).toMatchObject(straight);
+  });
+
   it('says on the page that the village data is synthetic, and a screenshot is saved', async () => {
     await expect(page.getByTestId('synthetic-note').textContent()).resolves.toContain(SYNTHETIC);
     fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
@@ -241,7 +310,7 @@ describeInChromium('coverage map page in Chromium (e2e)', () => {
   });
 
   it('switches to Sanming city: 1,964 villages over several pages, figures as the API gives them', async () => {
-    await page.getByTestId('where-panel').locator('#panel-close').click();
+    if (await page.getByTestId('where-panel').isVisible()) await page.getByTestId('where-panel').locator('#panel-close').click();
     await page.getByTestId('control-area').selectOption('3504');
     await waitForReady('EBIKE', '3504');
     const expected = await coverage('3504', 'EBIKE');
@@ -268,6 +337,8 @@ describeInChromium('coverage map page in Chromium (e2e)', () => {
         return !!sc && sc.ready && !!sc.headline;
       }, undefined, { timeout: 60_000 });
       expect(await keyPage.getByTestId('key-form').isHidden()).toBe(true);
+      // The road tiles carry the key too (without it they are 401 here).
+      await keyPage.waitForFunction(() => (globalThis as any).__serviceCircle.map.queryRenderedFeatures(undefined, { layers: ['roads'] }).length > 0, undefined, { timeout: 30_000 });
     } finally {
       await keyPage.close();
       await closed.db.dataSource.query(`DELETE FROM audit_log WHERE entity = 'api_key' AND entity_key IN (SELECT id::text FROM api_key WHERE name = 'test map key')`);

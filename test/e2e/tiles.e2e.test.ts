@@ -236,9 +236,73 @@ describe('vector tiles and TileJSON (e2e)', () => {
     });
   });
 
+  describe('roads layer', () => {
+    interface EdgeRow {
+      id: string;
+      area_code: string;
+      highway: string;
+      oneway: number;
+      name: string | null;
+      length_m: number;
+    }
+    /** Edges of the seeded networks meeting a box, from the database. */
+    const edgesIn = async ([w, s, e, n]: BBox): Promise<EdgeRow[]> =>
+      t.db.dataSource.query(
+        `SELECT id::text AS id, area_code, highway, oneway, name, length_m FROM road_edge WHERE ST_Intersects(geom, ST_MakeEnvelope($1, $2, $3, $4, 4326)) ORDER BY id`,
+        [w, s, e, n],
+      );
+
+    it("a zoom-12 tile at Kaiyang's seat holds every edge meeting it, as lines with the database's attributes, and nothing beyond its buffer", async () => {
+      const address = lonLatToTile(...KAIYANG_SEAT, 12);
+      const bounds = tileBounds(address);
+      const inside = await edgesIn(bounds);
+      expect(inside.length).toBeGreaterThan(3);
+      expect(new Set(inside.map((e) => e.highway)).size).toBeGreaterThan(1);
+      const features = await tile('roads', address);
+      const byId = new Map(features.map((f) => [String(f.props.id), f]));
+      for (const e of inside) {
+        const f = byId.get(e.id);
+        expect(f).toBeDefined();
+        expect(f!.type).toBe(2);
+        expect(f!.props).toMatchObject({ network: e.area_code, highway: e.highway, oneway: Number(e.oneway), synthetic: true });
+        if (e.name) expect(f!.props.name).toBe(e.name);
+      }
+      const bufLon = (bounds[2] - bounds[0]) * BUFFER_FRACTION * 2;
+      const bufLat = (bounds[3] - bounds[1]) * BUFFER_FRACTION * 2;
+      const near = new Set((await edgesIn([bounds[0] - bufLon, bounds[1] - bufLat, bounds[2] + bufLon, bounds[3] + bufLat])).map((e) => e.id));
+      for (const f of features) expect(near.has(String(f.props.id))).toBe(true);
+    });
+
+    it('keeps the lower classes for the higher zooms: no residential streets, tracks or paths below zoom 11', async () => {
+      const z9 = lonLatToTile(...KAIYANG_SEAT, 9);
+      const all = await edgesIn(tileBounds(z9));
+      const minor = all.filter((e) => ['residential', 'track', 'path'].includes(e.highway));
+      expect(minor.length).toBeGreaterThan(0);
+      const features = await tile('roads', z9);
+      const ids = new Set(features.map((f) => String(f.props.id)));
+      // geojson-vt leaves out lines shorter than its tolerance (3 of 4096 units, ~50 m at zoom 9 here): invisible.
+      const tolerance = 3 * turf.distance([tileBounds(z9)[0], KAIYANG_SEAT[1]], [tileBounds(z9)[2], KAIYANG_SEAT[1]], { units: 'meters' }) / 4096;
+      const shown = all.filter((e) => !minor.includes(e) && Number(e.length_m) > tolerance);
+      expect(shown.length).toBeGreaterThan(20);
+      for (const e of shown) expect([e.id, e.highway, ids.has(e.id)]).toEqual([e.id, e.highway, true]);
+      for (const e of minor) expect([e.id, e.highway, ids.has(e.id)]).toEqual([e.id, e.highway, false]);
+      expect(features.every((f) => !['residential', 'track', 'path'].includes(f.props.highway as string))).toBe(true);
+    });
+
+    it('is refused below zoom 6 and described by TileJSON', async () => {
+      expect(await errorOf('/tiles/roads/5/25/13.mvt')).toMatchObject({ status: 400, code: 'BAD_USER_INPUT' });
+      const res = await get('/tiles/roads.json');
+      expect(res.status).toBe(200);
+      const json = JSON.parse(res.body.toString('utf8')) as { vector_layers: { id: string; fields: Record<string, string> }[]; bounds: number[] };
+      expect(json.vector_layers.map((l) => l.id)).toEqual(['roads']);
+      expect(Object.keys(json.vector_layers[0].fields)).toEqual(expect.arrayContaining(['highway', 'oneway', 'synthetic', 'network']));
+      expect(inBox(KAIYANG_SEAT, json.bounds as BBox)).toBe(true);
+    });
+  });
+
   it('an ocean tile is 200 with an empty body, in every layer', async () => {
     const ocean = lonLatToTile(...OCEAN, 10);
-    for (const layer of ['villages', 'service-points', 'coverage', 'areas']) {
+    for (const layer of ['villages', 'service-points', 'coverage', 'areas', 'roads']) {
       const res = await get(tilePath(layer, ocean));
       expect([layer, res.status, res.headers.get('content-type'), res.body.length]).toEqual([layer, 200, MVT, 0]);
       expect(res.headers.get('etag')).toBeTruthy();
@@ -333,7 +397,7 @@ describe('vector tiles and TileJSON (e2e)', () => {
   });
 
   describe('TileJSON', () => {
-    it.each(['villages', 'service-points', 'coverage', 'areas'])('/tiles/%s.json is TileJSON 3.0.0 with sane bounds and a working URL template', async (layer) => {
+    it.each(['villages', 'service-points', 'coverage', 'areas', 'roads'])('/tiles/%s.json is TileJSON 3.0.0 with sane bounds and a working URL template', async (layer) => {
       const res = await get(`/tiles/${layer}.json`);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^application\/json/);
@@ -398,19 +462,19 @@ describe('vector tiles and TileJSON (e2e)', () => {
       ['/tiles/coverage/3/6/3.mvt', 400, 'BAD_USER_INPUT', /Zoom in/],
       ['/tiles/villages/10/816/431.mvt?item=NO_SUCH_ITEM', 404, 'NOT_FOUND', /NO_SUCH_ITEM/],
       ['/tiles/coverage/10/816/431.mvt?item=NO_SUCH_ITEM', 404, 'NOT_FOUND', /NO_SUCH_ITEM/],
-      ['/tiles/rivers/10/816/431.mvt', 404, 'NOT_FOUND', /villages, service-points, coverage, areas/],
+      ['/tiles/rivers/10/816/431.mvt', 404, 'NOT_FOUND', /villages, service-points, coverage, areas, roads/],
       ['/tiles/villages/10/816/431.png', 404, 'NOT_FOUND', /\.mvt/],
-      ['/tiles/rivers.json', 404, 'NOT_FOUND', /villages, service-points, coverage, areas/],
+      ['/tiles/rivers.json', 404, 'NOT_FOUND', /villages, service-points, coverage, areas, roads/],
       ['/tiles/villages.json?mode=PLANE', 400, 'BAD_USER_INPUT', /mode must be/],
       ['/tiles/villages.json?item=NO_SUCH_ITEM', 404, 'NOT_FOUND', /NO_SUCH_ITEM/],
       ['/tiles/villages/10/816', 404, 'NOT_FOUND', /\/tiles\/\{layer\}/],
       // Names of Object.prototype are no layers (no lookups on plain objects).
-      ['/tiles/__proto__/10/816/431.mvt', 404, 'NOT_FOUND', /villages, service-points, coverage, areas/],
-      ['/tiles/constructor/10/816/431.mvt', 404, 'NOT_FOUND', /villages, service-points, coverage, areas/],
-      ['/tiles/constructor.json', 404, 'NOT_FOUND', /villages, service-points, coverage, areas/],
-      ['/tiles/__proto__.json', 404, 'NOT_FOUND', /villages, service-points, coverage, areas/],
-      ['/tiles/hasOwnProperty.json', 404, 'NOT_FOUND', /villages, service-points, coverage, areas/],
-      ['/tiles/toString/10/816/431.mvt', 404, 'NOT_FOUND', /villages, service-points, coverage, areas/],
+      ['/tiles/__proto__/10/816/431.mvt', 404, 'NOT_FOUND', /villages, service-points, coverage, areas, roads/],
+      ['/tiles/constructor/10/816/431.mvt', 404, 'NOT_FOUND', /villages, service-points, coverage, areas, roads/],
+      ['/tiles/constructor.json', 404, 'NOT_FOUND', /villages, service-points, coverage, areas, roads/],
+      ['/tiles/__proto__.json', 404, 'NOT_FOUND', /villages, service-points, coverage, areas, roads/],
+      ['/tiles/hasOwnProperty.json', 404, 'NOT_FOUND', /villages, service-points, coverage, areas, roads/],
+      ['/tiles/toString/10/816/431.mvt', 404, 'NOT_FOUND', /villages, service-points, coverage, areas, roads/],
     ])('%s → %i %s', async (path, status, code, message) => {
       const err = await errorOf(path);
       expect(err).toEqual({ status, code, message: expect.stringMatching(message) });

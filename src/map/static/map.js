@@ -12,6 +12,7 @@
   var DEFAULT_ITEM = 'CHRONIC_DISEASE_CERT';
   var DEFAULT_MODE = 'EBIKE';
   var DEFAULT_MINUTES = 15;
+  var DEFAULT_TRAVEL_MODEL = 'STRAIGHT_LINE';
   var PAGE_SIZE = 500; // MAX_PAGE_SIZE of the API
   var MODE_LABELS = { WALK: 'walking', BICYCLE: 'by bicycle', EBIKE: 'by e-bike', CAR: 'by car' };
   var KIND_LABELS = {
@@ -37,7 +38,11 @@
     inactive: '#adb5bd',
     planned: '#f08c00',
     suggested: '#d6336c',
+    road: '#868e96',
+    mainRoad: '#f59f00',
+    isochrone: '#1c7ed6',
   };
+  var MAIN_ROADS = ['motorway', 'trunk', 'primary', 'secondary', 'motorway_link', 'trunk_link', 'primary_link', 'secondary_link'];
   var EMPTY = { type: 'FeatureCollection', features: [] };
 
   var hooks = (window.__serviceCircle = { ready: false, headline: null, map: null, error: null });
@@ -47,12 +52,14 @@
     itemCode: DEFAULT_ITEM,
     mode: DEFAULT_MODE,
     minutes: DEFAULT_MINUTES,
+    travelModel: DEFAULT_TRAVEL_MODEL,
     generation: 0,
     areaNames: {},
     items: {},
     points: [],
     countedIds: new Set(),
     selectedVillage: null,
+    selectedPoint: null,
   };
 
   var el = {
@@ -60,6 +67,8 @@
     item: document.getElementById('item'),
     mode: document.getElementById('mode'),
     minutes: document.getElementById('minutes'),
+    model: document.getElementById('travel-model'),
+    roads: document.getElementById('show-roads'),
     form: document.getElementById('controls'),
     populationRatio: document.getElementById('h-population-ratio'),
     population: document.getElementById('h-population'),
@@ -196,32 +205,40 @@
 
   var VILLAGE_PAGE = 'villages(first: $first, after: $after) {\n' +
     '      pageInfo { hasNextPage endCursor }\n' +
-    '      edges { node { covered travelMinutes distanceMeters\n' +
+    '      edges { node { covered travelMinutes distanceMeters offRoadNetwork\n' +
     '        village { code name population longitude latitude }\n' +
     '        nearestServicePoint { name } } }\n' +
     '    }';
 
-  var Q_COVERAGE = 'query MapCoverage($areaCode: ID!, $itemCode: ID, $mode: TravelMode, $minutes: Float, $scenario: ScenarioInput, $first: Int!, $after: String) {\n' +
-    '  coverage(areaCode: $areaCode, itemCode: $itemCode, mode: $mode, minutes: $minutes, scenario: $scenario) {\n' +
+  var Q_COVERAGE = 'query MapCoverage($areaCode: ID!, $itemCode: ID, $mode: TravelMode, $minutes: Float, $travelModel: TravelModel, $scenario: ScenarioInput, $first: Int!, $after: String) {\n' +
+    '  coverage(areaCode: $areaCode, itemCode: $itemCode, mode: $mode, minutes: $minutes, travelModel: $travelModel, scenario: $scenario) {\n' +
     '    villageCount coveredVillageCount population coveredPopulation coveredPopulationRatio polygonAreaKm2 polygon\n' +
     '    area { code name }\n' +
-    '    provenance { radiusMeters description }\n' +
+    '    provenance { radiusMeters description travelModel parameters dataVersion }\n' +
     '    ' + VILLAGE_PAGE + '\n' +
     '  }\n' +
     '}';
 
-  var Q_COVERAGE_PAGE = 'query MapCoveragePage($areaCode: ID!, $itemCode: ID, $mode: TravelMode, $minutes: Float, $scenario: ScenarioInput, $first: Int!, $after: String) {\n' +
-    '  coverage(areaCode: $areaCode, itemCode: $itemCode, mode: $mode, minutes: $minutes, scenario: $scenario) {\n' +
+  var Q_COVERAGE_PAGE = 'query MapCoveragePage($areaCode: ID!, $itemCode: ID, $mode: TravelMode, $minutes: Float, $travelModel: TravelModel, $scenario: ScenarioInput, $first: Int!, $after: String) {\n' +
+    '  coverage(areaCode: $areaCode, itemCode: $itemCode, mode: $mode, minutes: $minutes, travelModel: $travelModel, scenario: $scenario) {\n' +
     '    ' + VILLAGE_PAGE + '\n' +
     '  }\n' +
     '}';
 
-  var Q_WHERE = 'query MapWhereToHandle($villageCode: ID!, $itemCode: ID!, $mode: TravelMode, $minutes: Float) {\n' +
-    '  whereToHandle(villageCode: $villageCode, itemCode: $itemCode, mode: $mode, minutes: $minutes, first: 5) {\n' +
+  var Q_WHERE = 'query MapWhereToHandle($villageCode: ID!, $itemCode: ID!, $mode: TravelMode, $minutes: Float, $travelModel: TravelModel) {\n' +
+    '  whereToHandle(villageCode: $villageCode, itemCode: $itemCode, mode: $mode, minutes: $minutes, travelModel: $travelModel, first: 5) {\n' +
     '    withinRule delegationLevel ruleExplanation\n' +
     '    village { code name population township { name } }\n' +
     '    item { code name nameZh }\n' +
     '    options { distanceMeters travelMinutes withinBudget withinRuleScope servicePoint { id name kind } }\n' +
+    '  }\n' +
+    '}';
+
+  var Q_ISOCHRONE = 'query MapIsochrone($servicePointId: ID!, $mode: TravelMode, $minutes: Float, $travelModel: TravelModel) {\n' +
+    '  isochrone(servicePointId: $servicePointId, mode: $mode, minutes: $minutes, travelModel: $travelModel) {\n' +
+    '    polygon polygonAreaKm2 villageCount population\n' +
+    '    servicePoint { id name kind }\n' +
+    '    provenance { description travelModel dataVersion }\n' +
     '  }\n' +
     '}';
 
@@ -238,7 +255,7 @@
   }
 
   function fetchCoverage(s) {
-    var vars = { areaCode: s.areaCode, itemCode: s.itemCode, mode: s.mode, minutes: s.minutes, scenario: s.scenario, first: PAGE_SIZE, after: null };
+    var vars = { areaCode: s.areaCode, itemCode: s.itemCode, mode: s.mode, minutes: s.minutes, travelModel: s.travelModel, scenario: s.scenario, first: PAGE_SIZE, after: null };
     return gql(Q_COVERAGE, vars).then(function (data) {
       var coverage = data.coverage;
       var nodes = coverage.villages.edges.map(function (e) { return e.node; });
@@ -273,6 +290,12 @@
     dragRotate: false,
     pitchWithRotate: false,
     fadeDuration: 0,
+    // The roads' vector tiles come from this server and need the same key as /graphql when it asks for one.
+    transformRequest: function (url) {
+      var key = sessionStorage.getItem(KEY_STORAGE);
+      if (key && url.indexOf(window.location.origin + '/tiles/') === 0) return { url: url, headers: { Authorization: 'Bearer ' + key } };
+      return { url: url };
+    },
   });
   hooks.map = map;
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-left');
@@ -285,11 +308,28 @@
       map.addSource(id, { type: 'geojson', data: EMPTY });
     });
     map.addLayer({ id: 'area-fill', type: 'fill', source: 'area', paint: { 'fill-color': COLORS.land, 'fill-opacity': 0.95 } });
+    // The road networks the ROAD model routes on, as vector tiles (/tiles/roads): main roads wider and amber.
+    map.addSource('roads', { type: 'vector', tiles: [window.location.origin + '/tiles/roads/{z}/{x}/{y}.mvt'], minzoom: 6, maxzoom: 16 });
+    map.addLayer({
+      id: 'roads', type: 'line', source: 'roads', 'source-layer': 'roads',
+      layout: { 'line-cap': 'round', 'line-join': 'round', visibility: el.roads.checked ? 'visible' : 'none' },
+      paint: {
+        'line-color': ['case', ['in', ['get', 'highway'], ['literal', MAIN_ROADS]], COLORS.mainRoad, COLORS.road],
+        'line-width': ['interpolate', ['linear'], ['zoom'], 8,
+          ['match', ['get', 'highway'], ['primary', 'trunk', 'motorway'], 1.6, ['secondary', 'tertiary'], 1.1, 0.5],
+          13, ['match', ['get', 'highway'], ['primary', 'trunk', 'motorway'], 4, ['secondary', 'tertiary'], 3, ['track', 'path', 'footway'], 1, 2]],
+        'line-opacity': 0.85,
+        'line-dasharray': ['case', ['in', ['get', 'highway'], ['literal', ['track', 'path', 'footway', 'ferry']]], ['literal', [2, 1.5]], ['literal', [1, 0]]],
+      },
+    });
     map.addLayer({ id: 'coverage-fill', type: 'fill', source: 'coverage', paint: { 'fill-color': COLORS.polygon, 'fill-opacity': 0.3 } });
     map.addLayer({
       id: 'coverage-line', type: 'line', source: 'coverage',
       paint: { 'line-color': COLORS.polygonLine, 'line-width': 0.8, 'line-opacity': 0.7 },
     });
+    map.addSource('isochrone', { type: 'geojson', data: EMPTY });
+    map.addLayer({ id: 'isochrone-fill', type: 'fill', source: 'isochrone', paint: { 'fill-color': COLORS.isochrone, 'fill-opacity': 0.18 } });
+    map.addLayer({ id: 'isochrone-line', type: 'line', source: 'isochrone', paint: { 'line-color': COLORS.isochrone, 'line-width': 2 } });
     map.addLayer({
       id: 'children-line', type: 'line', source: 'children',
       paint: { 'line-color': COLORS.childBoundary, 'line-width': 1, 'line-dasharray': [3, 2] },
@@ -384,6 +424,7 @@
           covered: n.covered,
           travelMinutes: n.travelMinutes,
           distanceMeters: n.distanceMeters,
+          offRoadNetwork: n.offRoadNetwork,
           nearest: n.nearestServicePoint ? n.nearestServicePoint.name : null,
         });
       }),
@@ -401,6 +442,8 @@
       itemCode: s.itemCode,
       mode: s.mode,
       minutes: s.minutes,
+      travelModel: coverage.provenance.travelModel,
+      dataVersion: coverage.provenance.dataVersion,
       villageCount: coverage.villageCount,
       coveredVillageCount: coverage.coveredVillageCount,
       uncoveredVillageCount: uncovered,
@@ -414,11 +457,14 @@
     el.population.textContent = integer.format(coverage.coveredPopulation) + ' of ' + integer.format(coverage.population) + ' residents';
     el.uncovered.textContent = integer.format(uncovered);
     el.villages.textContent = integer.format(coverage.coveredVillageCount);
+    el.caption.title = coverage.provenance.description;
     var total = document.createElement('small');
     total.textContent = ' / ' + integer.format(coverage.villageCount);
     el.villages.appendChild(total);
     el.caption.textContent = coverage.area.name + ' · ' + (item ? item.nameZh : s.itemCode) + ' · ' +
-      s.minutes + ' min ' + MODE_LABELS[s.mode] + ' (' + formatKm(coverage.provenance.radiusMeters) + ' straight line)';
+      s.minutes + ' min ' + MODE_LABELS[s.mode] + (coverage.provenance.travelModel === 'ROAD'
+        ? ' over the roads (' + (coverage.provenance.parameters.network || 'road network') + ')'
+        : ' (' + formatKm(coverage.provenance.radiusMeters) + ' straight line)');
   }
 
   function fitArea(area) {
@@ -443,7 +489,7 @@
    */
   function refresh(what) {
     var generation = ++state.generation;
-    var s = { areaCode: state.areaCode, itemCode: state.itemCode, mode: state.mode, minutes: state.minutes, scenario: planning.scenarioInput() };
+    var s = { areaCode: state.areaCode, itemCode: state.itemCode, mode: state.mode, minutes: state.minutes, travelModel: state.travelModel, scenario: planning.scenarioInput() };
     hooks.ready = false;
     setStatus(what === 'live' ? 'The data changed: updating…' : 'Loading…');
     if (what !== 'live') watch(s);
@@ -465,6 +511,7 @@
         renderHeadline(r[2], s);
         planning.render(r[2]);
         if (state.selectedVillage) showVillage(state.selectedVillage);
+        else if (state.selectedPoint) showIsochrone(state.selectedPoint);
         return Promise.all([whenIdle(), planning.compare(s)]).then(function () {
           if (generation !== state.generation) return;
           hooks.error = null;
@@ -483,8 +530,8 @@
   // ---------------------------------------------------------------- live updates (GraphQL subscriptions over WebSocket)
 
   var SUB_COVERAGE =
-    'subscription ($areaCode: ID!, $itemCode: ID, $mode: TravelMode, $minutes: Float) {\n' +
-    '  coverageChanged(areaCode: $areaCode, itemCode: $itemCode, mode: $mode, minutes: $minutes) { coveredVillageCount provenance { dataVersion } }\n}';
+    'subscription ($areaCode: ID!, $itemCode: ID, $mode: TravelMode, $minutes: Float, $travelModel: TravelModel) {\n' +
+    '  coverageChanged(areaCode: $areaCode, itemCode: $itemCode, mode: $mode, minutes: $minutes, travelModel: $travelModel) { coveredVillageCount provenance { dataVersion } }\n}';
   var SUB_POINTS = 'subscription ($areaCode: ID!) { servicePointChanged(areaCode: $areaCode) { id } }';
   var live = { client: null, stop: [], timer: null };
   hooks.liveEvents = 0;
@@ -513,7 +560,7 @@
       });
     }
     var sink = { next: onLive, error: function (err) { console.warn('live updates:', err); }, complete: function () {} };
-    live.stop.push(live.client.subscribe({ query: SUB_COVERAGE, variables: { areaCode: s.areaCode, itemCode: s.itemCode, mode: s.mode, minutes: s.minutes } }, sink));
+    live.stop.push(live.client.subscribe({ query: SUB_COVERAGE, variables: { areaCode: s.areaCode, itemCode: s.itemCode, mode: s.mode, minutes: s.minutes, travelModel: s.travelModel } }, sink));
     live.stop.push(live.client.subscribe({ query: SUB_POINTS, variables: { areaCode: s.areaCode } }, sink));
   }
 
@@ -521,14 +568,16 @@
 
   function showVillage(props) {
     state.selectedVillage = props;
-    var s = { itemCode: state.itemCode, mode: state.mode, minutes: state.minutes };
+    state.selectedPoint = null;
+    setData('isochrone', EMPTY);
+    var s = { itemCode: state.itemCode, mode: state.mode, minutes: state.minutes, travelModel: state.travelModel };
     el.panel.hidden = false;
     el.panel.dataset.state = 'loading';
     el.panelBody.innerHTML = '<h2>' + escapeHtml(props.name) + '</h2><p class="meta">Loading where to handle ' +
       escapeHtml(s.itemCode) + '…</p>';
-    gql(Q_WHERE, { villageCode: props.code, itemCode: s.itemCode, mode: s.mode, minutes: s.minutes })
+    gql(Q_WHERE, { villageCode: props.code, itemCode: s.itemCode, mode: s.mode, minutes: s.minutes, travelModel: s.travelModel })
       .then(function (data) {
-        if (state.selectedVillage !== props || s.itemCode !== state.itemCode || s.mode !== state.mode || s.minutes !== state.minutes) return;
+        if (state.selectedVillage !== props || s.itemCode !== state.itemCode || s.mode !== state.mode || s.minutes !== state.minutes || s.travelModel !== state.travelModel) return;
         var w = data.whereToHandle;
         var rows = w.options.map(function (o) {
           return '<tr><td>' + escapeHtml(o.servicePoint.name) + '<span class="kind">' + escapeHtml(KIND_LABELS[o.servicePoint.kind] || o.servicePoint.kind) +
@@ -544,7 +593,10 @@
           '<p>' + (props.covered
             ? '<span class="pill pill-ok">Covered</span> '
             : '<span class="pill pill-bad">Not covered</span> ') +
-          'nearest point ' + formatMinutes(props.travelMinutes) + ' ' + escapeHtml(MODE_LABELS[s.mode]) + ' (' + formatKm(props.distanceMeters) + ')</p>' +
+          'nearest point ' + formatMinutes(props.travelMinutes) + ' ' + escapeHtml(MODE_LABELS[s.mode]) +
+          (s.travelModel === 'ROAD' ? ' over the roads' : ' (' + formatKm(props.distanceMeters) + ')') + '</p>' +
+          (props.offRoadNetwork === true || props.offRoadNetwork === 'true'
+            ? '<p class="meta" data-testid="off-road">More than the set distance from any road this mode may use: timed by the straight line.</p>' : '') +
           '<h3>Where to handle ' + escapeHtml(w.item.code) + '</h3>' +
           '<p class="meta">' + escapeHtml(w.item.nameZh) + ' · ' + escapeHtml(w.item.name) + '</p>' +
           '<p>' + (w.withinRule ? '<span class="pill pill-ok">Delegation rule holds</span>' : '<span class="pill pill-bad">Delegation rule not met</span>') + '</p>' +
@@ -562,8 +614,47 @@
       });
   }
 
+  /**
+   * A service point's own reach (isochrone) under the chosen travel model: on the roads, the network area reached
+   * within the budget; drawn in blue, with the villages and residents it reaches in the panel.
+   */
+  function showIsochrone(point) {
+    state.selectedVillage = null;
+    state.selectedPoint = point;
+    var s = { mode: state.mode, minutes: state.minutes, travelModel: state.travelModel };
+    el.panel.hidden = false;
+    el.panel.dataset.state = 'loading';
+    el.panelBody.innerHTML = '<h2>' + escapeHtml(point.name) + '</h2><p class="meta">Computing its reach…</p>';
+    gql(Q_ISOCHRONE, { servicePointId: point.id, mode: s.mode, minutes: s.minutes, travelModel: s.travelModel })
+      .then(function (data) {
+        if (state.selectedPoint !== point || s.mode !== state.mode || s.minutes !== state.minutes || s.travelModel !== state.travelModel) return;
+        var iso = data.isochrone;
+        setData('isochrone', { type: 'FeatureCollection', features: [feature(iso.polygon, { id: point.id })] });
+        hooks.isochrone = {
+          servicePointId: iso.servicePoint.id, mode: s.mode, minutes: s.minutes, travelModel: iso.provenance.travelModel,
+          villageCount: iso.villageCount, population: iso.population, polygonAreaKm2: iso.polygonAreaKm2, dataVersion: iso.provenance.dataVersion,
+        };
+        el.panelBody.innerHTML =
+          '<h2>' + escapeHtml(iso.servicePoint.name) + '</h2>' +
+          '<p class="meta">' + escapeHtml(KIND_LABELS[iso.servicePoint.kind] || iso.servicePoint.kind) + ' · ' + escapeHtml(iso.servicePoint.id) + '</p>' +
+          '<p data-testid="isochrone-figures">Reached within ' + escapeHtml(s.minutes) + ' min ' + escapeHtml(MODE_LABELS[s.mode]) + ': <strong>' +
+          integer.format(iso.villageCount) + '</strong> villages, <strong>' + integer.format(iso.population) + '</strong> residents, ' +
+          iso.polygonAreaKm2.toFixed(1) + ' km².</p>' +
+          '<p class="meta">' + escapeHtml(iso.provenance.description) + '</p>';
+        el.panel.dataset.state = 'ready';
+      })
+      .catch(function (err) {
+        if (state.selectedPoint !== point) return;
+        el.panelBody.innerHTML = '<h2>' + escapeHtml(point.name) + '</h2><p class="no">Could not load: ' + escapeHtml(err.message) + '</p>';
+        el.panel.dataset.state = 'error';
+      });
+  }
+
   el.panelClose.addEventListener('click', function () {
     state.selectedVillage = null;
+    state.selectedPoint = null;
+    setData('isochrone', EMPTY);
+    hooks.isochrone = null;
     el.panel.hidden = true;
   });
 
@@ -591,9 +682,14 @@
   });
   function pointHtml(p) {
     return '<strong>' + escapeHtml(p.name) + '</strong><br>' + escapeHtml(KIND_LABELS[p.kind] || p.kind) + ' · ' + escapeHtml(p.status) +
-      (p.counted === true || p.counted === 'true' ? '' : '<br>does not count for this item');
+      (p.counted === true || p.counted === 'true' ? '' : '<br>does not count for this item') + '<br><small>Click for its reach</small>';
   }
   hover('stations', pointHtml);
+  map.on('click', 'stations', function (e) {
+    if (planning.isOn()) return; // a click while planning closes the point
+    var f = e.features && e.features[0];
+    if (f) showIsochrone({ id: f.properties.id, name: f.properties.name });
+  });
   hover('village-points', pointHtml);
 
   map.on('click', 'villages', function (e) {
@@ -604,7 +700,7 @@
     showVillage({
       code: p.code, name: p.name, population: p.population,
       covered: p.covered === true || p.covered === 'true',
-      travelMinutes: p.travelMinutes, distanceMeters: p.distanceMeters,
+      travelMinutes: p.travelMinutes, distanceMeters: p.distanceMeters, offRoadNetwork: p.offRoadNetwork,
     });
   });
 
@@ -649,6 +745,7 @@
     el.item.value = state.itemCode;
     el.mode.value = state.mode;
     el.minutes.value = String(state.minutes);
+    el.model.value = state.travelModel;
   }
 
   el.form.addEventListener('submit', function (e) { e.preventDefault(); });
@@ -666,6 +763,16 @@
     state.mode = el.mode.value;
     refresh('coverage');
   });
+  el.model.addEventListener('change', function () {
+    state.travelModel = el.model.value;
+    // Roads are what the ROAD model routes on: show them with it (the box still hides them).
+    if (state.travelModel === 'ROAD' && !el.roads.checked) { el.roads.checked = true; showRoads(); }
+    refresh('coverage');
+  });
+  function showRoads() {
+    if (map.getLayer('roads')) map.setLayoutProperty('roads', 'visibility', el.roads.checked ? 'visible' : 'none');
+  }
+  el.roads.addEventListener('change', showRoads);
   el.minutes.addEventListener('change', function () {
     var minutes = Math.round(Number(el.minutes.value));
     if (!isFinite(minutes) || minutes < 1 || minutes > 120) {
@@ -682,13 +789,13 @@
   // ---------------------------------------------------------------- planning (what-if scenarios, site suggestions)
 
   var KIND_FOR_LEVEL = { VILLAGE: 'VILLAGE_POINT', TOWNSHIP: 'TOWNSHIP_STATION', COUNTY: 'COUNTY_HALL' };
-  var Q_COMPARE = 'query MapCompare($areaCode: ID!, $itemCode: ID, $mode: TravelMode, $minutes: Float, $scenario: ScenarioInput!) {\n' +
-    '  compareCoverage(areaCode: $areaCode, itemCode: $itemCode, mode: $mode, minutes: $minutes, scenario: $scenario, first: 5) {\n' +
+  var Q_COMPARE = 'query MapCompare($areaCode: ID!, $itemCode: ID, $mode: TravelMode, $minutes: Float, $travelModel: TravelModel, $scenario: ScenarioInput!) {\n' +
+    '  compareCoverage(areaCode: $areaCode, itemCode: $itemCode, mode: $mode, minutes: $minutes, travelModel: $travelModel, scenario: $scenario, first: 5) {\n' +
     '    before { coveredPopulation coveredVillageCount } after { coveredPopulation coveredVillageCount }\n' +
     '    populationGained villagesGainedCount villagesLostCount provenance { scenario { key } }\n' +
     '  }\n}';
-  var Q_SUGGEST = 'query MapSuggest($areaCode: ID!, $itemCode: ID, $mode: TravelMode, $minutes: Float, $count: Int, $scenario: ScenarioInput) {\n' +
-    '  suggestSites(areaCode: $areaCode, itemCode: $itemCode, mode: $mode, minutes: $minutes, count: $count, scenario: $scenario) {\n' +
+  var Q_SUGGEST = 'query MapSuggest($areaCode: ID!, $itemCode: ID, $mode: TravelMode, $minutes: Float, $travelModel: TravelModel, $count: Int, $scenario: ScenarioInput) {\n' +
+    '  suggestSites(areaCode: $areaCode, itemCode: $itemCode, mode: $mode, minutes: $minutes, travelModel: $travelModel, count: $count, scenario: $scenario) {\n' +
     '    sites { rank name kind area { code name } longitude latitude marginalCoveredPopulation cumulativeCoveredPopulation }\n' +
     '    coveredPopulationBefore coveredPopulationAfter status gapPercent method asScenario\n' +
     '  }\n}';
@@ -784,7 +891,7 @@
         ui.figures.textContent = 'Tick "plan" and click the map to add a point, or a point to close it.';
         return Promise.resolve();
       }
-      return gql(Q_COMPARE, { areaCode: s.areaCode, itemCode: s.itemCode, mode: s.mode, minutes: s.minutes, scenario: s.scenario }).then(function (d) {
+      return gql(Q_COMPARE, { areaCode: s.areaCode, itemCode: s.itemCode, mode: s.mode, minutes: s.minutes, travelModel: s.travelModel, scenario: s.scenario }).then(function (d) {
         var c = d.compareCoverage;
         hooks.planning.before = c.before.coveredPopulation;
         hooks.planning.after = c.after.coveredPopulation;
@@ -799,7 +906,7 @@
     function suggest() {
       var count = Math.max(1, Math.min(20, Math.round(Number(ui.count.value) || 3)));
       ui.list.innerHTML = '<li class="muted">Solving…</li>';
-      return gql(Q_SUGGEST, { areaCode: state.areaCode, itemCode: state.itemCode, mode: state.mode, minutes: state.minutes, count: count, scenario: input() }).then(function (d) {
+      return gql(Q_SUGGEST, { areaCode: state.areaCode, itemCode: state.itemCode, mode: state.mode, minutes: state.minutes, travelModel: state.travelModel, count: count, scenario: input() }).then(function (d) {
         var s = d.suggestSites;
         p.suggestions = s;
         hooks.planning.suggestions = s.sites.map(function (x) { return { rank: x.rank, name: x.name, marginal: x.marginalCoveredPopulation, cumulative: x.cumulativeCoveredPopulation }; });

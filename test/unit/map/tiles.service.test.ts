@@ -2,7 +2,8 @@ import type { Feature, Polygon } from 'geojson';
 import { AppError } from '../../../src/common/errors';
 import { lonLatToTile, tileBounds, tileUnitDegrees } from '../../../src/map/tile-math';
 import { decodeTile } from '../../helpers/vector-tile';
-import { canonicalQueryString, encodeTile, parseLayer, parseTileAddress, parseTileQuery } from '../../../src/map/tiles.service';
+import { canonicalQueryString, encodeTile, parseLayer, parseTileAddress, parseTileQuery, roadClassesAtZoom } from '../../../src/map/tiles.service';
+import { ROAD_CLASSES } from '../../../src/travel/road-speeds';
 
 
 
@@ -19,7 +20,17 @@ describe('tile request parsing', () => {
   it('knows the four layers; anything else is NOT_FOUND with the list', () => {
     expect(['villages', 'service-points', 'coverage', 'areas'].map(parseLayer)).toEqual(['villages', 'service-points', 'coverage', 'areas']);
     expect(codeOf(() => parseLayer('rivers'))).toBe('NOT_FOUND');
-    expect(() => parseLayer('rivers')).toThrow(/villages, service-points, coverage, areas/);
+    expect(() => parseLayer('rivers')).toThrow(/villages, service-points, coverage, areas, roads/);
+  });
+
+  it('roadClassesAtZoom: the main network from the minzoom, village roads from 9, every class once from 11', () => {
+    expect(roadClassesAtZoom(6)).toEqual(roadClassesAtZoom(8));
+    expect(roadClassesAtZoom(8)).toEqual(expect.arrayContaining(['motorway', 'primary', 'tertiary', 'ferry']));
+    expect(roadClassesAtZoom(8)).not.toContain('unclassified');
+    expect(roadClassesAtZoom(10)).toEqual([...roadClassesAtZoom(8), 'unclassified']);
+    expect(roadClassesAtZoom(10)).not.toContain('residential');
+    for (const z of [11, 16, 22]) expect([...roadClassesAtZoom(z)].sort()).toEqual([...ROAD_CLASSES].sort());
+    expect(roadClassesAtZoom(11).slice(0, roadClassesAtZoom(10).length)).toEqual(roadClassesAtZoom(10)); // higher classes first
   });
 
   it('accepts tile addresses in range and refuses the rest with BAD_USER_INPUT', () => {
