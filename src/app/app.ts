@@ -10,6 +10,7 @@ import { createContainer, createServices, type Services } from './container';
 import { createChangeFeed } from '../coverage/change-feed';
 import { detectDatabaseEngine } from '../db/data-source';
 import { createMapRouter } from '../map/map.routes';
+import { createOgcRouter } from '../ogc/ogc.routes';
 import { createImportRouter } from '../partner/import.routes';
 import { createContext, type AppContext } from './context';
 import { asServiceUnavailable, createFormatError } from '../graphql/format-error';
@@ -62,6 +63,7 @@ const HOME_PAGE = `<!doctype html><meta charset="utf-8"><title>Service Circle</t
 <pre>curl -s localhost:4000/graphql -H 'content-type: application/json' \\
   -d '{"query":"{ area(code: \\"520121\\") { name villageCount population } }"}'</pre>
 <p>Schema: <code>schema/schema.graphql</code>; examples: <code>schema/examples.graphql</code>. Health: <a href="/healthz">/healthz</a>, <a href="/readyz">/readyz</a>.</p>
+<p>GIS clients (QGIS, GDAL): OGC API - Features at <a href="/ogc">/ogc</a>.</p>
 <p>Village locations, township seats and populations in the bundled seed data are synthetic; names and codes are real.</p>`;
 
 export async function createApp(deps: { config: Config; logger: Logger; dataSource: DataSource }): Promise<App> {
@@ -229,6 +231,22 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
       tilesRepository: repositories.tiles,
       coverage: services.coverage,
       cache: services.cache,
+      authenticator: services.apiKey,
+      rateLimit,
+      createContext: () => createContext(contextDeps),
+    }),
+  );
+  // OGC API - Features (GIS clients: QGIS, GDAL): the directory, areas and coverage gaps as GeoJSON collections.
+  app.use(
+    '/ogc',
+    createOgcRouter({
+      config,
+      logger,
+      repository: repositories.ogc,
+      villages: services.village,
+      servicePoints: services.servicePoint,
+      areas: services.area,
+      coverage: services.coverage,
       authenticator: services.apiKey,
       rateLimit,
       createContext: () => createContext(contextDeps),

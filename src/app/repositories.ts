@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { AreaRepository } from '../area/area.repository';
 import { CoverageRepository } from '../coverage/coverage.repository';
 import { TilesRepository } from '../map/tiles.repository';
+import { OgcRepository } from '../ogc/ogc.repository';
 import { ServiceItemRepository } from '../service-item/service-item.repository';
 import { ServicePointRepository } from '../service-point/service-point.repository';
 import { VillageRepository } from '../village/village.repository';
@@ -19,6 +20,7 @@ export function createRepositories(db: DataSource) {
     servicePoint: new ServicePointRepository(db),
     coverage: new CoverageRepository(db),
     tiles: new TilesRepository(db),
+    ogc: new OgcRepository(db),
     apiKey: new ApiKeyRepository(db),
     auditLog: new AuditLogRepository(db),
     savedScenario: new SavedScenarioRepository(db),

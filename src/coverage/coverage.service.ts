@@ -312,9 +312,7 @@ export class CoverageService {
     const limit = pageSize(args.first, this.config.pagination);
     const view = await this.coverageOf(args, loaders, deadline);
     const c = view.computation;
-    const uncovered: number[] = [];
-    for (let k = 0; k < c.codes.length; k++) if (!c.covered[k]) uncovered.push(k);
-    uncovered.sort((a, b) => c.population[b]! - c.population[a]! || (c.codes[a]! < c.codes[b]! ? -1 : 1));
+    const uncovered = this.uncoveredOrder(view);
     return {
       area: view.area,
       uncoveredVillageCount: uncovered.length,
@@ -322,6 +320,14 @@ export class CoverageService {
       villages: uncovered.slice(0, limit).map((k) => villageCoverage(c, k, view.travel, view.scenario?.shown)),
       provenance: view.provenance,
     };
+  }
+
+  /** The uncovered villages of a coverage (indexes into its computation), most people first, then by code: the gaps' order. */
+  uncoveredOrder(view: CoverageView): number[] {
+    const c = view.computation;
+    const uncovered: number[] = [];
+    for (let k = 0; k < c.codes.length; k++) if (!c.covered[k]) uncovered.push(k);
+    return uncovered.sort((a, b) => c.population[b]! - c.population[a]! || (c.codes[a]! < c.codes[b]! ? -1 : 1));
   }
 
   /**

@@ -89,6 +89,10 @@ export function routeLabel(path: string): string {
   if (p.startsWith('/map/static/')) return '/map/static';
   if (p.startsWith('/vendor/')) return '/vendor';
   if (p === '/imports/service-points' || p === '/imports/villages') return p;
+  if (['/ogc', '/ogc/conformance', '/ogc/api', '/ogc/collections'].includes(p)) return p;
+  if (/^\/ogc\/collections\/[^/]+$/.test(p)) return '/ogc/collections/:id';
+  if (/^\/ogc\/collections\/[^/]+\/items$/.test(p)) return '/ogc/collections/:id/items';
+  if (/^\/ogc\/collections\/[^/]+\/items\/[^/]+$/.test(p)) return '/ogc/collections/:id/items/:featureId';
   return 'other';
 }
 

@@ -50,6 +50,14 @@ describe('routeLabel', () => {
     ['/vendor/maplibre-gl/maplibre-gl.js', '/vendor'],
     ['/imports/service-points?dryRun=true', '/imports/service-points'],
     ['/imports/anything-a-client-makes-up', 'other'],
+    ['/ogc', '/ogc'],
+    ['/ogc/', '/ogc'],
+    ['/ogc/api?f=json', '/ogc/api'],
+    ['/ogc/collections', '/ogc/collections'],
+    ['/ogc/collections/villages', '/ogc/collections/:id'],
+    ['/ogc/collections/villages/items?limit=10&cursor=x', '/ogc/collections/:id/items'],
+    ['/ogc/collections/villages/items/520121101002', '/ogc/collections/:id/items/:featureId'],
+    ['/ogc/collections/villages/items/1/2', 'other'],
     ['/wp-admin/setup.php', 'other'],
   ])('%s → %s', (path, label) => {
     expect(routeLabel(path)).toBe(label);
