@@ -12,6 +12,8 @@ import { HandlingService } from '../coverage/handling.service';
 import { ScenarioService } from '../coverage/scenario.service';
 import { SavedScenarioResolver } from '../planning/saved-scenario.resolver';
 import { SavedScenarioService } from '../planning/saved-scenario.service';
+import { PlanningAreaResolver } from '../planning-area/planning-area.resolver';
+import { PlanningAreaService } from '../planning-area/planning-area.service';
 import { SiteSuggestionResolver } from '../planning/site-suggestion.resolver';
 import { SiteSuggestionService } from '../planning/site-suggestion.service';
 import { SitingPool } from '../siting';
@@ -69,6 +71,7 @@ export function createServices(repos: Repositories, config: Config, logger: Logg
   return {
     cache,
     savedScenarios,
+    planningAreas: new PlanningAreaService(repos.planningArea, repos.auditLog),
     siteSuggestions: new SiteSuggestionService(coverage, new SitingPool({ threads: 1, maxQueue: 64 })),
     area: new AreaService(repos.area),
     areaSizes: new AreaSizeService(repos.area),
@@ -128,6 +131,7 @@ export function createContainer(services: Services): ContainerType {
     [CoverageSubscriptionResolver, new CoverageSubscriptionResolver()],
     [SavedScenarioResolver, new SavedScenarioResolver(services.savedScenarios)],
     [SiteSuggestionResolver, new SiteSuggestionResolver(services.siteSuggestions)],
+    [PlanningAreaResolver, new PlanningAreaResolver(services.planningAreas)],
   ]);
   return {
     get(someClass: unknown, _data: ResolverData<object>) {

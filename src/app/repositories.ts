@@ -9,6 +9,7 @@ import { VillageRepository } from '../village/village.repository';
 import { ApiKeyRepository } from '../partner/api-key.repository';
 import { AuditLogRepository } from '../write/audit-log.repository';
 import { SavedScenarioRepository } from '../planning/saved-scenario.repository';
+import { PlanningAreaRepository } from '../planning-area/planning-area.repository';
 
 export type Repositories = ReturnType<typeof createRepositories>;
 
@@ -24,5 +25,6 @@ export function createRepositories(db: DataSource) {
     apiKey: new ApiKeyRepository(db),
     auditLog: new AuditLogRepository(db),
     savedScenario: new SavedScenarioRepository(db),
+    planningArea: new PlanningAreaRepository(db),
   };
 }

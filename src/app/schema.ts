@@ -14,6 +14,7 @@ import { ServicePointWriteResolver } from '../service-point/service-point-write.
 import { VillageWriteResolver } from '../village/village-write.resolver';
 import { SavedScenarioResolver } from '../planning/saved-scenario.resolver';
 import { SiteSuggestionResolver } from '../planning/site-suggestion.resolver';
+import { PlanningAreaResolver } from '../planning-area/planning-area.resolver';
 
 export const resolvers = [
   AreaResolver,
@@ -32,6 +33,7 @@ export const resolvers = [
   CoverageSubscriptionResolver,
   SavedScenarioResolver,
   SiteSuggestionResolver,
+  PlanningAreaResolver,
 ] as const;
 
 const NO_TOPICS: PubSub = {

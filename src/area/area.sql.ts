@@ -1,6 +1,10 @@
 const COLUMNS = /* sql */ `a.code, a.name, a.level, a.parent_code, ST_AsGeoJSON(a.seat, 7)::json AS seat`;
 
-export const AREAS_BY_CODES = /* sql */ `SELECT ${COLUMNS} FROM area a WHERE a.code = ANY($1::text[])`;
+/** Official areas, and planning areas (planning_area) as areas of level PLANNING: every question taking an areaCode reads them here. */
+export const AREAS_BY_CODES = /* sql */ `
+  SELECT ${COLUMNS} FROM area a WHERE a.code = ANY($1::text[])
+  UNION ALL
+  SELECT p.code, p.name, 'PLANNING' AS level, NULL AS parent_code, NULL::json AS seat FROM planning_area p WHERE p.code = ANY($1::text[])`;
 
 export const AREAS_BY_PARENTS = /* sql */ `
   SELECT ${COLUMNS} FROM area a WHERE a.parent_code = ANY($1::text[]) ORDER BY a.code`;
@@ -14,14 +18,26 @@ export const AREAS_LIST = /* sql */ `
 /** Boundaries as RFC 7946 wants them: exterior rings counter-clockwise, holes clockwise (PostGIS keeps whatever was stored). */
 export const AREA_BOUNDARIES_BY_CODES = /* sql */ `
   SELECT a.code, ST_AsGeoJSON(ST_ForcePolygonCCW(a.boundary), 6)::json AS boundary FROM area a
-  WHERE a.code = ANY($1::text[]) AND a.boundary IS NOT NULL`;
+  WHERE a.code = ANY($1::text[]) AND a.boundary IS NOT NULL
+  UNION ALL
+  SELECT p.code, ST_AsGeoJSON(ST_ForcePolygonCCW(p.boundary), 6)::json AS boundary FROM planning_area p
+  WHERE p.code = ANY($1::text[]) AND p.boundary IS NOT NULL`;
 
 /** Village count and population of each area in $1 (the area and everything below it). */
 export const AREA_VILLAGE_STATS = /* sql */ `
   SELECT a.code, count(v.code)::int AS village_count, coalesce(sum(v.population), 0)::bigint AS population
   FROM unnest($1::text[]) AS a(code)
   LEFT JOIN village v ON v.code >= a.code AND v.code < a.code || ':'
-  GROUP BY a.code`;
+  WHERE a.code ~ '^[0-9]'
+  GROUP BY a.code
+  UNION ALL
+  SELECT p.code, count(v.code)::int, coalesce(sum(v.population), 0)::bigint
+  FROM planning_area p
+  LEFT JOIN village v ON (
+    (p.boundary IS NULL AND EXISTS (SELECT 1 FROM unnest(p.member_codes) m WHERE v.code >= m AND v.code < m || ':'))
+    OR (p.boundary IS NOT NULL AND p.boundary && v.location::geometry AND ST_Intersects(p.boundary, v.location::geometry)))
+  WHERE p.code = ANY($1::text[])
+  GROUP BY p.code`;
 
 export const UPSERT_AREAS = /* sql */ `
   INSERT INTO area (code, name, level, parent_code, boundary, seat)

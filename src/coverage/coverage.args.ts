@@ -1,6 +1,6 @@
 import { IsEnum, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { ArgsType, Field, Float, ID, Int } from 'type-graphql';
-import { AREA_CODE_PATTERN, ITEM_CODE_PATTERN, SERVICE_POINT_ID_PATTERN, VILLAGE_CODE_PATTERN } from '../common/codes';
+import { COVERAGE_AREA_CODE_MESSAGE, COVERAGE_AREA_CODE_PATTERN, ITEM_CODE_PATTERN, SERVICE_POINT_ID_PATTERN, VILLAGE_CODE_PATTERN } from '../common/codes';
 import { ScenarioArg, ScenarioIdArg, ScenarioInput } from './scenario.input';
 import { CoverageMethod, TravelMode, TravelModelName } from './travel-mode.enum';
 
@@ -29,8 +29,8 @@ export class TravelArgs {
 /** An area's coverage for an item (or any item) and a travel: what a coverage and its live updates take. */
 @ArgsType()
 export class AreaCoverageArgs extends TravelArgs {
-  @Field(() => ID, { description: 'Area code (2, 4, 6 or 9 digits).' })
-  @Matches(AREA_CODE_PATTERN, { message: 'areaCode must be an official area code of 2, 4, 6 or 9 digits' })
+  @Field(() => ID, { description: 'Area code (2, 4, 6 or 9 digits), or a planning area\'s code.' })
+  @Matches(COVERAGE_AREA_CODE_PATTERN, { message: COVERAGE_AREA_CODE_MESSAGE })
   areaCode: string;
 
   @Field(() => ID, { nullable: true, description: 'Count only points offering this item; without it any active point counts.' })
@@ -103,7 +103,7 @@ export class WhereToHandleArgs extends TravelArgs {
 @ArgsType()
 export class DelegationMatrixArgs extends TravelArgs {
   @Field(() => ID)
-  @Matches(AREA_CODE_PATTERN, { message: 'areaCode must be an official area code of 2, 4, 6 or 9 digits' })
+  @Matches(COVERAGE_AREA_CODE_PATTERN, { message: COVERAGE_AREA_CODE_MESSAGE })
   areaCode: string;
 
   @ScenarioArg()

@@ -1,4 +1,6 @@
+import { booleanPointInPolygon } from '@turf/turf';
 import CheapRuler from 'cheap-ruler';
+import type { MultiPolygon } from 'geojson';
 import KDBush from 'kdbush';
 import { LRUCache } from 'lru-cache';
 import type { PointPlaces, VillagePlaces } from '../travel/places';
@@ -25,6 +27,20 @@ export interface EnginePoint {
   itemCodes: readonly string[];
   /** Absent: active (the snapshot holds only active points). */
   active?: boolean;
+}
+
+/** A planner's own area as the engine holds it, of its data version: members (code prefixes) or a polygon. */
+export interface EnginePlanningArea {
+  readonly code: string;
+  /** Townships (9 digits) and villages (12): every village whose code starts with one. */
+  readonly memberCodes: readonly string[];
+  /** WGS-84; the villages inside it, edge included. Null for a members area. */
+  readonly boundary: MultiPolygon | null;
+}
+
+/** Whether `code` is an official area code (digits): its villages are those whose codes start with it. */
+export function isOfficialAreaCode(code: string): boolean {
+  return /^\d*$/.test(code);
 }
 
 /**
@@ -219,6 +235,10 @@ export interface CoverageReader {
   readonly dataVersion: string;
   readonly villageCount: number;
   villageRange(areaCode: string): [number, number];
+  /** The villages of an area (official or planning), ascending indices; empty for an unknown planning area. */
+  villageIndices(areaCode: string): Int32Array;
+  /** Whether a point lies in an area: under its code (official), among its members or in its polygon (planning). */
+  pointInArea(point: EnginePoint, areaCode: string): boolean;
   villageIndex(code: string): number;
   villageBox(areaCode: string): [number, number, number, number] | null;
   /** [longitude, latitude] of village v. */
@@ -257,14 +277,20 @@ export class CoverageEngine implements CoverageReader {
   readonly stats: FieldStats;
   /** The travel models of this engine's data (its road networks); null: the caller's (tests build engines bare). */
   readonly models: TravelModels | null;
+  /** The largest budget (the field's unit) asked of each model key: new fields of that key are labelled at least that far. */
+  private readonly largestBudget = new Map<string, number>();
+  /** Planning areas of this version, by code, and their villages once asked (dropped when areas or villages change). */
+  private planning = new Map<string, EnginePlanningArea>();
+  private readonly planningVillages = new Map<string, Int32Array>();
 
   constructor(
     dataVersion: string,
     villages: readonly EngineVillage[],
     points: readonly EnginePoint[],
-    options: { maxFieldBytes?: number; models?: TravelModels } = {},
+    options: { maxFieldBytes?: number; models?: TravelModels; planningAreas?: readonly EnginePlanningArea[] } = {},
   ) {
     this.models = options.models ?? null;
+    this.setPlanningAreas(options.planningAreas ?? []);
     this.version = dataVersion;
     this.historyFloor = BigInt(dataVersion);
     this.villages = new VillageTable(villages);
@@ -302,6 +328,71 @@ export class CoverageEngine implements CoverageReader {
     return [this.lowerBound(areaCode), this.lowerBound(`${areaCode}:`)];
   }
 
+  /** The planning areas of this version (from the snapshot, then the change feed); their villages are found again. */
+  setPlanningAreas(areas: readonly EnginePlanningArea[]): void {
+    this.planning = new Map(areas.map((a) => [a.code, a]));
+    this.planningVillages.clear();
+  }
+
+  /** Whether `code` names a planning area of this version. */
+  hasPlanningArea(code: string): boolean {
+    return this.planning.has(code);
+  }
+
+  /**
+   * The villages of an area, ascending: the run of codes under an official code; for a planning area, the runs of
+   * its members, or the villages inside its polygon (edge included, as PostGIS ST_Intersects), kept until the areas
+   * or the villages change.
+   */
+  villageIndices(areaCode: string): Int32Array {
+    if (isOfficialAreaCode(areaCode)) {
+      const [start, end] = this.villageRange(areaCode);
+      return Int32Array.from({ length: end - start }, (_, k) => start + k);
+    }
+    const cached = this.planningVillages.get(areaCode);
+    if (cached) return cached;
+    const area = this.planning.get(areaCode);
+    const found: number[] = [];
+    if (area?.boundary) {
+      const { longitude, latitude } = this.villages;
+      let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
+      for (const [x, y] of area.boundary.coordinates.flat(2)) {
+        minX = Math.min(minX, x!);
+        maxX = Math.max(maxX, x!);
+        minY = Math.min(minY, y!);
+        maxY = Math.max(maxY, y!);
+      }
+      for (let v = 0; v < this.villages.size; v++) {
+        const x = longitude[v]!;
+        const y = latitude[v]!;
+        if (x >= minX && x <= maxX && y >= minY && y <= maxY && booleanPointInPolygon([x, y], area.boundary)) found.push(v);
+      }
+    } else if (area) {
+      for (const member of area.memberCodes) {
+        const [start, end] = this.villageRange(member);
+        for (let v = start; v < end; v++) found.push(v);
+      }
+      found.sort((a, b) => a - b);
+    }
+    const indices = Int32Array.from(new Set(found));
+    this.planningVillages.set(areaCode, indices);
+    return indices;
+  }
+
+  /** The township code of village v. */
+  villageTownship(v: number): string {
+    return this.villages.townshipCodes[v]!;
+  }
+
+  pointInArea(point: EnginePoint, areaCode: string): boolean {
+    const home = point.villageCode ?? point.areaCode;
+    if (isOfficialAreaCode(areaCode)) return home.startsWith(areaCode);
+    const area = this.planning.get(areaCode);
+    if (!area) return false;
+    if (area.boundary) return booleanPointInPolygon([point.longitude, point.latitude], area.boundary);
+    return area.memberCodes.some((m) => home.startsWith(m));
+  }
+
   /** The people of the villages at these indices. */
   populationOf(villages: readonly number[]): number {
     let people = 0;
@@ -317,10 +408,10 @@ export class CoverageEngine implements CoverageReader {
 
   /** Bounding box [minX, minY, maxX, maxY] of the villages in the area, or null when it has none. */
   villageBox(areaCode: string): [number, number, number, number] | null {
-    const [start, end] = this.villageRange(areaCode);
-    if (start === end) return null;
+    const villages = this.villageIndices(areaCode);
+    if (villages.length === 0) return null;
     let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
-    for (let i = start; i < end; i++) {
+    for (const i of villages) {
       minX = Math.min(minX, this.villages.longitude[i]!);
       maxX = Math.max(maxX, this.villages.longitude[i]!);
       minY = Math.min(minY, this.villages.latitude[i]!);
@@ -366,6 +457,8 @@ export class CoverageEngine implements CoverageReader {
 
   villageCosts(villages: readonly number[], item: string, model: TravelModel, mode: TravelModeName): { cost: Float64Array; nearest: Int32Array } {
     const field = this.field(model, mode, item);
+    // Costs beyond any budget are read (a tile's minutes): as an uncut field has them.
+    field.complete?.(villages);
     return { cost: Float64Array.from(villages, (v) => field.cost[v]!), nearest: Int32Array.from(villages, (v) => field.nearest[v]!) };
   }
 
@@ -390,7 +483,7 @@ export class CoverageEngine implements CoverageReader {
       }
     }
     const started = performance.now();
-    const field = model.createField(this.villages, this.points, members, mode);
+    const field = model.createField(this.villages, this.points, members, mode, { cutoffCost: this.largestBudget.get(modelKey) });
     this.stats.builds++;
     this.stats.buildMs += performance.now() - started;
     const entry: FieldEntry = { model, modelKey, field, items: new Set([item]) };
@@ -399,9 +492,27 @@ export class CoverageEngine implements CoverageReader {
     return field;
   }
 
+  /**
+   * A field built up to a cutoff (ROAD) made ready for an area's computation: costs up to the budget, and the area's
+   * villages beyond it (their nearest point and minutes are reported, in gaps and village lists) as an uncut field
+   * has them.
+   */
+  private settle(field: AccessibilityField, areaCode: string, budgetCost: number): void {
+    field.ensureCutoff?.(budgetCost);
+    if (isOfficialAreaCode(areaCode)) {
+      const [start, end] = this.villageRange(areaCode);
+      field.completeRange?.(start, end);
+    } else field.complete?.(this.villageIndices(areaCode));
+  }
+
   /** Coverage of every village in `areaCode` by the points counted for `item`, within `budgetCost` of the model. */
   computeArea(areaCode: string, item: string, model: TravelModel, mode: TravelModeName, budgetCost: number): AreaComputation {
+    const modelKey = model.fieldKey(mode);
+    // Remembered first, so that a field built for this question is labelled to its budget in one search.
+    if (!(budgetCost <= (this.largestBudget.get(modelKey) ?? Number.NEGATIVE_INFINITY))) this.largestBudget.set(modelKey, budgetCost);
     const field = this.field(model, mode, item);
+    this.settle(field, areaCode, budgetCost);
+    if (!isOfficialAreaCode(areaCode)) return this.computeVillages(this.villageIndices(areaCode), field, model, budgetCost);
     const [start, end] = this.villageRange(areaCode);
     const count = end - start;
     const covered = new Uint8Array(count);
@@ -420,6 +531,39 @@ export class CoverageEngine implements CoverageReader {
       distanceMeters: model.unit === 'meters' ? cost : new Float64Array(count).fill(Number.NaN),
       cost,
       offNetwork: field.offNetwork ? field.offNetwork.slice(start, end) : null,
+    };
+  }
+
+  /** `computeArea` for villages picked by index (a planning area's): the same arrays, gathered. */
+  private computeVillages(villages: Int32Array, field: AccessibilityField, model: TravelModel, budgetCost: number): AreaComputation {
+    const count = villages.length;
+    const cost = new Float64Array(count);
+    const nearest = new Int32Array(count);
+    const population = new Float64Array(count);
+    const covered = new Uint8Array(count);
+    const offNetwork = field.offNetwork ? new Uint8Array(count) : null;
+    const codes: string[] = new Array<string>(count);
+    const townshipCodes: string[] = new Array<string>(count);
+    for (let k = 0; k < count; k++) {
+      const v = villages[k]!;
+      cost[k] = field.cost[v]!;
+      nearest[k] = field.nearest[v]!;
+      population[k] = this.villages.population[v]!;
+      codes[k] = this.villages.codes[v]!;
+      townshipCodes[k] = this.villages.townshipCodes[v]!;
+      covered[k] = nearest[k]! >= 0 && cost[k]! <= budgetCost ? 1 : 0;
+      if (offNetwork) offNetwork[k] = field.offNetwork![v]!;
+    }
+    return {
+      codes,
+      townshipCodes,
+      population,
+      covered,
+      nearest,
+      pointIds: this.points.ids,
+      distanceMeters: model.unit === 'meters' ? cost : new Float64Array(count).fill(Number.NaN),
+      cost,
+      offNetwork,
     };
   }
 
@@ -466,19 +610,19 @@ export class CoverageEngine implements CoverageReader {
    * returns them before the item and the exact distance are checked), so it prices that work.
    */
   candidatePairs(areaCode: string, radiusMeters: number): { codes: readonly string[]; pairs: Int32Array } {
-    const [start, end] = this.villageRange(areaCode);
+    const villages = this.villageIndices(areaCode);
     const active = [...this.points.countedFor(ANY_ITEM)];
     const kd = new KDBush(Math.max(active.length, 1));
     for (const p of active) kd.add(this.points.lon[p]!, this.points.lat[p]!);
     if (active.length === 0) kd.add(0, 0);
     kd.finish();
-    const pairs = new Int32Array(end - start);
-    for (let i = start; i < end; i++) {
+    const pairs = new Int32Array(villages.length);
+    villages.forEach((i, k) => {
       const lat = this.villages.latitude[i]!;
       const [minX, minY, maxX, maxY] = new CheapRuler(lat, 'meters').bufferPoint([this.villages.longitude[i]!, lat], radiusMeters);
-      pairs[i - start] = active.length === 0 ? 0 : kd.range(minX, minY, maxX, maxY).length;
-    }
-    return { codes: this.villages.codes.slice(start, end), pairs };
+      pairs[k] = active.length === 0 ? 0 : kd.range(minX, minY, maxX, maxY).length;
+    });
+    return { codes: Array.from(villages, (i) => this.villages.codes[i]!), pairs };
   }
 
   /**
@@ -531,6 +675,7 @@ export class CoverageEngine implements CoverageReader {
     this.villages.population[v] = village.population;
     if (this.villages.longitude[v] !== village.longitude || this.villages.latitude[v] !== village.latitude) {
       this.villages.move(v, village.longitude, village.latitude);
+      this.planningVillages.clear(); // a polygon area may have gained or lost it
       for (const entry of this.entries.values()) {
         entry.field.villagesMoved([v]);
         this.stats.patches++;

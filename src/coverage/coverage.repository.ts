@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { RoadEdgeInput, RoadNodeInput } from '../travel/road-network';
-import type { AreaComputation, EnginePoint, EngineVillage } from './coverage.engine';
+import type { MultiPolygon } from 'geojson';
+import type { AreaComputation, EnginePlanningArea, EnginePoint, EngineVillage } from './coverage.engine';
 import * as SQL from './coverage.sql';
 
 export class CoverageRepository {
@@ -25,6 +26,7 @@ export class CoverageRepository {
         villages: villages.map(toVillage),
         points: points.map(toPoint),
         roads: await loadRoads(m),
+        planningAreas: await loadPlanningAreas(m),
       };
     });
   }
@@ -39,15 +41,20 @@ export class CoverageRepository {
     return this.db.transaction('REPEATABLE READ', async (m) => {
       const [{ version }] = (await m.query(SQL.DATA_VERSION)) as { version: string }[];
       const entries: { version: string; entity: string; op: string; keys: string[] | null }[] = await m.query(SQL.CHANGES_BETWEEN, [fromVersion, version]);
-      const nothing = { dataVersion: version!, reload: null, points: new Map(), villages: new Map(), entries: entries.length };
+      const nothing = { dataVersion: version!, reload: null, points: new Map(), villages: new Map(), planningAreas: null, entries: entries.length };
       if (BigInt(version!) <= BigInt(fromVersion)) return nothing;
       if (BigInt(entries.length) !== BigInt(version!) - BigInt(fromVersion)) return { ...nothing, reload: 'a gap in the change log' };
       const pointIds = new Set<string>();
       const villageCodes = new Set<string>();
+      let planningChanged = false;
       for (const e of entries) {
         if (e.entity === 'area') continue; // boundaries: polygons are clipped per data version; nothing in the engine
         if (e.entity === 'service_item') return { ...nothing, reload: 'the item catalogue changed' };
         if (e.entity === 'road_network') return { ...nothing, reload: 'a road network was imported or removed' };
+        if (e.entity === 'planning_area') {
+          planningChanged = true;
+          continue;
+        }
         if (e.keys === null) return { ...nothing, reload: `a statement changed every row or too many rows of ${e.entity}` };
         const into = e.entity === 'village' ? villageCodes : pointIds;
         for (const k of e.keys) into.add(k);
@@ -64,7 +71,8 @@ export class CoverageRepository {
         for (const r of rows) villages.set(r.code, toVillage(r));
       }
       if ([...villages.values()].includes(null)) return { ...nothing, reload: 'villages were deleted' };
-      return { dataVersion: version!, reload: null, points, villages, entries: entries.length };
+      const planningAreas = planningChanged ? await loadPlanningAreas(m) : null;
+      return { dataVersion: version!, reload: null, points, villages, planningAreas, entries: entries.length };
     });
   }
 
@@ -112,6 +120,16 @@ export interface EngineSnapshot {
   readonly syntheticData: boolean;
   /** The road networks of that version, joined into one graph; null when none is loaded. */
   readonly roads: RoadSnapshot | null;
+  readonly planningAreas: readonly EnginePlanningArea[];
+}
+
+async function loadPlanningAreas(m: EntityManager): Promise<EnginePlanningArea[]> {
+  const rows: { code: string; member_codes: string[] | string; boundary: MultiPolygon | string | null }[] = await m.query(SQL.ENGINE_PLANNING_AREAS);
+  return rows.map((r) => ({
+    code: r.code,
+    memberCodes: Array.isArray(r.member_codes) ? r.member_codes : r.member_codes.replace(/^\{|\}$/g, '').split(',').filter(Boolean),
+    boundary: r.boundary === null ? null : typeof r.boundary === 'string' ? (JSON.parse(r.boundary) as MultiPolygon) : r.boundary,
+  }));
 }
 
 /** The stored road networks as the ROAD travel model's graph: nodes numbered 0…n−1 in id order, edges with their geometry. */
@@ -156,6 +174,8 @@ export interface EngineChanges {
   readonly reload: string | null;
   readonly points: ReadonlyMap<string, EnginePoint | null>;
   readonly villages: ReadonlyMap<string, EngineVillage | null>;
+  /** Every planning area as of `dataVersion` when one changed; null when none did. */
+  readonly planningAreas: readonly EnginePlanningArea[] | null;
   /** Log entries read. */
   readonly entries: number;
 }

@@ -11,7 +11,7 @@ import type { CoverageLoaders } from './coverage.loaders';
 import type { ServiceItem } from '../service-item/service-item.entity';
 import type { ServiceItemRepository } from '../service-item/service-item.repository';
 import type { CompareCoverageArgs, CoverageArgs, CoverageGapsArgs, TravelArgs, VillageCoverageArgs } from './coverage.args';
-import { ANY_ITEM, type AreaComputation, type CoverageEngine, type CoverageReader } from './coverage.engine';
+import { ANY_ITEM, isOfficialAreaCode, type AreaComputation, type CoverageEngine, type CoverageReader } from './coverage.engine';
 import { ScenarioEngine } from './scenario-engine';
 import type { ResolvedScenario, ScenarioService } from './scenario.service';
 import type { CoveragePolygonService } from './coverage-polygon.service';
@@ -355,6 +355,9 @@ export class CoverageService {
       let computedFrom = version;
       let computation: AreaComputation;
       if (method === CoverageMethod.POSTGIS) {
+        if (!isOfficialAreaCode(areaCode)) {
+          throw new BadInputError(`method POSTGIS (the reference) takes official area codes; ${areaCode} is a planning area: use method INDEX.`, { argument: 'method' });
+        }
         ({ dataVersion: computedFrom, computation } = await computeReference(this.reference, engine, {
           kind: this.databaseEngine,
           areaCode,

@@ -32,6 +32,11 @@ export const ENGINE_ROAD_EDGES = /* sql */ `
   FROM road_edge ORDER BY id`;
 
 /** The change log after version $1 up to $2 (the change feed: see migration ChangeLog), in version order. */
+/** Planning areas (planners' own): members or polygon, for the engine to find their villages. */
+export const ENGINE_PLANNING_AREAS = /* sql */ `
+  SELECT code, member_codes, CASE WHEN boundary IS NULL THEN NULL ELSE ST_AsGeoJSON(boundary, 7)::json END AS boundary
+  FROM planning_area ORDER BY code`;
+
 export const CHANGES_BETWEEN = /* sql */ `
   SELECT version::text AS version, entity, op, keys FROM change_log WHERE version > $1::bigint AND version <= $2::bigint ORDER BY version`;
 

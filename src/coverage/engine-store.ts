@@ -97,6 +97,7 @@ export class EngineStore {
         for (const village of changes.villages.values()) {
           if (!engine.applyVillage(version, village!)) return this.load(`village ${village!.code} appeared or changed township`, started);
         }
+        if (changes.planningAreas) engine.setPlanningAreas(changes.planningAreas);
         engine.advance(version);
         this.stats.patches++;
         const patchMs = performance.now() - patching;
@@ -113,7 +114,7 @@ export class EngineStore {
     const from = this.engine?.dataVersion ?? null;
     const snapshot = await this.repo.loadSnapshot();
     const models = new TravelModels(this.options.straightLine, snapshot.roads ? { network: roadNetworkOf(snapshot.roads), synthetic: snapshot.roads.networks.some((n) => n.synthetic), ...this.options.road } : undefined);
-    const engine = new CoverageEngine(snapshot.dataVersion, snapshot.villages, snapshot.points, { maxFieldBytes: this.options.maxFieldBytes, models });
+    const engine = new CoverageEngine(snapshot.dataVersion, snapshot.villages, snapshot.points, { maxFieldBytes: this.options.maxFieldBytes, models, planningAreas: snapshot.planningAreas });
     this.syntheticData = snapshot.syntheticData;
     this.engine = engine;
     this.stats.loads++;

@@ -70,7 +70,7 @@ export class HandlingService {
     const engine = this.coverage.reader(live, scenario);
     // Every item's row from the engine at once, before any await: of one version.
     const dataVersion = engine.dataVersion;
-    const inArea = (p: EnginePoint) => (p.villageCode ?? p.areaCode).startsWith(area.code);
+    const inArea = (p: EnginePoint) => engine.pointInArea(p, area.code);
     const rows = catalogue.map((item) => {
       const computation = engine.computeArea(area.code, item.code, travel.model, travel.mode, travel.budgetCost);
       const { coveredVillageCount, coveredPopulationRatio } = sums(computation);

@@ -1,6 +1,6 @@
 import CheapRuler from 'cheap-ruler';
 import type { AccessibilityField, TravelModel, TravelModeName } from '../travel/travel-model';
-import { countsFor, type AreaComputation, type CoverageEngine, type CoverageReader, type EnginePoint, type PlacedPoint } from './coverage.engine';
+import { countsFor, isOfficialAreaCode, type AreaComputation, type CoverageEngine, type CoverageReader, type EnginePoint, type PlacedPoint } from './coverage.engine';
 
 /**
  * A what-if, resolved against the engine: the points it changes (their whole state as the scenario leaves them:
@@ -55,6 +55,14 @@ export class ScenarioEngine implements CoverageReader {
     return this.base.villageRange(areaCode);
   }
 
+  villageIndices(areaCode: string): Int32Array {
+    return this.base.villageIndices(areaCode);
+  }
+
+  pointInArea(point: EnginePoint, areaCode: string): boolean {
+    return this.base.pointInArea(point, areaCode);
+  }
+
   villageIndex(code: string): number {
     return this.base.villageIndex(code);
   }
@@ -79,11 +87,17 @@ export class ScenarioEngine implements CoverageReader {
     const c = this.base.computeArea(areaCode, item, model, mode, budgetCost);
     const overlay = this.overlay(item);
     if (overlay.removed.size === 0 && overlay.added.length === 0) return c;
-    const [start, end] = this.base.villageRange(areaCode);
     // The computation's arrays are its own copies (distanceMeters is the cost array itself when the model counts metres).
     const cost = c.cost as Float64Array;
     const nearest = c.nearest as Int32Array;
-    this.correct(this.base.field(model, mode, item), overlay, cost, nearest, (k) => start + k, (v) => (v >= start && v < end ? v - start : -1));
+    if (isOfficialAreaCode(areaCode)) {
+      const [start, end] = this.base.villageRange(areaCode);
+      this.correct(this.base.field(model, mode, item), overlay, cost, nearest, (k) => start + k, (v) => (v >= start && v < end ? v - start : -1));
+    } else {
+      const villages = this.base.villageIndices(areaCode);
+      const position = new Map(Array.from(villages, (v, k) => [v, k]));
+      this.correct(this.base.field(model, mode, item), overlay, cost, nearest, (k) => villages[k]!, (v) => position.get(v) ?? -1);
+    }
     const covered = c.covered as Uint8Array;
     for (let k = 0; k < covered.length; k++) covered[k] = nearest[k]! >= 0 && cost[k]! <= budgetCost ? 1 : 0;
     return { ...c, pointIds: this.points.added.length ? [...this.base.pointIds, ...this.points.added.map((p) => p.id)] : c.pointIds };

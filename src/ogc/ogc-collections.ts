@@ -1,4 +1,4 @@
-import { AREA_CODE_PATTERN, ITEM_CODE_PATTERN, VILLAGE_CODE_PATTERN } from '../common/codes';
+import { AREA_CODE_PATTERN, COVERAGE_AREA_CODE_PATTERN, ITEM_CODE_PATTERN, PLANNING_AREA_CODE_PATTERN, VILLAGE_CODE_PATTERN } from '../common/codes';
 import { Role } from '../common/role.enum';
 import { AreaLevel } from '../area/area-level.enum';
 import { MAX_BUDGET_MINUTES, MIN_BUDGET_MINUTES } from '../coverage/coverage.args';
@@ -11,7 +11,7 @@ import { ServicePointKind, ServicePointStatus } from '../service-point/service-p
  * OpenAPI description are all made from this list, so a new collection is one more entry here plus its source in
  * ogc.service.ts (the id union below makes the compiler ask for it).
  */
-export type OgcCollectionId = 'service-points' | 'villages' | 'areas' | 'coverage-gaps';
+export type OgcCollectionId = 'service-points' | 'villages' | 'areas' | 'planning-areas' | 'coverage-gaps';
 
 /** A JSON Schema (the OpenAPI 3.0 subset) of a parameter or property. */
 export interface OgcSchema {
@@ -106,7 +106,13 @@ const AREA_CODE = (description: string) =>
 const ITEM = (description: string) => codeParameter('item', description, ITEM_CODE_PATTERN, 'a service-item code such as CHRONIC_DISEASE_CERT', 'CHRONIC_DISEASE_CERT');
 
 const COVERAGE_PARAMETERS: readonly OgcParameter[] = [
-  AREA_CODE('The area whose villages are looked at (2, 4, 6 or 9 digits; everything below it). Default: all the data.'),
+  codeParameter(
+    'areaCode',
+    "The area whose villages are looked at (2, 4, 6 or 9 digits, everything below it; or a planning area's code). Default: all the data.",
+    COVERAGE_AREA_CODE_PATTERN,
+    "an official area code of 2, 4, 6 or 9 digits, or a planning area's code (capital letters first)",
+    '520121',
+  ),
   ITEM('Count only points offering this service item. Default: any item (any active point counts).'),
   enumParameter('mode', 'How residents travel. Default: DEFAULT_TRAVEL_MODE (EBIKE).', Object.values(TravelMode), false),
   {
@@ -222,6 +228,27 @@ export const OGC_COLLECTIONS: readonly OgcCollectionSpec[] = [
       population: { type: 'integer', description: 'Total population of its villages (synthetic in the seed data).' },
     },
     // Boundaries are large (a county's is thousands of vertices): smaller pages.
+    maxLimit: 100,
+    baseCost: 1,
+  },
+  {
+    id: 'planning-areas',
+    title: 'Planning areas',
+    description:
+      "Planners' own areas (GraphQL planningAreas): a polygon, or townships and villages (those have no geometry: null). Their codes go as areaCode to the coverage-gaps collection and to every coverage question.",
+    roles: [Role.PLANNER, Role.EDITOR],
+    geometryType: 'MultiPolygon',
+    featureId: { description: "The planning area's code (capital letters first).", pattern: PLANNING_AREA_CODE_PATTERN, example: 'TAIBAI_LAKE' },
+    parameters: [],
+    properties: {
+      code: { type: 'string', description: 'Its code.' },
+      name: { type: 'string', description: 'Its name.' },
+      description: { type: 'string', nullable: true, description: 'What it is for.' },
+      memberCodes: { type: 'string', nullable: true, description: 'Townships and villages it is made of, comma-joined (null for a polygon area).' },
+      villageCount: { type: 'integer', description: 'Villages in it now.' },
+      population: { type: 'integer', description: 'Residents of those villages.' },
+      updatedAt: { type: 'string', description: 'When it was last defined (ISO 8601).' },
+    },
     maxLimit: 100,
     baseCost: 1,
   },

@@ -57,7 +57,7 @@ function isCancelledStatement(err: unknown): boolean {
  */
 export function createOgcRouter(deps: OgcDeps): Router {
   const router = Router();
-  const service = new OgcService(deps.repository, { villages: deps.villages, servicePoints: deps.servicePoints, areas: deps.areas, coverage: deps.coverage });
+  const service = new OgcService(deps.repository, { villages: deps.villages, servicePoints: deps.servicePoints, areas: deps.areas, coverage: deps.coverage, planningAreas: deps.planningAreas });
   const { pagination } = deps.config;
   const pageSizes = (c: OgcCollectionSpec): PageSizes => ({
     defaultLimit: pagination.defaultPageSize,

@@ -17,6 +17,8 @@ import type { OgcCollectionId, OgcCollectionSpec } from './ogc-collections';
 import { areaFeature, coverageGapFeature, servicePointFeature, villageFeature } from './ogc-features';
 import { listParam, numberParam, textParam, type BBox, type CollectionParams, type ItemsQuery } from './ogc-query.parse';
 import type { ExtentSource, OgcRepository } from './ogc.repository';
+import type { PlanningAreaRecord } from '../planning-area/planning-area.repository';
+import type { PlanningAreaService } from '../planning-area/planning-area.service';
 
 /** The request's loaders this reads (those of GraphQL: the same records, batched per request). */
 type Loaders = CoverageLoaders;
@@ -69,12 +71,14 @@ export class OgcService {
       readonly servicePoints: ServicePointService;
       readonly areas: AreaService;
       readonly coverage: CoverageService;
+      readonly planningAreas: PlanningAreaService;
     },
   ) {
     this.sources = {
       'service-points': this.servicePointSource(),
       villages: this.villageSource(),
       areas: this.areaSource(),
+      'planning-areas': this.planningAreaSource(),
       'coverage-gaps': this.coverageGapSource(),
     };
   }
@@ -350,6 +354,54 @@ export class OgcService {
 
   /* ---------------------------------------------------------------------------------------------------------- */
 
+  /** Planning areas, by code; a bbox keeps the polygon areas whose bounds meet it (members areas have no geometry). */
+  private planningAreaSource(): OgcSource {
+    const featureOf = async (a: PlanningAreaRecord): Promise<OgcFeature> => {
+      const figures = await this.services.planningAreas.figures(a.code);
+      return {
+        type: 'Feature',
+        id: a.code,
+        geometry: a.boundary,
+        properties: {
+          code: a.code,
+          name: a.name,
+          description: a.description,
+          memberCodes: a.memberCodes.length ? a.memberCodes.join(',') : null,
+          villageCount: figures.villageCount,
+          population: figures.population,
+          updatedAt: a.updatedAt.toISOString(),
+        },
+      };
+    };
+    const meets = (a: PlanningAreaRecord, bbox: BBox | null): boolean => {
+      if (!bbox) return true;
+      if (!a.boundary) return false;
+      const [w, s, e, n] = bbox;
+      const xs = a.boundary.coordinates.flat(2).map((p) => p[0]!);
+      const ys = a.boundary.coordinates.flat(2).map((p) => p[1]!);
+      return Math.min(...xs) <= e && Math.max(...xs) >= w && Math.min(...ys) <= n && Math.max(...ys) >= s;
+    };
+    return {
+      extent: 'areas',
+      items: async (q) => {
+        const after = this.after(q, 'planning-areas');
+        const all = (await this.services.planningAreas.list(MAX_PLANNING_AREAS)).filter((a) => meets(a, q.bbox));
+        const rest = all.filter((a) => after === null || a.code > after);
+        const page = rest.slice(0, q.limit);
+        return {
+          features: await Promise.all(page.map(featureOf)),
+          numberMatched: all.length,
+          nextCursor: rest.length > q.limit ? this.cursor('planning-areas', page[page.length - 1]!.code) : null,
+        };
+      },
+      item: async (id) => {
+        const a = await this.services.planningAreas.get(id);
+        if (!a) throw notInCollection('planning-areas', id);
+        return { feature: await featureOf(a) };
+      },
+    };
+  }
+
   private cursor(collection: OgcCollectionId, ...values: (string | number)[]): string {
     return encodeCursor(`ogc:${collection}`, values);
   }
@@ -371,6 +423,9 @@ export class OgcService {
     return id;
   }
 }
+
+/** Planning areas an OGC request reads at most (they are few: a planner's own). */
+const MAX_PLANNING_AREAS = 500;
 
 /** Whether `code` lies in the area `areaCode` (codes are hierarchical), or no area is asked for. */
 function within(code: string, areaCode: string | null): boolean {

@@ -1,6 +1,6 @@
 import { IsOptional, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { ArgsType, Field, ID, Int } from 'type-graphql';
-import { AREA_CODE_PATTERN } from '../common/codes';
+import { COVERAGE_AREA_CODE_MESSAGE, COVERAGE_AREA_CODE_PATTERN } from '../common/codes';
 import { ScenarioInput } from '../coverage/scenario.input';
 
 @ArgsType()
@@ -10,7 +10,7 @@ export class SaveScenarioArgs {
   name: string;
 
   @Field(() => ID, { description: 'The area it is made for (2, 4, 6 or 9 digits); scenarios(areaCode) lists it there and above.' })
-  @Matches(AREA_CODE_PATTERN, { message: 'areaCode must be an official area code of 2, 4, 6 or 9 digits' })
+  @Matches(COVERAGE_AREA_CODE_PATTERN, { message: COVERAGE_AREA_CODE_MESSAGE })
   areaCode: string;
 
   @Field(() => ScenarioInput)
@@ -21,7 +21,7 @@ export class SaveScenarioArgs {
 @ArgsType()
 export class ScenariosArgs {
   @Field(() => ID, { description: 'Scenarios made for this area and the areas below it.' })
-  @Matches(AREA_CODE_PATTERN, { message: 'areaCode must be an official area code of 2, 4, 6 or 9 digits' })
+  @Matches(COVERAGE_AREA_CODE_PATTERN, { message: COVERAGE_AREA_CODE_MESSAGE })
   areaCode: string;
 
   @Field(() => Int, { nullable: true, description: 'Newest first; default 50, at most 200.' })

@@ -17,7 +17,6 @@ import { ServicePointKind } from '../service-point/service-point-kind.enum';
 import { sitingProblemFromPairs, type SitingPair, type SitingPool, type SitingResult } from '../siting';
 import { SiteCandidateSet, SiteObjective, type SuggestSitesArgs } from './site-suggestion.args';
 import type { SiteSuggestions, SuggestedSite } from './site-suggestion.type';
-import { indexRange } from '../common/index-range';
 
 type Loaders = CoverageLoaders;
 
@@ -93,8 +92,11 @@ export class SiteSuggestionService {
     const engine = this.coverage.reader(live, scenario);
     // From here to the solver, all from the engine at once: of one version.
     const dataVersion = engine.dataVersion;
-    const [start, end] = engine.villageRange(area.code);
-    const villageCount = end - start;
+    const villages = Array.from(engine.villageIndices(area.code));
+    const villageCount = villages.length;
+    /** A village's position among the area's (its demand index), −1 outside the area. */
+    const positionOf = new Map(villages.map((v, k) => [v, k]));
+    const demandOf = (v: number) => positionOf.get(v) ?? -1;
     if (villageCount === 0) throw new BadInputError(`Area ${area.code} has no villages to serve.`, { argument: 'areaCode' });
     if (villageCount > MAX_VILLAGES) {
       throw new LimitExceededError(`${area.name} (${area.code}) has ${villageCount} villages, more than the ${MAX_VILLAGES} one suggestion weighs; ask for each city or county.`, {
@@ -103,10 +105,10 @@ export class SiteSuggestionService {
       });
     }
     const computation = engine.computeArea(area.code, item.code, travel.model, travel.mode, travel.budgetCost);
-    const field = engine.villageCosts(indexRange(start, end), item.code, travel.model, travel.mode);
+    const field = engine.villageCosts(villages, item.code, travel.model, travel.mode);
     const minutes = (cost: number) => travel.model.minutes(travel.mode, cost);
     const existingCost = Float64Array.from(field.cost, (c, k) => (field.nearest[k]! >= 0 && Number.isFinite(c) ? minutes(c) : Number.POSITIVE_INFINITY));
-    const candidates: Candidate[] = set === SiteCandidateSet.VILLAGES ? indexRange(start, end).map((v) => ({ ...place(engine.villagePlace(v)), village: v })) : given;
+    const candidates: Candidate[] = set === SiteCandidateSet.VILLAGES ? villages.map((v) => ({ ...place(engine.villagePlace(v)), village: v })) : given;
     if (candidates.length === 0) throw new BadInputError('There are no candidate places for new sites in this area.', { argument: 'candidates' });
     const count = counted ? (args.count ?? 3) : undefined;
     if (count !== undefined && count > candidates.length) {
@@ -134,20 +136,21 @@ export class SiteSuggestionService {
       let bestCost = Number.POSITIVE_INFINITY;
       for (let i = 0; i < reach.villages.length; i++) {
         const v = reach.villages[i]!;
-        if (v < start || v >= end) continue;
-        pairs.push({ demand: v - start, candidate: j, cost: minutes(reach.costs[i]!) });
+        const demand = demandOf(v);
+        if (demand < 0) continue;
+        pairs.push({ demand, candidate: j, cost: minutes(reach.costs[i]!) });
         if (c.village < 0 && reach.costs[i]! < bestCost) {
           best = v;
           bestCost = reach.costs[i]!;
         }
       }
-      nearestVillage.push(best >= 0 ? best : nearestByPlace(engine, c, [start, end], item.code, travel));
+      nearestVillage.push(best >= 0 ? best : nearestByPlace(engine, c, demandOf, villages[0]!, item.code, travel));
       if (pairs.length > MAX_PAIRS) {
         throw new LimitExceededError(`The candidates reach more than ${MAX_PAIRS} village pairs; use fewer candidates (a grid, or township seats) or a smaller area.`, { limit: MAX_PAIRS });
       }
     });
     const problem = sitingProblemFromPairs({ demandWeights: computation.population, candidateCount: candidates.length, pairs, existingCost, budget: travel.minutes });
-    const villageCodes = nearestVillage.map((v) => computation.codes[v - start]!);
+    const villageCodes = nearestVillage.map((v) => computation.codes[demandOf(v)]!);
     loaders.version.used(dataVersion);
 
     // Off the request thread: greedy, swaps and bounds take seconds on a city's candidates.
@@ -236,7 +239,7 @@ export class SiteSuggestionService {
       case SiteCandidateSet.VILLAGES:
         return [];
       case SiteCandidateSet.TOWNSHIP_SEATS: {
-        const townships = await townshipsOf(area, loaders);
+        const townships = area.level === AreaLevel.PLANNING ? await this.townshipsOfPlanningArea(area, loaders) : await townshipsOf(area, loaders);
         return townships.filter((t) => t.seat).map((t) => ({ ...place(t.seat!.coordinates as [number, number]), village: -1 }));
       }
       case SiteCandidateSet.LOCATIONS: {
@@ -253,6 +256,13 @@ export class SiteSuggestionService {
       case SiteCandidateSet.GRID:
         return this.grid(area, args.candidates?.gridSpacingMeters ?? DEFAULT_GRID_METERS, loaders);
     }
+  }
+
+  /** The townships a planning area's villages belong to (a planning area is not in the area tree). */
+  private async townshipsOfPlanningArea(area: Area, loaders: Loaders): Promise<Area[]> {
+    const engine = await this.coverage.currentEngine(loaders);
+    const codes = [...new Set(Array.from(engine.villageIndices(area.code), (v) => engine.villageTownship(v)))];
+    return (await loaders.areaByCode.loadMany(codes)).filter((a): a is Area => !!a && !(a instanceof Error));
   }
 
   /** Grid places at `spacing` metres over the area's villages, inside the boundary its polygons are clipped to. */
@@ -290,20 +300,20 @@ async function townshipsOf(area: Area, loaders: Loaders): Promise<Area[]> {
 }
 
 /** The village of the area nearest to a place (for a candidate that reaches none: it still needs a township). */
-function nearestByPlace(engine: CoverageReader, c: Candidate, [start, end]: [number, number], item: string, travel: Travel): number {
+function nearestByPlace(engine: CoverageReader, c: Candidate, demandOf: (v: number) => number, first: number, item: string, travel: Travel): number {
   for (let budget = travel.budgetCost; budget <= 64 * travel.budgetCost; budget *= 4) {
     const reach = engine.reachFrom(c.longitude, c.latitude, item, travel.model, travel.mode, budget);
     let best = -1;
     let bestCost = Number.POSITIVE_INFINITY;
     reach.villages.forEach((v, i) => {
-      if (v >= start && v < end && reach.costs[i]! < bestCost) {
+      if (demandOf(v) >= 0 && reach.costs[i]! < bestCost) {
         best = v;
         bestCost = reach.costs[i]!;
       }
     });
     if (best >= 0) return best;
   }
-  return start;
+  return first;
 }
 
 function place([longitude, latitude]: [number, number]): { longitude: number; latitude: number } {

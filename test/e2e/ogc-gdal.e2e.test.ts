@@ -59,7 +59,7 @@ describeWithGdal('GDAL as an OGC API - Features client (e2e)', () => {
       .split('\n')
       .map((l) => /^\d+: (\S+)/.exec(l)?.[1])
       .filter(Boolean);
-    expect(layers).toEqual(['service-points', 'villages', 'areas', 'coverage-gaps']);
+    expect(layers).toEqual(['service-points', 'villages', 'areas', 'planning-areas', 'coverage-gaps']);
     expect(stdout).toMatch(/villages \(title: Villages\) \(Point\)/);
     expect(stdout).toMatch(/areas \(title: Administrative areas\) \(Multi Polygon\)/);
   });

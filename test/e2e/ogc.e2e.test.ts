@@ -141,7 +141,7 @@ describe('OGC API - Features at /ogc (e2e)', () => {
       expect(r.status).toBe(200);
       expect(r.headers.get('data-version')).toBe(version);
       expect(r.body.dataVersion).toBe(version);
-      expect(r.body.collections.map((c) => c.id)).toEqual(['service-points', 'villages', 'areas', 'coverage-gaps']);
+      expect(r.body.collections.map((c) => c.id)).toEqual(['service-points', 'villages', 'areas', 'planning-areas', 'coverage-gaps']);
       const [extent] = (await t.db.dataSource.query(
         'SELECT ST_XMin(e) AS w, ST_YMin(e) AS s, ST_XMax(e) AS e, ST_YMax(e) AS n FROM (SELECT ST_Extent(location::geometry)::geometry AS e FROM village) x',
       )) as { w: number; s: number; e: number; n: number }[];
@@ -560,9 +560,11 @@ describe('OGC API keys and roles, as GraphQL has them (e2e)', () => {
   it('lists only the collections the key may read', async () => {
     const ids = async (key: string) => ((await get2('/collections', key)).body as { collections: { id: string }[] }).collections.map((c) => c.id);
     expect(await ids(keys.reader)).toEqual(['service-points', 'villages', 'areas']);
-    expect(await ids(keys.planner)).toEqual(['coverage-gaps']);
-    expect(await ids(keys.both)).toEqual(['service-points', 'villages', 'areas', 'coverage-gaps']);
-    expect(errorOf(await get2('/collections', keys.editor))).toEqual(expect.objectContaining({ status: 403, code: 'FORBIDDEN' }));
+    expect(await ids(keys.planner)).toEqual(['planning-areas', 'coverage-gaps']);
+    expect(await ids(keys.both)).toEqual(['service-points', 'villages', 'areas', 'planning-areas', 'coverage-gaps']);
+    // Planning areas are PLANNER or EDITOR, as in GraphQL: an EDITOR key reads that collection only.
+    expect(await ids(keys.editor)).toEqual(['planning-areas']);
+    expect(errorOf(await get2('/collections/villages/items', keys.editor))).toEqual(expect.objectContaining({ status: 403, code: 'FORBIDDEN' }));
   });
 
   it('spends from the key\'s GraphQL budget: 1 point per feature asked for (+50 for a coverage computation), 429 with Retry-After when spent', async () => {
