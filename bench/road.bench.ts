@@ -1,33 +1,40 @@
 import FlatQueue from 'flatqueue';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { emptyRoadLabels, RoadDirection, roadDijkstra, type RoadLabels, type RoadSeed } from '../src/travel/road-dijkstra';
 import { RoadModeCosts } from '../src/travel/road-mode-costs';
 import { RoadNetwork, type RoadEdgeInput, type RoadNodeInput } from '../src/travel/road-network';
 import { DEFAULT_ROAD_SPEEDS } from '../src/travel/road-speeds';
-import { RoadModel } from '../src/travel/road.model';
+import { DEFAULT_MAX_MINUTES, RoadModel, type RoadField } from '../src/travel/road.model';
 import type { PointPlaces, VillagePlaces } from '../src/travel/places';
 import type { TravelModeName } from '../src/travel/travel-model';
+import { Report } from './bench-report';
 
 /**
- * The road model at province scale, on a synthetic network (not wired into `npm run bench` yet):
- * a SIDE × SIDE grid (≥ 2 million nodes, ~240 m apart: about a 350 km square, the size of Fujian), every 20th row
- * and column primary, every 5th tertiary, the rest residential with a track in every 7, one residential way in 9
- * one-way; 60,000 villages and 2,000 points at random (seeded). Prints the time to build the CSR graph and its
- * index, then per mode:
- * - the bare multi-source Dijkstra (bucket queue), against the binary-heap Dijkstra it replaced (flatqueue, kept
- *   here) on the same seeds: the labels must be equal, bit for bit;
- * - a field over all villages, first (villages snapped) and again (their joins cached on the model), and with a
- *   cutoff of 30 min (`fieldCutoffMinutes`), then that field extended to 60 min (`ensureCutoff`);
- * - one addOrigin, one removeOrigin, nearestOrigins, and the roads reached from one point in 15 min (isochrones).
- * Then, when a PostgreSQL server with pgRouting is reachable (DATABASE_URL, else postgres://postgres@127.0.0.1:5432/
- * postgres), pgr_drivingDistance (equicost: each node to its nearest root; and, when small enough, every root's
- * own with the least per node, which is exact) on a PG_SIDE × PG_SIDE corner of the grid with the points inside it
- * (loading all 4.2 million ways for one query takes longer than the query), against our Dijkstra and field on the
- * same sub-grid, in a scratch database created and dropped here. Environment: SIDE, PG_SIDE (default 500; 0 skips
- * pgRouting), MODES (comma-separated).
+ * `npm run bench` (after coverage.bench and planning.bench; alone: `npm run bench:road`): the ROAD model at province
+ * scale, on a synthetic network: a SIDE × SIDE grid (default 1450: 2.1 million nodes, ~240 m apart, about a
+ * 350 km square, the size of Fujian), every 20th row and column primary, every 5th tertiary, the rest residential
+ * with a track in every 7, one residential way in 9 one-way; 60,000 villages and 2,000 points at random (seeded).
+ * Prints:
+ * - the network's build from its nodes and ways in memory (CSR graph, Hilbert numbering, snapping index) with its
+ *   rate and the process's peak memory. The database import (`npm run roads -- import`) is not run at this size
+ *   here (it writes 6 million rows to PostGIS: minutes); its recorded figures are in README.md;
+ * - per mode: a field over all villages (the first snaps the villages; then with their joins cached), uncut (every
+ *   label to maxMinutes, 240) and cut at 30 and 15 minutes (median of 3 each); the 30-minute field extended to
+ *   maxMinutes (`ensureCutoff`) and checked against the uncut one on every village, bit for bit; the 15-minute field
+ *   completed for every village (what a province-wide village list needs); one addOrigin (target < 20 ms), one
+ *   removeOrigin, nearestOrigins, the roads reached from one point in 15 min;
+ * - with HEAP=1, the bare multi-source Dijkstra against a binary-heap Dijkstra (flatqueue) on the same seeds: labels
+ *   equal bit for bit (slow: off by default);
+ * - pgRouting's pgr_drivingDistance (equicost) against our multi-source Dijkstra on the same roots, on a
+ *   PG_SIDE × PG_SIDE corner of the grid (loading all 4.2 million ways into a table takes minutes), for PG_MODES,
+ *   in a scratch database created and dropped here, when a PostgreSQL server with pgRouting is reachable
+ *   (DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres); a line says why when it is skipped.
+ * Environment: SIDE, MODES, PG_SIDE (default 500; 0 skips pgRouting), PG_MODES (default MODES), HEAP.
+ * Its output replaces the `road.bench:run` block of bench/RESULTS.md. About 3 minutes on 2 cores.
  *
- *   npm run build && node --max-old-space-size=8192 dist/bench/road.bench.js
+ *   npm run build && node --max-old-space-size=6144 dist/bench/road.bench.js
  */
 const SIDE = Number(process.env.SIDE ?? 1450);
 const PG_SIDE = Math.min(Number(process.env.PG_SIDE ?? 500), SIDE);
@@ -35,7 +42,12 @@ const SPACING_DEG = 0.0024; // ~240 m of latitude, ~215 m of longitude at 26°
 const VILLAGES = Math.round((60_000 * SIDE * SIDE) / (1450 * 1450));
 const POINTS = Math.max(2, Math.round((2_000 * SIDE * SIDE) / (1450 * 1450)));
 const MODES = (process.env.MODES?.split(',') ?? ['WALK', 'BICYCLE', 'EBIKE', 'CAR']) as TravelModeName[];
+const PG_MODES = (process.env.PG_MODES?.split(',') ?? MODES) as TravelModeName[];
+const HEAP = process.env.HEAP === '1';
 const STRAIGHT_LINE = { speedsKmh: { WALK: 5, BICYCLE: 12, EBIKE: 20, CAR: 30 }, detourFactor: 1.3 };
+
+const report = new Report();
+const say = (s: string) => report.say(s);
 
 let seed = 42;
 const random = (): number => {
@@ -79,7 +91,7 @@ function pointTable(ps: [number, number][]): PointPlaces & { places: [number, nu
   return { places: ps, longitude: (p) => ps[p]![0], latitude: (p) => ps[p]![1], id: (p) => `P${String(p).padStart(5, '0')}` };
 }
 
-/** The multi-source Dijkstra as it was before the bucket queue (a binary heap, flatqueue), for the comparison. */
+/** A plain multi-source Dijkstra with a binary heap (flatqueue), per way and one-way flag as the network stores them: the reference for the bucket queue. */
 function heapDijkstra(costs: RoadModeCosts, direction: RoadDirection, labels: RoadLabels, seeds: readonly RoadSeed[], maxMinutes: number, sourceBefore: (a: number, b: number) => boolean): void {
   const { edgeOffsets, edgeTarget, edgeWay, edgeOneway } = costs.network;
   const { wayMinutes, respectsOneway } = costs;
@@ -115,7 +127,15 @@ function heapDijkstra(costs: RoadModeCosts, direction: RoadDirection, labels: Ro
   }
 }
 
-const ms = (start: number): string => `${(performance.now() - start).toFixed(0)} ms`;
+const fmt = (ms: number): string => (ms < 10 ? ms.toFixed(1) : ms.toFixed(0));
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+const timed = <T>(f: () => T): [T, number] => {
+  const t = performance.now();
+  const out = f();
+  return [out, performance.now() - t];
+};
+const mb = (bytes: number): string => `${Math.round(bytes / 1e6).toLocaleString('en')} MB`;
+const peakRss = (): number => process.resourceUsage().maxRSS * 1024;
 
 /** Seeds of the points: each at both ends of its nearest usable way, at 0 (as the integration test against pgRouting does). */
 function pointSeeds(network: RoadNetwork, costs: RoadModeCosts, ps: readonly [number, number][]): RoadSeed[] {
@@ -132,88 +152,98 @@ function sameLabels(a: RoadLabels, b: RoadLabels): boolean {
   return true;
 }
 
+/** Villages whose cost and nearest point differ between two fields. */
+function differing(a: RoadField, b: RoadField): number {
+  let n = 0;
+  for (let v = 0; v < a.cost.length; v++) if (!Object.is(a.cost[v], b.cost[v]) || a.nearest[v] !== b.nearest[v]) n++;
+  return n;
+}
+
 function province(): void {
-  let t = performance.now();
-  const { nodes, edges } = grid(SIDE);
-  console.log(`input: ${nodes.length.toLocaleString('en')} nodes, ${edges.length.toLocaleString('en')} ways, generated in ${ms(t)}`);
-  t = performance.now();
-  const network = RoadNetwork.build(nodes, edges, 'synthetic-province');
-  console.log(`CSR graph + KDBush index: ${ms(t)} (${network.edgeCount.toLocaleString('en')} directed edges, ~${Math.round(network.bytes / 1e6)} MB)`);
+  const [{ nodes, edges }, generated] = timed(() => grid(SIDE));
+  const [network, built] = timed(() => RoadNetwork.build(nodes, edges, 'synthetic-province'));
+  say(
+    `Network: ${SIDE} × ${SIDE} grid, ${network.nodeCount.toLocaleString('en')} nodes, ${network.wayCount.toLocaleString('en')} ways (${network.edgeCount.toLocaleString('en')} directed edges); ` +
+      `input generated in ${fmt(generated)} ms; built in memory (CSR graph, Hilbert numbering, snapping index) in ${fmt(built)} ms: ` +
+      `${Math.round(network.nodeCount / (built / 1000)).toLocaleString('en')} nodes/s, ${Math.round(network.wayCount / (built / 1000)).toLocaleString('en')} ways/s; ` +
+      `network ~${mb(network.bytes)}; peak RSS so far ${mb(peakRss())} (the input objects included)`,
+  );
+  nodes.length = 0;
+  edges.length = 0;
   const villages = villageTable(places(VILLAGES));
   const points = pointTable(places(POINTS + 2));
   const origins = Array.from({ length: POINTS }, (_, i) => i);
-  const model = new RoadModel({ network, straightLine: STRAIGHT_LINE });
-  const cut = new RoadModel({ network, straightLine: STRAIGHT_LINE, fieldCutoffMinutes: 30 });
-  console.log(`${VILLAGES.toLocaleString('en')} villages, ${POINTS.toLocaleString('en')} points`);
+  say(`${VILLAGES.toLocaleString('en')} villages, ${POINTS.toLocaleString('en')} points; maxMinutes ${DEFAULT_MAX_MINUTES}`);
+  // One model, as the server has: fields cut at 15 min unless asked for more (`cutoffCost`, as the engine asks for
+  // the largest budget asked so far); maxMinutes is uncut.
+  const model = new RoadModel({ network, straightLine: STRAIGHT_LINE, fieldCutoffMinutes: 15 });
   for (const mode of MODES) {
-    const costs = new RoadModeCosts(network, DEFAULT_ROAD_SPEEDS, mode);
-    const seeds = pointSeeds(network, costs, points.places.slice(0, POINTS));
-    const heap = emptyRoadLabels(network.nodeCount);
-    t = performance.now();
-    heapDijkstra(costs, RoadDirection.TO_SOURCES, heap, seeds, 240, (a, b) => a < b);
-    const heapTime = ms(t);
-    const labels = emptyRoadLabels(network.nodeCount);
-    t = performance.now();
-    roadDijkstra(costs, RoadDirection.TO_SOURCES, labels, seeds, 240, (a, b) => a < b);
-    const bare = ms(t);
-    const equal = sameLabels(heap, labels);
-    t = performance.now();
-    model.createField(villages, points, origins, mode);
-    const cold = ms(t);
-    t = performance.now();
-    const field = model.createField(villages, points, origins, mode);
-    const warm = ms(t);
-    cut.createField(villages, points, origins, mode); // its joins
-    t = performance.now();
-    const cutField = cut.createField(villages, points, origins, mode);
-    const cutTime = ms(t);
-    t = performance.now();
-    cutField.ensureCutoff(60);
-    const extend = ms(t);
-    let covered = 0;
-    let off = 0;
-    let agree = 0;
-    for (let v = 0; v < VILLAGES; v++) {
-      if (field.cost[v]! <= 15) covered++;
-      off += field.offNetwork[v]!;
-      const c = field.cost[v]!;
-      if (c <= 60 ? cutField.cost[v] === c && cutField.nearest[v] === field.nearest[v] : Number.isNaN(cutField.cost[v]!)) agree++;
+    let heapNote = '';
+    if (HEAP) {
+      const costs = new RoadModeCosts(network, DEFAULT_ROAD_SPEEDS, mode);
+      const seeds = pointSeeds(network, costs, points.places.slice(0, POINTS));
+      const heap = emptyRoadLabels(network.nodeCount);
+      const [, heapMs] = timed(() => heapDijkstra(costs, RoadDirection.TO_SOURCES, heap, seeds, DEFAULT_MAX_MINUTES, (a, b) => a < b));
+      const labels = emptyRoadLabels(network.nodeCount);
+      roadDijkstra(costs, RoadDirection.TO_SOURCES, labels, seeds, DEFAULT_MAX_MINUTES, (a, b) => a < b); // its edge arrays made
+      labels.minutes.fill(Number.POSITIVE_INFINITY);
+      labels.source.fill(-1);
+      const [, bareMs] = timed(() => roadDijkstra(costs, RoadDirection.TO_SOURCES, labels, seeds, DEFAULT_MAX_MINUTES, (a, b) => a < b));
+      heapNote = `; bare Dijkstra ${fmt(bareMs)} ms against a binary heap's ${fmt(heapMs)} ms, labels ${sameLabels(heap, labels) ? 'equal' : 'DIFFERENT'}`;
     }
-    t = performance.now();
-    field.addOrigin(POINTS);
-    const add = ms(t);
+    const [, first] = timed(() => model.createField(villages, points, origins, mode, { cutoffCost: DEFAULT_MAX_MINUTES }));
+    // Median of 3 builds, wall clock and this process's CPU time (on a shared machine the two differ).
+    const runs = (cutoffCost: number): { field: RoadField; ms: number; cpu: number } => {
+      const out = [0, 1, 2].map(() => {
+        const cpu = process.cpuUsage();
+        const [field, ms] = timed(() => model.createField(villages, points, origins, mode, { cutoffCost }));
+        const used = process.cpuUsage(cpu);
+        return { field, ms, cpu: (used.user + used.system) / 1000 };
+      });
+      return { field: out[2]!.field, ms: median(out.map((o) => o.ms)), cpu: median(out.map((o) => o.cpu)) };
+    };
+    const both = (r: { ms: number; cpu: number }): string => `${fmt(r.ms)} ms (CPU ${fmt(r.cpu)} ms)`;
+    const full = runs(DEFAULT_MAX_MINUTES);
+    const c30 = runs(30);
+    const c15 = runs(15);
+    const cutAt30 = c30.field.cutoffMinutes;
+    const cutAt15 = c15.field.cutoffMinutes;
+    const [, extend] = timed(() => c30.field.ensureCutoff(DEFAULT_MAX_MINUTES));
+    const differ = differing(c30.field, full.field);
+    const [, complete] = timed(() => c15.field.completeRange(0, VILLAGES));
+    const completedTo = c15.field.cutoffMinutes;
+    const differ15 = differing(c15.field, full.field);
+    const field = full.field;
+    let within15 = 0;
+    for (let v = 0; v < VILLAGES; v++) if (field.cost[v]! <= 15) within15++;
+    const [, add] = timed(() => field.addOrigin(POINTS));
     points.places[POINTS + 1] = [117.5, 25.5];
-    t = performance.now();
-    field.addOrigin(POINTS + 1);
-    const add2 = ms(t);
-    t = performance.now();
-    field.removeOrigin(POINTS);
-    const remove = ms(t);
-    t = performance.now();
-    const near = field.nearestOrigins(117.7, 25.6, 5);
-    const nearest = ms(t);
-    t = performance.now();
-    const roads = model.reachedRoadsFrom(117.7, 25.6, mode, 15);
-    const reach = ms(t);
-    console.log(
-      `${mode.padEnd(7)} bare Dijkstra ${bare} (binary heap ${heapTime}, labels ${equal ? 'equal' : 'DIFFERENT'}); field ${cold} first, ${warm} with the joins cached; ` +
-        `cut at 30 min ${cutTime}, extended to 60 ${extend} (${agree === VILLAGES ? 'all villages agree' : `${VILLAGES - agree} villages DIFFER`}); ` +
-        `addOrigin ${add}, another ${add2}; removeOrigin ${remove}; nearestOrigins(5) ${nearest}; reachedRoadsFrom(15 min) ${reach} (${roads.length} parts); ` +
-        `${covered.toLocaleString('en')} villages within 15 min, ${off} off the network, nearest of one place ${near[0]?.cost.toFixed(1)} min`,
+    const [, add2] = timed(() => field.addOrigin(POINTS + 1));
+    const [, remove] = timed(() => field.removeOrigin(POINTS));
+    const [near, nearest] = timed(() => field.nearestOrigins(117.7, 25.6, 5));
+    const [roads, reach] = timed(() => model.reachedRoadsFrom(117.7, 25.6, mode, 15));
+    const cutNote = (at: number, asked: number) => (at === asked ? '' : ` (its search reached every node before ${asked} min: uncut)`);
+    say(
+      `${mode.padEnd(7)} field of all villages: uncut ${both(full)} (the first, snapping the villages, ${fmt(first)} ms); cut at 30 min ${both(c30)}${cutNote(cutAt30, 30)}, at 15 min ${both(c15)}${cutNote(cutAt15, 15)} (target < 500 ms); ` +
+        `the 30-min field extended to ${DEFAULT_MAX_MINUTES} in ${fmt(extend)} ms (${differ === 0 ? 'every village equal to the uncut field' : `${differ} villages DIFFER`}); ` +
+        `the 15-min field completed for every village in ${fmt(complete)} ms (to ${completedTo} min; ${differ15 === 0 ? 'equal to the uncut field' : `${differ15} villages DIFFER`}); ` +
+        `addOrigin ${fmt(add)} ms, another ${fmt(add2)} ms (target < 20 ms); removeOrigin ${fmt(remove)} ms; nearestOrigins(5) ${fmt(nearest)} ms (nearest ${near[0]?.cost.toFixed(1)} min); ` +
+        `reachedRoadsFrom(15 min) ${fmt(reach)} ms (${roads.length.toLocaleString('en')} parts); ${within15.toLocaleString('en')} villages within 15 min${heapNote}`,
     );
   }
+  const mem = process.memoryUsage();
+  say(`Memory: peak RSS ${mb(peakRss())}; now RSS ${mb(mem.rss)}, array buffers ${mb(mem.arrayBuffers)}, JS heap ${mb(mem.heapUsed)} (the network, each mode's edge costs, scratch labels and last fields)`);
 }
 
 /** pgr_drivingDistance against our search on a PG_SIDE² corner of the grid (the same ways, in a scratch database). */
 async function pgRouting(): Promise<void> {
-  if (PG_SIDE <= 1) return;
+  if (PG_SIDE <= 1) return say('pgRouting: skipped (PG_SIDE=0)');
   const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const admin = new Client({ connectionString: url });
   try {
     await admin.connect();
   } catch (err) {
-    console.log(`pgRouting: skipped, no PostgreSQL server at ${url.replace(/:[^:@/]*@/, ':***@')} (${(err as Error).message})`);
-    return;
+    return say(`pgRouting: skipped, no PostgreSQL server at ${url.replace(/:[^:@/]*@/, ':***@')} (${(err as Error).message})`);
   }
   const name = `road_bench_${process.pid}`;
   await admin.query(`CREATE DATABASE ${name}`);
@@ -226,8 +256,7 @@ async function pgRouting(): Promise<void> {
       await db.query('CREATE EXTENSION IF NOT EXISTS postgis');
       await db.query('CREATE EXTENSION IF NOT EXISTS pgrouting');
     } catch (err) {
-      console.log(`pgRouting: skipped, not installed on this server (apt-get install postgresql-15-pgrouting): ${(err as Error).message}`);
-      return;
+      return say(`pgRouting: skipped, not installed on this server (apt-get install postgresql-15-pgrouting): ${(err as Error).message}`);
     }
     const { rows: version } = await db.query<{ v: string }>('SELECT pgr_version() AS v');
     seed = 7;
@@ -236,67 +265,47 @@ async function pgRouting(): Promise<void> {
     const extent = (PG_SIDE - 1) * SPACING_DEG;
     const count = Math.max(2, Math.round((POINTS * PG_SIDE * PG_SIDE) / (SIDE * SIDE)));
     const ps = Array.from({ length: count }, (): [number, number] => [116 + random() * extent, 24 + random() * extent]);
-    const villageCount = Math.round((VILLAGES * PG_SIDE * PG_SIDE) / (SIDE * SIDE));
-    const vs = villageTable(Array.from({ length: villageCount }, (): [number, number] => [116 + random() * extent, 24 + random() * extent]));
-    const model = new RoadModel({ network, straightLine: STRAIGHT_LINE });
-    console.log(`pgRouting ${version[0]!.v}: a ${PG_SIDE} × ${PG_SIDE} corner (${network.nodeCount.toLocaleString('en')} nodes, ${network.wayCount.toLocaleString('en')} ways), ${count} points, ${villageCount.toLocaleString('en')} villages`);
+    say(`pgRouting ${version[0]!.v}, same run: a ${PG_SIDE} × ${PG_SIDE} corner of the grid (${network.nodeCount.toLocaleString('en')} nodes, ${network.wayCount.toLocaleString('en')} ways), ${count} points as roots, to ${DEFAULT_MAX_MINUTES} min`);
     await db.query('CREATE TABLE road_bench (id bigint, source bigint, target bigint, cost float8, reverse_cost float8)');
-    for (const mode of MODES) {
+    for (const mode of PG_MODES) {
       const costs = new RoadModeCosts(network, DEFAULT_ROAD_SPEEDS, mode);
       // Towards the sources (as fields search): pgRouting's costs swapped, as in the integration test.
       const rows = { id: [] as number[], source: [] as number[], target: [] as number[], cost: [] as number[], reverse: [] as number[] };
       for (let w = 0; w < network.wayCount; w++) {
         const m = costs.wayMinutes[w]!;
-        const forward = Number.isFinite(m) && costs.forwardOpen(w) ? m : -1;
-        const backward = Number.isFinite(m) && costs.backwardOpen(w) ? m : -1;
         rows.id.push(w + 1);
         rows.source.push(network.wayFrom[w]! + 1);
         rows.target.push(network.wayTo[w]! + 1);
-        rows.cost.push(backward);
-        rows.reverse.push(forward);
+        rows.cost.push(Number.isFinite(m) && costs.backwardOpen(w) ? m : -1);
+        rows.reverse.push(Number.isFinite(m) && costs.forwardOpen(w) ? m : -1);
       }
       await db.query('TRUNCATE road_bench');
-      let t = performance.now();
-      for (let k = 0; k < rows.id.length; k += 100_000) {
-        const s = (a: number[]) => a.slice(k, k + 100_000);
-        await db.query('INSERT INTO road_bench SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::float8[], $5::float8[])', [s(rows.id), s(rows.source), s(rows.target), s(rows.cost), s(rows.reverse)]);
-      }
-      const load = ms(t);
-      const seeds = pointSeeds(network, costs, ps);
-      const roots = [...new Set(seeds.filter((sd) => sd.minutes === 0).map((sd) => sd.node + 1))];
-      const sql = `SELECT node, agg_cost FROM pgr_drivingDistance('SELECT id, source, target, cost, reverse_cost FROM road_bench', $1::bigint[], 240, directed => true, equicost => true)`;
-      const exact = `SELECT node, min(agg_cost) AS agg_cost FROM pgr_drivingDistance('SELECT id, source, target, cost, reverse_cost FROM road_bench', $1::bigint[], 240, directed => true, equicost => false) GROUP BY node`;
+      const [, load] = await (async () => {
+        const t = performance.now();
+        for (let k = 0; k < rows.id.length; k += 100_000) {
+          const s = (a: number[]) => a.slice(k, k + 100_000);
+          await db.query('INSERT INTO road_bench SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::float8[], $5::float8[])', [s(rows.id), s(rows.source), s(rows.target), s(rows.cost), s(rows.reverse)]);
+        }
+        return [null, performance.now() - t] as const;
+      })();
+      const roots = [...new Set(pointSeeds(network, costs, ps).map((sd) => sd.node + 1))];
+      const sql = `SELECT node, agg_cost FROM pgr_drivingDistance('SELECT id, source, target, cost, reverse_cost FROM road_bench', $1::bigint[], ${DEFAULT_MAX_MINUTES}, directed => true, equicost => true)`;
       await db.query(sql, [roots]); // warm the server's caches
-      t = performance.now();
+      let t = performance.now();
       const { rows: reached } = await db.query<{ node: string; agg_cost: number }>(sql, [roots]);
       const pgTime = performance.now() - t;
       // Ours: the same roots, each its own source at 0 (a node's label is the same whichever root wins a tie).
+      const seeds = roots.map((r, i) => ({ node: r - 1, minutes: 0, source: i }));
+      roadDijkstra(costs, RoadDirection.TO_SOURCES, emptyRoadLabels(network.nodeCount), seeds, DEFAULT_MAX_MINUTES, (a, b) => a < b); // warm, as pgRouting's
       const labels = emptyRoadLabels(network.nodeCount);
       t = performance.now();
-      roadDijkstra(costs, RoadDirection.TO_SOURCES, labels, roots.map((r, i) => ({ node: r - 1, minutes: 0, source: i })), 240, (a, b) => a < b);
+      roadDijkstra(costs, RoadDirection.TO_SOURCES, labels, seeds, DEFAULT_MAX_MINUTES, (a, b) => a < b);
       const ours = performance.now() - t;
       let worst = 0;
       for (const r of reached) worst = Math.max(worst, Math.abs(labels.minutes[Number(r.node) - 1]! - Number(r.agg_cost)));
-      // pgRouting 3.4's equicost labels are not all the nearest root's (up to ~1 min off here): the exact reference,
-      // every root's own driving distance with the least kept per node, when its rows (roots × nodes) are few enough.
-      let exactNote = 'equicost => false skipped (too many rows)';
-      if (roots.length * network.nodeCount <= 5_000_000) {
-        t = performance.now();
-        const { rows: all } = await db.query<{ node: string; agg_cost: number }>(exact, [roots]);
-        const exactTime = performance.now() - t;
-        let worstExact = 0;
-        for (const r of all) worstExact = Math.max(worstExact, Math.abs(labels.minutes[Number(r.node) - 1]! - Number(r.agg_cost)));
-        exactNote = `equicost => false + min per node ${exactTime.toFixed(0)} ms (largest difference from ours ${worstExact.toExponential(1)} min)`;
-      }
-      const labelled = labels.minutes.reduce((n, m) => n + (m < Number.POSITIVE_INFINITY ? 1 : 0), 0);
-      const pts = pointTable(ps);
-      model.createField(vs, pts, ps.map((_, i) => i), mode);
-      t = performance.now();
-      model.createField(vs, pts, ps.map((_, i) => i), mode);
-      const field = performance.now() - t;
-      console.log(
-        `${mode.padEnd(7)} pgr_drivingDistance equicost ${pgTime.toFixed(0)} ms (${reached.length.toLocaleString('en')} nodes, largest difference from ours ${worst.toExponential(1)} min; ways loaded in ${load}); ${exactNote}; ` +
-          `ours: Dijkstra ${ours.toFixed(1)} ms (${labelled.toLocaleString('en')} nodes), ${(pgTime / ours).toFixed(0)}× faster than equicost; the whole field (villages' joins cached) ${field.toFixed(1)} ms`,
+      say(
+        `${mode.padEnd(7)} pgr_drivingDistance (equicost) ${fmt(pgTime)} ms for ${reached.length.toLocaleString('en')} nodes (ways loaded in ${fmt(load)} ms, not counted); ` +
+          `our multi-source Dijkstra ${fmt(ours)} ms: ${(pgTime / ours).toFixed(0)}× faster; largest difference ${worst.toExponential(1)} min (pgRouting 3.4's equicost labels are not all the nearest root's; the integration test checks against pgr_dijkstraCost)`,
       );
     }
   } finally {
@@ -307,8 +316,14 @@ async function pgRouting(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const started = performance.now();
+  say(`# Road model benchmark, ${new Date().toISOString()} (\`bench/road.bench.ts\`)`);
+  say(`Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; load average ${os.loadavg()[0]!.toFixed(2)} at the start`);
+  say('');
   province();
   await pgRouting();
+  say(`Whole run ${((performance.now() - started) / 1000).toFixed(0)} s; load average ${os.loadavg()[0]!.toFixed(2)} at the end`);
+  console.log(`\nwritten to ${report.write('road.bench:run')}`);
 }
 
 main().catch((err: unknown) => {

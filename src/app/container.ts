@@ -94,7 +94,7 @@ export function createServices(repos: Repositories, config: Config, logger: Logg
 }
 
 /**
- * The ROAD model's settings: the off-road limit, and the speed table with ROAD_SPEEDS_FILE's changes, checked here
+ * The ROAD model's settings: the off-road limit, the fields' first cutoff, and the speed table with ROAD_SPEEDS_FILE's changes, checked here
  * so that a bad table stops the server at start rather than the first ROAD query.
  *
  * @throws Error naming the file and the first problem in it
@@ -109,7 +109,7 @@ export function roadSettings(config: Config): RoadModelSettings {
       throw new Error(`ROAD_SPEEDS_FILE ${file}: ${(err as Error).message}`);
     }
   }
-  return { maxOffRoadMeters: config.travel.roadMaxOffRoadMeters, ...(speeds ? { speeds } : {}) };
+  return { maxOffRoadMeters: config.travel.roadMaxOffRoadMeters, fieldCutoffMinutes: config.travel.roadFieldCutoffMinutes, ...(speeds ? { speeds } : {}) };
 }
 
 /** Composition root for type-graphql: each resolver with its service. */

@@ -82,6 +82,8 @@ export interface TravelConfig {
   readonly defaultMode: TravelModeName;
   /** ROAD_MAX_OFF_ROAD_METERS. */
   readonly roadMaxOffRoadMeters: number;
+  /** ROAD_FIELD_CUTOFF_MINUTES. */
+  readonly roadFieldCutoffMinutes: number;
   /** ROAD_SPEEDS_FILE's path (read and checked when the server starts), or null: the default table. */
   readonly roadSpeedsFile: string | null;
 }
@@ -140,6 +142,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       defaultBudgetMinutes: e.DEFAULT_BUDGET_MINUTES,
       defaultMode: e.DEFAULT_TRAVEL_MODE,
       roadMaxOffRoadMeters: e.ROAD_MAX_OFF_ROAD_METERS,
+      roadFieldCutoffMinutes: e.ROAD_FIELD_CUTOFF_MINUTES,
       roadSpeedsFile: e.ROAD_SPEEDS_FILE ?? null,
     }),
     cacheBytes: e.CACHE_MB * 1024 * 1024,

@@ -39,6 +39,12 @@ export const envSchema = z.object({
   DEFAULT_TRAVEL_MODE: z.enum(['WALK', 'BICYCLE', 'EBIKE', 'CAR']).default('EBIKE'),
   /** ROAD model: a village farther than this from every road its mode may use is costed by the straight line (and flagged). */
   ROAD_MAX_OFF_ROAD_METERS: z.coerce.number().min(0).max(20_000).default(1000),
+  /**
+   * ROAD model: accessibility fields are first labelled up to this many minutes (or the largest budget asked so far,
+   * if larger), and extended only as far as an answer needs (a village's nearest point beyond it); answers are those
+   * of an uncut field. 240 (maxMinutes) labels everything at once.
+   */
+  ROAD_FIELD_CUTOFF_MINUTES: z.coerce.number().min(1).max(240).default(60),
   /** ROAD model: a JSON file of changes to the speed table ({"name", "offRoadWalkKmh", "kmh": {MODE: {class: km/h or null}}}), checked at start. */
   ROAD_SPEEDS_FILE: z.string().min(1).optional(),
   /**

@@ -6,9 +6,41 @@ import type { TravelModeName } from './travel-model';
 const MAX_BUCKETS = 1 << 16;
 
 /**
+ * The searches' bucket queue (road-dijkstra.ts), one per mode and network, reused by every search (one at a time:
+ * the process has one thread) and left empty by each: per bucket a growable stack of node numbers.
+ */
+export class RoadBucketQueue {
+  readonly stacks: Int32Array[];
+  readonly lengths: Int32Array;
+  /** A bucket's nodes taken out to be sorted (few and far apart). */
+  batch = new Int32Array(1024);
+  /** One bit per node: a bucket's nodes marked, to be read back in node order (all 0 between uses). */
+  readonly bits: Int32Array;
+
+  constructor(
+    readonly size: number,
+    nodeCount: number,
+  ) {
+    this.stacks = Array.from({ length: size }, () => new Int32Array(64));
+    this.lengths = new Int32Array(size);
+    this.bits = new Int32Array((nodeCount >>> 5) + 1);
+  }
+
+  /** Stack `slot`, grown to hold at least one more node. */
+  grow(slot: number): Int32Array {
+    const old = this.stacks[slot]!;
+    const stack = new Int32Array(old.length * 2);
+    stack.set(old);
+    this.stacks[slot] = stack;
+    return stack;
+  }
+}
+
+/**
  * One mode's costs on one network, worked out once: minutes to travel each whole way (Infinity where the mode may
- * not go), so the searches' inner loop reads one number per edge. Kept per way, not per directed edge: both
- * directions cost the same, and cars read the network's one-way flags (`respectsOneway`).
+ * not go), and the same per directed edge in the network's CSR order for each search direction, with Infinity
+ * where the mode may not go that way (cars against a one-way street), so the searches' inner loop reads one
+ * number per edge from an array it walks in order.
  */
 export class RoadModeCosts {
   readonly wayMinutes: Float64Array;
@@ -21,7 +53,10 @@ export class RoadModeCosts {
    */
   readonly bucketMinutes: number;
   private readonly bucketCount: number;
-  private queue: number[][] | null = null;
+  private queue: RoadBucketQueue | null = null;
+  private toSources: Float64Array | null = null;
+  private fromSources: Float64Array | null = null;
+  private parts: Int32Array | null = null;
 
   constructor(
     readonly network: RoadNetwork,
@@ -67,10 +102,62 @@ export class RoadModeCosts {
     this.bucketCount = Math.floor(dearest / this.bucketMinutes) + 3;
   }
 
-  /** The bucket queue's buckets (stacks of nodes), made on first use and left empty by every search. */
-  buckets(): number[][] {
-    if (!this.queue) this.queue = Array.from({ length: this.bucketCount }, () => []);
+  /** The bucket queue, made on first use and left empty by every search. */
+  buckets(): RoadBucketQueue {
+    if (!this.queue) this.queue = new RoadBucketQueue(this.bucketCount, this.network.nodeCount);
     return this.queue;
+  }
+
+  /**
+   * Minutes of each directed edge of the network (CSR order) as a search walks it: toward the sources
+   * (`towardSources`: stored edge u → x stands for travel x → u along its twin, closed to cars when u → x is the
+   * one-way's own direction) or from them (u → x travelled as stored, closed against the one-way). Infinity where
+   * closed or the mode may not go. Made on first use (8 bytes per directed edge; modes other than the car, which
+   * ignore one-way streets, share one array for both directions).
+   */
+  edgeMinutes(towardSources: boolean): Float64Array {
+    if (!this.respectsOneway || towardSources) return (this.toSources ??= this.directedMinutes(this.respectsOneway ? 1 : -1));
+    return (this.fromSources ??= this.directedMinutes(2));
+  }
+
+  /** Memory held by the per-edge arrays made so far (the per-way minutes, the queue aside). */
+  get edgeBytes(): number {
+    return (this.toSources?.byteLength ?? 0) + (this.fromSources?.byteLength ?? 0) + (this.parts?.byteLength ?? 0);
+  }
+
+  /**
+   * The connected parts of the network the mode may use (its usable ways, either direction): per node, the part's
+   * number (its first node). A place is reached from an origin only within the origin's part. Made on first use.
+   */
+  components(): Int32Array {
+    if (this.parts) return this.parts;
+    const { nodeCount, edgeOffsets, edgeTarget, edgeWay } = this.network;
+    const parts = new Int32Array(nodeCount).fill(-1);
+    const stack = new Int32Array(nodeCount);
+    for (let start = 0; start < nodeCount; start++) {
+      if (parts[start]! >= 0) continue;
+      parts[start] = start;
+      let top = 0;
+      stack[top++] = start;
+      while (top > 0) {
+        const u = stack[--top]!;
+        for (let e = edgeOffsets[u]!, end = edgeOffsets[u + 1]!; e < end; e++) {
+          const x = edgeTarget[e]!;
+          if (parts[x]! < 0 && this.wayMinutes[edgeWay[e]!]! < Number.POSITIVE_INFINITY) {
+            parts[x] = start;
+            stack[top++] = x;
+          }
+        }
+      }
+    }
+    return (this.parts = parts);
+  }
+
+  private directedMinutes(closed: number): Float64Array {
+    const { edgeWay, edgeOneway } = this.network;
+    const out = new Float64Array(edgeWay.length);
+    for (let e = 0; e < out.length; e++) out[e] = edgeOneway[e] === closed ? Number.POSITIVE_INFINITY : this.wayMinutes[edgeWay[e]!]!;
+    return out;
   }
 
   /** A place may join the network on this way: the mode may use it, and it is not a ferry (no boarding mid-river). */

@@ -59,6 +59,12 @@ function wrap(deg: number): number {
  * A way's line is the straight segment between its nodes, or a polyline through inner vertices (kept only for the
  * ways that have some: `wayVertexOffsets`, `wayVertexCoordinates`). A KDBush index over the nodes, the inner
  * vertices and points every SAMPLE_METERS along long segments finds the ways near a place.
+ *
+ * Nodes are numbered in the order of a Hilbert curve over their places, not the input's (`nodeOfInput` maps): the
+ * searches scan each band of their queue in node order, and a band's nodes, their edges and their neighbours' labels
+ * then lie close together in memory (on a province-size grid a full search took 0.9 s in row order, 0.56 s in
+ * curve order, and 2× longer than row order in an arbitrary one, as an import's may be). Ways keep the input's
+ * numbering, and a node's edges are in the order of their ways, so nothing but node indices depends on it.
  */
 export class RoadNetwork {
   readonly nodeCount: number;
@@ -70,8 +76,6 @@ export class RoadNetwork {
   readonly edgeTarget: Uint32Array;
   readonly edgeWay: Uint32Array;
   readonly edgeOneway: Uint8Array;
-  readonly edgeLengthMeters: Float64Array;
-  readonly edgeClass: Uint8Array;
   readonly wayFrom: Uint32Array;
   readonly wayTo: Uint32Array;
   readonly wayLengthMeters: Float64Array;
@@ -88,8 +92,10 @@ export class RoadNetwork {
    */
   readonly wayVertexOffsets: Uint32Array;
   readonly wayVertexCoordinates: Float64Array;
+  /** The node index of input node i (the nodes are renumbered along a Hilbert curve). */
+  readonly nodeOfInput: Uint32Array;
   private readonly index: KDBush;
-  /** Index item − nodeCount → the way it was sampled on. */
+  /** Index item − nodeCount → the way it was sampled on (items below nodeCount are input node numbers). */
   private readonly sampleWay: Uint32Array;
 
   private constructor(
@@ -105,8 +111,12 @@ export class RoadNetwork {
     this.nodeLat = new Float64Array(n);
     nodes.forEach((node, i) => {
       if (!Number.isFinite(node.lon) || !Number.isFinite(node.lat)) throw new Error(`road node ${i} has no finite lon/lat`);
-      this.nodeLon[i] = node.lon;
-      this.nodeLat[i] = node.lat;
+    });
+    const nodeOfInput = hilbertOrder(nodes);
+    this.nodeOfInput = nodeOfInput;
+    nodes.forEach((node, i) => {
+      this.nodeLon[nodeOfInput[i]!] = node.lon;
+      this.nodeLat[nodeOfInput[i]!] = node.lat;
     });
     this.wayFrom = new Uint32Array(m);
     this.wayTo = new Uint32Array(m);
@@ -124,8 +134,10 @@ export class RoadNetwork {
       if (!Number.isFinite(e.lengthMeters) || e.lengthMeters <= 0) throw new Error(`road edge ${i} must have a positive finite lengthMeters, got ${e.lengthMeters}`);
       if (e.maxspeedKmh !== undefined && (!Number.isFinite(e.maxspeedKmh) || e.maxspeedKmh <= 0)) throw new Error(`road edge ${i} has a maxspeedKmh that is not positive: ${e.maxspeedKmh}`);
       if (e.ferryMinutes !== undefined && (!Number.isFinite(e.ferryMinutes) || e.ferryMinutes <= 0)) throw new Error(`road edge ${i} has ferryMinutes that are not positive: ${e.ferryMinutes}`);
-      this.wayFrom[i] = e.from;
-      this.wayTo[i] = e.to;
+      const from = nodeOfInput[e.from]!;
+      const to = nodeOfInput[e.to]!;
+      this.wayFrom[i] = from;
+      this.wayTo[i] = to;
       this.wayLengthMeters[i] = e.lengthMeters;
       this.wayClass[i] = roadClassIndex(e.highway);
       this.wayOneway[i] = e.oneway === true ? 1 : e.oneway === 'reverse' ? -1 : 0;
@@ -133,8 +145,8 @@ export class RoadNetwork {
       if (e.ferryMinutes !== undefined) this.wayFerryMinutes[i] = e.ferryMinutes;
       if (e.geometry !== undefined) innerVertices += this.checkGeometry(i, e);
       this.wayVertexOffsets[i + 1] = innerVertices;
-      degree[e.from]!++;
-      degree[e.to]!++;
+      degree[from]!++;
+      degree[to]!++;
     });
     this.wayVertexCoordinates = new Float64Array(2 * innerVertices);
     edges.forEach((e, i) => {
@@ -152,15 +164,11 @@ export class RoadNetwork {
     this.edgeTarget = new Uint32Array(2 * m);
     this.edgeWay = new Uint32Array(2 * m);
     this.edgeOneway = new Uint8Array(2 * m);
-    this.edgeLengthMeters = new Float64Array(2 * m);
-    this.edgeClass = new Uint8Array(2 * m);
     const put = (u: number, v: number, way: number, oneway: number): void => {
       const e = next[u]!++;
       this.edgeTarget[e] = v;
       this.edgeWay[e] = way;
       this.edgeOneway[e] = oneway;
-      this.edgeLengthMeters[e] = this.wayLengthMeters[way]!;
-      this.edgeClass[e] = this.wayClass[way]!;
     };
     for (let w = 0; w < m; w++) {
       const o = this.wayOneway[w]!;
@@ -195,7 +203,8 @@ export class RoadNetwork {
     }
     this.sampleWay = Uint32Array.from(samples);
     this.index = new KDBush(Math.max(n + samples.length, 1));
-    for (let u = 0; u < n; u++) this.index.add(this.nodeLon[u]!, this.nodeLat[u]!);
+    // Nodes go in in input order (item i: input node i), so that a box's items come in the same order however the nodes are numbered.
+    for (let i = 0; i < n; i++) this.index.add(nodes[i]!.lon, nodes[i]!.lat);
     for (let k = 0; k < samples.length; k++) this.index.add(sampleLon[k]!, sampleLat[k]!);
     if (n + samples.length === 0) this.index.add(0, 0); // KDBush needs one item; an empty network matches nothing
     this.index.finish();
@@ -216,7 +225,10 @@ export class RoadNetwork {
     for (const [lon, lat] of g) if (!Number.isFinite(lon) || !Number.isFinite(lat)) throw new Error(`road edge ${i} has a geometry vertex without finite lon/lat`);
     const [x0, y0] = g[0]!;
     const [x1, y1] = g[g.length - 1]!;
-    const near = (x: number, y: number, node: number) => Math.abs(x - this.nodeLon[node]!) <= GEOMETRY_END_TOLERANCE_DEG && Math.abs(y - this.nodeLat[node]!) <= GEOMETRY_END_TOLERANCE_DEG;
+    const near = (x: number, y: number, input: number) => {
+      const node = this.nodeOfInput[input]!;
+      return Math.abs(x - this.nodeLon[node]!) <= GEOMETRY_END_TOLERANCE_DEG && Math.abs(y - this.nodeLat[node]!) <= GEOMETRY_END_TOLERANCE_DEG;
+    };
     if (!near(x0, y0, e.from) || !near(x1, y1, e.to)) throw new Error(`road edge ${i}: its geometry must run from its from node ${e.from} to its to node ${e.to} (ends within ${GEOMETRY_END_TOLERANCE_DEG}°)`);
     return g.length > 2 ? g.length - 2 : 0;
   }
@@ -228,10 +240,10 @@ export class RoadNetwork {
   get bytes(): number {
     return (
       this.nodeLon.byteLength * 2 +
+      this.nodeOfInput.byteLength +
       this.edgeOffsets.byteLength +
       this.edgeTarget.byteLength * 2 +
-      this.edgeOneway.byteLength * 2 +
-      this.edgeLengthMeters.byteLength +
+      this.edgeOneway.byteLength +
       this.wayFrom.byteLength * 2 +
       this.wayLengthMeters.byteLength * 2 +
       this.wayMaxspeedKmh.byteLength +
@@ -331,7 +343,8 @@ export class RoadNetwork {
     const n = this.nodeCount;
     for (const item of this.index.range(minX, minY, maxX, maxY)) {
       if (item < n) {
-        for (let e = this.edgeOffsets[item]!; e < this.edgeOffsets[item + 1]!; e++) ways.add(this.edgeWay[e]!);
+        const u = this.nodeOfInput[item]!;
+        for (let e = this.edgeOffsets[u]!; e < this.edgeOffsets[u + 1]!; e++) ways.add(this.edgeWay[e]!);
       } else if (item - n < this.sampleWay.length) ways.add(this.sampleWay[item - n]!);
     }
     return [...ways];
@@ -416,7 +429,7 @@ export class RoadNetwork {
     const ruler = new CheapRuler(lat, 'meters');
     const { kx, ky } = ruler;
     const n = this.nodeCount;
-    const { edgeOffsets, edgeWay, sampleWay } = this;
+    const { edgeOffsets, edgeWay, sampleWay, nodeOfInput } = this;
     let bestWay = -1;
     let bestMeters = Number.POSITIVE_INFINITY;
     let bestFraction = 0;
@@ -438,7 +451,8 @@ export class RoadNetwork {
       tried.clear();
       for (const item of this.index.range(minX, minY, maxX, maxY)) {
         if (item < n) {
-          for (let e = edgeOffsets[item]!, end = edgeOffsets[item + 1]!; e < end; e++) consider(edgeWay[e]!);
+          const u = nodeOfInput[item]!;
+          for (let e = edgeOffsets[u]!, end = edgeOffsets[u + 1]!; e < end; e++) consider(edgeWay[e]!);
         } else if (item - n < sampleWay.length) consider(sampleWay[item - n]!);
       }
       if ((bestWay >= 0 && bestMeters <= r - SAMPLE_METERS / 2) || r >= maxMeters + SAMPLE_METERS / 2) {
@@ -449,4 +463,67 @@ export class RoadNetwork {
 
   /** Ways snap has looked at in its current box (one set, cleared for each box). */
   private readonly snapTried = new Set<number>();
+}
+
+/** Bits per axis of the Hilbert curve's grid (65,536² cells over the network's box: ~5 m on a province). */
+const HILBERT_BITS = 16;
+
+/**
+ * Node numbers along a Hilbert curve over the nodes' box (input node i → its number): the curve's index of each
+ * node's cell, the nodes sorted by it (two stable 16-bit radix passes; ties keep the input's order).
+ */
+function hilbertOrder(nodes: readonly RoadNodeInput[]): Uint32Array {
+  const n = nodes.length;
+  let minX = Number.POSITIVE_INFINITY;
+  let minY = Number.POSITIVE_INFINITY;
+  let maxX = Number.NEGATIVE_INFINITY;
+  let maxY = Number.NEGATIVE_INFINITY;
+  for (const { lon, lat } of nodes) {
+    if (lon < minX) minX = lon;
+    if (lon > maxX) maxX = lon;
+    if (lat < minY) minY = lat;
+    if (lat > maxY) maxY = lat;
+  }
+  const cells = (1 << HILBERT_BITS) - 1;
+  const sx = maxX > minX ? cells / (maxX - minX) : 0;
+  const sy = maxY > minY ? cells / (maxY - minY) : 0;
+  const key = new Uint32Array(n);
+  for (let i = 0; i < n; i++) key[i] = hilbertIndex(Math.round((nodes[i]!.lon - minX) * sx), Math.round((nodes[i]!.lat - minY) * sy));
+  // LSD radix sort of the input indices by key, low 16 bits then high.
+  let order = new Uint32Array(n);
+  let spare = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  for (const shift of [0, 16]) {
+    const count = new Uint32Array(65_537);
+    for (let i = 0; i < n; i++) count[((key[i]! >>> shift) & 0xffff) + 1]!++;
+    for (let b = 0; b < 65_536; b++) count[b + 1]! += count[b]!;
+    for (let k = 0; k < n; k++) {
+      const i = order[k]!;
+      spare[count[(key[i]! >>> shift) & 0xffff]!++] = i;
+    }
+    [order, spare] = [spare, order];
+  }
+  const nodeOf = spare; // reused: input index → rank
+  for (let rank = 0; rank < n; rank++) nodeOf[order[rank]!] = rank;
+  return nodeOf;
+}
+
+/** The index of cell (x, y) (each 0 … 2^HILBERT_BITS − 1) along the Hilbert curve filling the grid. */
+function hilbertIndex(x: number, y: number): number {
+  let d = 0;
+  for (let s = 1 << (HILBERT_BITS - 1); s > 0; s >>>= 1) {
+    const rx = (x & s) > 0 ? 1 : 0;
+    const ry = (y & s) > 0 ? 1 : 0;
+    d += s * s * ((3 * rx) ^ ry);
+    if (ry === 0) {
+      if (rx === 1) {
+        x = s - 1 - x;
+        y = s - 1 - y;
+      }
+      const t = x;
+      x = y;
+      y = t;
+    }
+  }
+  return d;
 }

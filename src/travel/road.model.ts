@@ -27,8 +27,9 @@ export interface RoadModelOptions {
   readonly maxMinutes?: number;
   /**
    * Fields label nodes and cost villages only up to this many minutes at first (the largest budget the callers
-   * expect to ask), extending when asked (`RoadField.ensureCutoff`): costs beyond it are NaN until then. Default
-   * maxMinutes: every cost up to it, as without a cutoff.
+   * expect to ask; `createField`'s `cutoffCost` may ask for more), extending when asked (`RoadField.ensureCutoff`,
+   * `completeRange`, `complete`): costs beyond it are NaN until then. Default maxMinutes: every cost up to it, as
+   * without a cutoff.
    */
   readonly fieldCutoffMinutes?: number;
 }
@@ -129,8 +130,9 @@ export class RoadModel implements TravelModel {
     return { kind: 'network', walkMetersPerMinute: this.offRoadMetersPerMinute, maxOffRoadMeters: this.maxOffRoadMeters };
   }
 
-  createField(villages: VillagePlaces, points: PointPlaces, origins: readonly number[], mode: TravelModeName): RoadField {
-    return new RoadField(villages, points, origins, this.settingsFor(mode));
+  /** `options.cutoffCost`: label at least this far at first (the largest budget asked so far), beyond fieldCutoffMinutes. */
+  createField(villages: VillagePlaces, points: PointPlaces, origins: readonly number[], mode: TravelModeName, options?: { readonly cutoffCost?: number }): RoadField {
+    return new RoadField(villages, points, origins, this.settingsFor(mode), options?.cutoffCost);
   }
 
   /**
@@ -318,7 +320,7 @@ function reachedFromPlaces(s: Settings, places: readonly (readonly [number, numb
     const reached = new Set<number>(byWay.keys());
     const { edgeOffsets, edgeWay } = network;
     for (const u of changed) for (let e = edgeOffsets[u]!; e < edgeOffsets[u + 1]!; e++) if (costs.snappable(edgeWay[e]!)) reached.add(edgeWay[e]!);
-    ways = reached;
+    ways = [...reached].sort((a, b) => a - b); // in way order, whatever order the search reached them in
   }
   for (const w of ways) wayParts(s, scratch, w, limit, byWay.get(w) ?? [], out);
   clearScratch(s, changed);
@@ -408,10 +410,13 @@ function wayParts(s: Settings, labels: RoadLabels, way: number, budget: number, 
  * nearest origin and which, from a multi-source Dijkstra over reversed edges) read at the village's joining point:
  * off-road walk + the part of its way to either end + that end's label, or straight along the way to an origin
  * joined to the same way. Villages off the network take the straight line to every origin. Villages join the
- * network once per village table and class of mode (the model's join cache). Labels and costs stop at the field's
- * cutoff (maxMinutes unless the model sets `fieldCutoffMinutes`): beyond it a cost is NaN until `ensureCutoff`
- * extends it; the single-place questions (nearestOrigins, reachFrom, costsBetween, originsReaching) search afresh
- * and do not depend on it.
+ * network once per village table and class of mode (the model's join cache). Labels and on-network costs stop at
+ * the field's cutoff (maxMinutes unless the model sets `fieldCutoffMinutes` or the caller a `cutoffCost`): beyond it
+ * such a cost is NaN until `ensureCutoff` extends it, or `completeRange` / `complete` extend it as far as some
+ * villages need (after which their costs are those of an uncut field); villages off the network are costed up to
+ * maxMinutes whatever the cutoff (no search needed). A search that ends before its cutoff (everything reachable
+ * labelled) leaves the field uncut. The single-place questions (nearestOrigins, reachFrom, costsBetween,
+ * originsReaching) search afresh and do not depend on it.
  */
 export class RoadField implements AccessibilityField {
   readonly cost: Float64Array;
@@ -420,6 +425,16 @@ export class RoadField implements AccessibilityField {
   readonly offNetwork: Uint8Array;
   private readonly labels: RoadLabels;
   private cutoff: number;
+  /**
+   * No node's true label lies above the cutoff and below this (the cheapest label the searches left out, as
+   * roadDijkstra returns it): the cutoff may rise to just below it without a search.
+   */
+  private frontier = Number.POSITIVE_INFINITY;
+  /**
+   * Origins joined in each connected part of the mode's network (RoadModeCosts.components): where a village may be
+   * reached at all. Counted on first need (`completeRange`), kept up to date after.
+   */
+  private originsInComponent: Map<number, number> | null = null;
   private readonly villageWay: Int32Array;
   private readonly villageFraction: Float64Array;
   private readonly villageOffMinutes: Float64Array;
@@ -437,6 +452,7 @@ export class RoadField implements AccessibilityField {
     private readonly points: PointPlaces,
     origins: readonly number[],
     private readonly s: Settings,
+    cutoffCost?: number,
   ) {
     const n = villages.size;
     this.cost = new Float64Array(n).fill(Number.NaN);
@@ -456,8 +472,8 @@ export class RoadField implements AccessibilityField {
       if (j) this.pushSeeds(seeds, j, p);
     }
     this.labels = emptyRoadLabels(s.costs.network.nodeCount);
-    this.cutoff = s.fieldCutoffMinutes;
-    roadDijkstra(s.costs, RoadDirection.TO_SOURCES, this.labels, seeds, this.cutoff, this.sourceBefore);
+    this.cutoff = Math.min(s.maxMinutes, Math.max(s.fieldCutoffMinutes, cutoffCost !== undefined && cutoffCost >= 0 ? cutoffCost : 0));
+    this.searched(roadDijkstra(s.costs, RoadDirection.TO_SOURCES, this.labels, seeds, this.cutoff, this.sourceBefore));
     for (let v = 0; v < n; v++) this.recompute(v);
   }
 
@@ -497,23 +513,82 @@ export class RoadField implements AccessibilityField {
     const target = Math.min(minutes, this.s.maxMinutes);
     if (!(target > this.cutoff)) return;
     this.cutoff = target;
-    const { minutes: label, source } = this.labels;
-    const { costs } = this.s;
-    const { edgeOffsets, edgeTarget, edgeWay, edgeOneway } = costs.network;
-    const seeds: RoadSeed[] = [];
-    for (let u = 0; u < label.length; u++) {
-      if (label[u] === Number.POSITIVE_INFINITY) continue;
-      // A rim node: a neighbour x unlabelled that u's label may reach (travel x → u, stored edge u → x walked backwards).
-      for (let e = edgeOffsets[u]!; e < edgeOffsets[u + 1]!; e++) {
-        if (label[edgeTarget[e]!] !== Number.POSITIVE_INFINITY || (costs.respectsOneway && edgeOneway[e] === 1) || costs.wayMinutes[edgeWay[e]!] === Number.POSITIVE_INFINITY) continue;
-        seeds.push({ node: u, minutes: label[u]!, source: source[u]! });
-        break;
+    // Nothing to label below the frontier: only the villages whose cost lies beyond the old cutoff change.
+    if (target >= this.frontier) {
+      const { minutes: label, source } = this.labels;
+      const { costs } = this.s;
+      const { edgeOffsets, edgeTarget } = costs.network;
+      const edgeMinutes = costs.edgeMinutes(true);
+      const seeds: RoadSeed[] = [];
+      for (let u = 0; u < label.length; u++) {
+        if (label[u] === Number.POSITIVE_INFINITY) continue;
+        // A rim node: a neighbour x unlabelled that u's label may reach (travel x → u, stored edge u → x walked backwards).
+        for (let e = edgeOffsets[u]!; e < edgeOffsets[u + 1]!; e++) {
+          if (label[edgeTarget[e]!] !== Number.POSITIVE_INFINITY || edgeMinutes[e] === Number.POSITIVE_INFINITY) continue;
+          seeds.push({ node: u, minutes: label[u]!, source: source[u]! });
+          break;
+        }
       }
+      // And the origins' own seeds: those beyond the old cutoff were left out.
+      for (const [p, j] of this.origins) if (j) this.pushSeeds(seeds, j, p);
+      // Every label left out now is left out by this search: its frontier is the field's.
+      this.frontier = Number.POSITIVE_INFINITY;
+      this.searched(roadDijkstra(costs, RoadDirection.TO_SOURCES, this.labels, seeds, this.cutoff, this.sourceBefore));
     }
-    // And the origins' own seeds: those beyond the old cutoff were left out.
-    for (const [p, j] of this.origins) if (j) this.pushSeeds(seeds, j, p);
-    roadDijkstra(costs, RoadDirection.TO_SOURCES, this.labels, seeds, this.cutoff, this.sourceBefore);
     for (let v = 0; v < this.cost.length; v++) if (Number.isNaN(this.cost[v]!)) this.recompute(v);
+  }
+
+  /**
+   * Makes the costs of villages start … end − 1 those of an uncut field: while one of them has no cost yet and may
+   * have one (it is on the network, in a connected part of it with an origin), the cutoff doubles (or jumps to the
+   * frontier), up to maxMinutes. What answers report of villages beyond the budget (their nearest point and
+   * minutes) is then what it would be without a cutoff.
+   */
+  completeRange(start: number, end: number): void {
+    while (this.cutoff < this.s.maxMinutes && this.someUnsettled(start, end, null)) this.extend();
+  }
+
+  /** `completeRange` for some villages (indices). */
+  complete(villages: ArrayLike<number>): void {
+    while (this.cutoff < this.s.maxMinutes && this.someUnsettled(0, villages.length, villages)) this.extend();
+  }
+
+  private extend(): void {
+    this.ensureCutoff(Math.min(this.s.maxMinutes, Math.max(2 * this.cutoff, this.frontier, 1)));
+  }
+
+  /** Whether one of the villages (k = start … end − 1: village k, or villages[k]) may have a cost beyond the cutoff. */
+  private someUnsettled(start: number, end: number, villages: ArrayLike<number> | null): boolean {
+    const components = this.s.costs.components();
+    const { wayFrom } = this.s.costs.network;
+    if (!this.originsInComponent) {
+      this.originsInComponent = new Map();
+      for (const j of this.origins.values()) if (j) this.countInComponent(j, 1);
+    }
+    for (let k = start; k < end; k++) {
+      const v = villages ? villages[k]! : k;
+      if (this.nearest[v]! >= 0 || this.offNetwork[v] === 1) continue;
+      const way = this.villageWay[v]!;
+      if (way >= 0 && (this.originsInComponent.get(components[wayFrom[way]!]!) ?? 0) > 0) return true;
+    }
+    return false;
+  }
+
+  /** An origin joined at `j` enters (+1) or leaves (−1) its part's count, once counting has started. */
+  private countInComponent(j: Joined, delta: 1 | -1): void {
+    const counts = this.originsInComponent;
+    if (!counts) return;
+    const c = this.s.costs.components()[this.s.costs.network.wayFrom[j.way]!]!;
+    const n = (counts.get(c) ?? 0) + delta;
+    if (n > 0) counts.set(c, n);
+    else counts.delete(c);
+  }
+
+  /** Takes in what a search cut at the cutoff returned: the cheapest label left out. */
+  private searched(beyond: number): void {
+    if (beyond < this.frontier) this.frontier = beyond;
+    // Nothing left out up to maxMinutes: every label an uncut field has is there.
+    if (this.frontier > this.s.maxMinutes) this.cutoff = this.s.maxMinutes;
   }
 
   /**
@@ -529,7 +604,7 @@ export class RoadField implements AccessibilityField {
       const seeds: RoadSeed[] = [];
       this.pushSeeds(seeds, j, point);
       const changed: number[] = [];
-      roadDijkstra(this.s.costs, RoadDirection.TO_SOURCES, this.labels, seeds, this.cutoff, this.sourceBefore, changed);
+      this.searched(roadDijkstra(this.s.costs, RoadDirection.TO_SOURCES, this.labels, seeds, this.cutoff, this.sourceBefore, changed));
       this.villagesAtNodes(changed, villages);
       this.villagesOnWay(j.way, villages);
     }
@@ -547,6 +622,7 @@ export class RoadField implements AccessibilityField {
     const j = this.origins.get(point)!;
     this.origins.delete(point);
     if (j) {
+      this.countInComponent(j, -1);
       const list = this.originsByWay.get(j.way)!;
       list.splice(list.indexOf(point), 1);
       if (list.length === 0) this.originsByWay.delete(j.way);
@@ -695,7 +771,8 @@ export class RoadField implements AccessibilityField {
     const villages: number[] = [];
     const costs: number[] = [];
     for (const v of candidates) {
-      const c = this.onNetworkCost(v, scratch, j && j.way === this.villageWay[v] ? [{ point: 0, join: j }] : []).cost;
+      this.onNetworkCost(v, scratch, undefined, j && j.way === this.villageWay[v] ? j : null);
+      const c = this.found.cost;
       if (c <= limit) {
         villages.push(v);
         costs.push(c);
@@ -788,6 +865,7 @@ export class RoadField implements AccessibilityField {
     const j = this.join(this.points.longitude(p), this.points.latitude(p), this.s.maxPointSnapMeters);
     this.origins.set(p, j);
     if (j) {
+      this.countInComponent(j, 1);
       const list = this.originsByWay.get(j.way);
       if (list) list.push(p);
       else this.originsByWay.set(j.way, [p]);
@@ -852,7 +930,7 @@ export class RoadField implements AccessibilityField {
       }
     }
     for (const [p, j] of this.origins) if (j) this.pushSeeds(seeds, j, p);
-    roadDijkstra(costs, RoadDirection.TO_SOURCES, this.labels, seeds, this.cutoff, this.sourceBefore);
+    this.searched(roadDijkstra(costs, RoadDirection.TO_SOURCES, this.labels, seeds, this.cutoff, this.sourceBefore));
   }
 
   private improveOffNetwork(point: number): void {
@@ -861,7 +939,7 @@ export class RoadField implements AccessibilityField {
     for (let v = 0; v < this.offNetwork.length; v++) {
       if (this.offNetwork[v] !== 1) continue;
       const c = this.straightLineMinutes(v, lon, lat);
-      if (c > this.cutoff) continue;
+      if (c > this.s.maxMinutes) continue; // no search needed: costed to maxMinutes whatever the cutoff
       const current = this.nearest[v]!;
       if (current < 0 || c < this.cost[v]! || (c === this.cost[v]! && this.sourceBefore(point, current))) {
         this.cost[v] = c;
@@ -885,7 +963,9 @@ export class RoadField implements AccessibilityField {
   private recompute(v: number): void {
     let best = -1;
     let bestCost = Number.POSITIVE_INFINITY;
+    let limit = this.cutoff;
     if (this.offNetwork[v] === 1) {
+      limit = this.s.maxMinutes; // the straight line needs no search: costed as far as an uncut field
       for (const p of this.origins.keys()) {
         const c = this.straightLineMinutes(v, this.points.longitude(p), this.points.latitude(p));
         if (c < bestCost || (c === bestCost && best >= 0 && this.sourceBefore(p, best))) {
@@ -894,11 +974,11 @@ export class RoadField implements AccessibilityField {
         }
       }
     } else {
-      const way = this.villageWay[v]!;
-      const same = (this.originsByWay.get(way) ?? []).map((p) => ({ point: p, join: this.origins.get(p)! }));
-      ({ point: best, cost: bestCost } = this.onNetworkCost(v, this.labels, same));
+      this.onNetworkCost(v, this.labels, this.originsByWay.get(this.villageWay[v]!), null);
+      best = this.found.point;
+      bestCost = this.found.cost;
     }
-    if (best >= 0 && bestCost <= this.cutoff) {
+    if (best >= 0 && bestCost <= limit) {
       this.cost[v] = bestCost;
       this.nearest[v] = best;
     } else {
@@ -907,11 +987,15 @@ export class RoadField implements AccessibilityField {
     }
   }
 
+  /** onNetworkCost's answer (one object, no allocation per village). */
+  private readonly found = { point: -1, cost: Number.POSITIVE_INFINITY };
+
   /**
-   * An on-network village's minutes by `labels`: off-road walk, then along its way to the from node (if open that
-   * way) or the to node, plus the node's label; or along the way straight to an origin joined to the same way.
+   * An on-network village's minutes by `labels`, into `found`: off-road walk, then along its way to the from node
+   * (if open that way) or the to node, plus the node's label; or along the way straight to an origin joined to the
+   * same way (`sameWay`: the field's origins there; `other`: a place joined there, as point 0).
    */
-  private onNetworkCost(v: number, labels: RoadLabels, sameWay: readonly { point: number; join: Joined }[]): { point: number; cost: number } {
+  private onNetworkCost(v: number, labels: RoadLabels, sameWay: readonly number[] | undefined, other: Joined | null): void {
     const { costs } = this.s;
     const way = this.villageWay[v]!;
     const f = this.villageFraction[v]!;
@@ -921,19 +1005,35 @@ export class RoadField implements AccessibilityField {
     const fwd = costs.forwardOpen(way);
     let best = -1;
     let bestCost = Number.POSITIVE_INFINITY;
-    const consider = (c: number, p: number): void => {
+    const a = costs.network.wayFrom[way]!;
+    const b = costs.network.wayTo[way]!;
+    if (back) {
+      const p = labels.source[a]!;
+      const c = off + (f * m + labels.minutes[a]!);
+      if (p >= 0 && c < bestCost) {
+        best = p;
+        bestCost = c;
+      }
+    }
+    if (fwd) {
+      const p = labels.source[b]!;
+      const c = off + ((1 - f) * m + labels.minutes[b]!);
       if (p >= 0 && (c < bestCost || (c === bestCost && p !== best && this.sourceBefore(p, best)))) {
         best = p;
         bestCost = c;
       }
-    };
-    const a = costs.network.wayFrom[way]!;
-    const b = costs.network.wayTo[way]!;
-    if (back) consider(off + (f * m + labels.minutes[a]!), labels.source[a]!);
-    if (fwd) consider(off + ((1 - f) * m + labels.minutes[b]!), labels.source[b]!);
-    for (const { point, join } of sameWay) {
-      if (join.fraction >= f ? fwd : back) consider(off + (Math.abs(join.fraction - f) * m + join.offMinutes), point);
     }
-    return { point: best, cost: bestCost };
+    const consider = (p: number, join: Joined): void => {
+      if (!(join.fraction >= f ? fwd : back)) return;
+      const c = off + (Math.abs(join.fraction - f) * m + join.offMinutes);
+      if (c < bestCost || (c === bestCost && p !== best && this.sourceBefore(p, best))) {
+        best = p;
+        bestCost = c;
+      }
+    };
+    if (sameWay) for (const p of sameWay) consider(p, this.origins.get(p)!);
+    if (other) consider(0, other);
+    this.found.point = best;
+    this.found.cost = bestCost;
   }
 }

@@ -62,6 +62,15 @@ export interface AccessibilityField {
   costsBetween(longitude: number, latitude: number, places: readonly (readonly [number, number])[]): number[];
   /** Memory held, for the field cache's bound. */
   readonly bytes: number;
+  /**
+   * Fields built up to a cutoff (ROAD): costs up to `cost` become final (those of an uncut field); beyond the
+   * cutoff a cost is NaN until then. Absent: every cost is final from the start.
+   */
+  ensureCutoff?(cost: number): void;
+  /** Fields built up to a cutoff: makes the costs of villages start … end − 1 those of an uncut field, beyond any budget. */
+  completeRange?(start: number, end: number): void;
+  /** `completeRange` for some villages (indices). */
+  complete?(villages: ArrayLike<number>): void;
 }
 
 /**
@@ -94,6 +103,9 @@ export interface TravelModel {
    * measures village → point), each with the minutes left at its ends; only roads with a vertex in `box` when given.
    */
   reachedRoads?(places: readonly (readonly [number, number])[], mode: TravelModeName, minutes: number, box?: readonly [number, number, number, number]): ReachedRoad[];
-  /** A field for `mode` (models whose costs do not depend on the mode, as the straight line's, ignore it). */
-  createField(villages: VillagePlaces, points: PointPlaces, origins: readonly number[], mode: TravelModeName): AccessibilityField;
+  /**
+   * A field for `mode` (models whose costs do not depend on the mode, as the straight line's, ignore it).
+   * `options.cutoffCost`: models whose fields are built up to a cutoff (ROAD) build at least this far.
+   */
+  createField(villages: VillagePlaces, points: PointPlaces, origins: readonly number[], mode: TravelModeName, options?: { readonly cutoffCost?: number }): AccessibilityField;
 }

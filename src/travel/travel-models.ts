@@ -9,6 +9,8 @@ import { TravelModelName, type TravelModel } from './travel-model';
 export interface RoadModelSettings {
   readonly speeds?: RoadSpeeds;
   readonly maxOffRoadMeters?: number;
+  /** Minutes up to which fields are labelled at first (RoadModelOptions.fieldCutoffMinutes). */
+  readonly fieldCutoffMinutes?: number;
 }
 
 /**
@@ -23,7 +25,7 @@ export class TravelModels {
 
   constructor(straightLine: StraightLineParameters, road?: RoadModelSettings & { readonly network: RoadNetwork; readonly synthetic?: boolean }) {
     const models = new Map<TravelModelName, TravelModel>([[TravelModelName.STRAIGHT_LINE, new StraightLineModel(straightLine)]]);
-    if (road) models.set(TravelModelName.ROAD, new RoadModel({ network: road.network, speeds: road.speeds, straightLine, maxOffRoadMeters: road.maxOffRoadMeters }));
+    if (road) models.set(TravelModelName.ROAD, new RoadModel({ network: road.network, speeds: road.speeds, straightLine, maxOffRoadMeters: road.maxOffRoadMeters, fieldCutoffMinutes: road.fieldCutoffMinutes }));
     this.models = models;
     this.syntheticRoads = road?.synthetic ?? false;
   }

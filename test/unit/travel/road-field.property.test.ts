@@ -86,7 +86,7 @@ const graphArb: fc.Arbitrary<Graph> = fc
     });
   });
 
-type Op = { kind: 'add' | 'remove' | 'move' | 'village'; index: number; place: [number, number] };
+type Op = { kind: 'add' | 'remove' | 'move' | 'village' | 'complete'; index: number; place: [number, number] };
 
 /** A place over the network's extent and 1.5 km around it (some villages off the network). */
 const placeArb = (extent: number) => fc.tuple(fc.double({ min: -1500, max: extent + 1500, noNaN: true }), fc.double({ min: -1500, max: extent + 1500, noNaN: true })).map(([e, n]) => at(e, n));
@@ -246,11 +246,15 @@ function checkReach(w: World, parts: readonly ReachedWayPart[], budget: number, 
   });
 }
 
-function check(w: World, field: RoadField, villages: [number, number][], step: string): void {
+/**
+ * The field's costs against the brute force's. A field with a cutoff costs only the villages within it, but villages
+ * off the network up to maxMinutes (no search), and those `settled` (completeRange / complete) as an uncut field.
+ */
+function check(w: World, field: RoadField, villages: [number, number][], step: string, settled: (v: number) => boolean = () => false): void {
   const cache = new Map<number, { j: Joined | null; dist: Float64Array | null }>();
   villages.forEach((place, v) => {
-    // A field with a cutoff costs only the villages within it.
-    const { best, ties } = bruteNearest(w, place, cache, Math.min(w.maxMinutes, field.cutoffMinutes));
+    const offNetwork = join(w.g, w.mode, place, MAX_OFF_ROAD) === null;
+    const { best, ties } = bruteNearest(w, place, cache, offNetwork || settled(v) ? w.maxMinutes : Math.min(w.maxMinutes, field.cutoffMinutes));
     const got = field.nearest[v]!;
     const cost = field.cost[v]!;
     const ok = best ? ties.includes(got) && Math.abs(cost - best.cost) <= 1e-9 : got === -1 && Number.isNaN(cost);
@@ -271,7 +275,7 @@ describe('RoadField against a brute force (fast-check)', () => {
             points: fc.array(placeArb(g.extentMeters), { minLength: 1, maxLength: 7 }),
             initial: fc.array(fc.boolean(), { minLength: 7, maxLength: 7 }),
             ops: fc.array(
-              fc.record({ kind: fc.constantFrom<Op['kind']>('add', 'remove', 'move', 'village'), index: fc.nat(), place: placeArb(g.extentMeters) }),
+              fc.record({ kind: fc.constantFrom<Op['kind']>('add', 'remove', 'move', 'village', 'complete'), index: fc.nat(), place: placeArb(g.extentMeters) }),
               { maxLength: 12 },
             ),
             maxMinutes: fc.constantFrom(15, 60, 240),
@@ -282,7 +286,8 @@ describe('RoadField against a brute force (fast-check)', () => {
         ),
         ({ g, villages: initialVillages, points: places, initial, ops, maxMinutes, probe, budget: asked, cutoff }) => {
           const network = RoadNetwork.build(g.nodes, g.edges, 'random');
-          // With a cutoff, the field costs villages only up to it until the end, where it is extended to maxMinutes.
+          // With a cutoff, the field costs villages only up to it (or further, when its search reached everything
+          // before it) until the end, where it is extended to maxMinutes; 'complete' ops settle all villages or one.
           const model = new RoadModel({ network, straightLine: STRAIGHT_LINE, maxMinutes, fieldCutoffMinutes: cutoff });
           for (const mode of MODES) {
             const points = new TestPoints(places.map((p) => [...p] as [number, number]));
@@ -294,6 +299,13 @@ describe('RoadField against a brute force (fast-check)', () => {
             check(w, field, villages, 'built');
             ops.forEach((op, k) => {
               const p = op.index % places.length;
+              if (op.kind === 'complete') {
+                const v = op.index % villages.length;
+                if (op.index % 2 === 0) field.completeRange(0, villages.length);
+                else field.complete([v]);
+                check(w, field, villages, `after op ${k} (complete ${op.index % 2 === 0 ? 'all' : v})`, (u) => op.index % 2 === 0 || u === v);
+                return;
+              }
               if (op.kind === 'add' && !counted.has(p)) {
                 counted.add(p);
                 field.addOrigin(p);
@@ -315,9 +327,9 @@ describe('RoadField against a brute force (fast-check)', () => {
             // The roads reached: read off the field (extending its cutoff to the budget), and searched afresh from the
             // counted points' places. Then the field's cutoff extended to maxMinutes.
             const budget = Math.min(asked, maxMinutes);
-            expect(field.cutoffMinutes).toBe(Math.min(cutoff ?? maxMinutes, maxMinutes));
+            expect(field.cutoffMinutes).toBeGreaterThanOrEqual(Math.min(cutoff ?? maxMinutes, maxMinutes));
             checkReach(w, field.reachedWayParts(budget), budget, 'field reach');
-            expect(field.cutoffMinutes).toBe(Math.min(Math.max(cutoff ?? maxMinutes, budget), maxMinutes));
+            expect(field.cutoffMinutes).toBeGreaterThanOrEqual(Math.min(Math.max(cutoff ?? maxMinutes, budget), maxMinutes));
             check(w, field, villages, 'reach asked');
             checkReach(w, model.reachedWayParts([...counted].map((p) => points.places[p]!), mode, budget), budget, 'model reach');
             field.ensureCutoff(maxMinutes);
