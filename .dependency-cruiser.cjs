@@ -16,7 +16,7 @@ const LAYERS = [
   { name: 'database', folders: ['db'] },
   { name: 'coverage', folders: ['coverage'] },
   { name: 'planning', folders: ['planning'] },
-  { name: 'outputs', folders: ['map', 'ogc'] },
+  { name: 'outputs', folders: ['map', 'ogc', 'export'] },
   { name: 'app', folders: ['app'] },
   { name: 'entry points', folders: ['cli', 'main.ts'] },
 ];

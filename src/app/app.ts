@@ -9,6 +9,7 @@ import type { Logger } from '../common/logger';
 import { createContainer, createServices, type Services } from './container';
 import { createChangeFeed } from '../coverage/change-feed';
 import { detectDatabaseEngine } from '../db/data-source';
+import { createExportRouter } from '../export/export.routes';
 import { createMapRouter } from '../map/map.routes';
 import { createOgcRouter } from '../ogc/ogc.routes';
 import { createImportRouter } from '../partner/import.routes';
@@ -236,6 +237,19 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
       createContext: () => createContext(contextDeps),
     }),
   );
+  // Downloads (CSV for spreadsheets, GeoJSON for GIS): coverage gaps, scenario comparisons, site suggestions.
+  app.use(
+    createExportRouter({
+      config,
+      logger,
+      coverage: services.coverage,
+      siteSuggestions: services.siteSuggestions,
+      areaSizes: services.areaSizes,
+      authenticator: services.apiKey,
+      rateLimit,
+      createContext: () => createContext(contextDeps),
+    }),
+  );
   // OGC API - Features (GIS clients: QGIS, GDAL): the directory, areas and coverage gaps as GeoJSON collections.
   app.use(
     '/ogc',
@@ -247,6 +261,7 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
       servicePoints: services.servicePoint,
       areas: services.area,
       coverage: services.coverage,
+      planningAreas: services.planningAreas,
       authenticator: services.apiKey,
       rateLimit,
       createContext: () => createContext(contextDeps),

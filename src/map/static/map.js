@@ -148,6 +148,72 @@
   }
 
   /** Every page of a connection: select(data) returns the connection. */
+  // ---------------------------------------------------------------- downloads (GET /export/…: CSV and GeoJSON)
+
+  /** The URL of an export with the page's parameters (those left null are left out). */
+  function exportUrl(kind, format, params) {
+    var query = Object.keys(params).filter(function (k) { return params[k] != null && params[k] !== ''; })
+      .map(function (k) { return encodeURIComponent(k) + '=' + encodeURIComponent(params[k]); }).join('&');
+    return '/export/' + kind + '.' + format + (query ? '?' + query : '');
+  }
+
+  /**
+   * Points a downloads paragraph's links at the exports of `params`, and shows it (null: hides it); `note` says
+   * what the files hold when it is not what is drawn.
+   */
+  function setDownloads(container, params, note) {
+    container.hidden = !params;
+    if (!params) return;
+    Array.prototype.forEach.call(container.querySelectorAll('a[data-export]'), function (a) {
+      a.href = exportUrl(a.getAttribute('data-export'), a.getAttribute('data-format'), params);
+    });
+    var small = container.querySelector('[data-role="note"]');
+    if (small) small.textContent = note || '';
+  }
+
+  /** The file name the server gives (Content-Disposition), else the last part of the path. */
+  function fileNameOf(res, url) {
+    var m = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') || '');
+    return m ? m[1] : url.split('?')[0].split('/').pop();
+  }
+
+  /**
+   * A download link's click: fetched with the API key in a header (a plain link could not send it), saved from a
+   * Blob URL under the server's file name; an error answer is shown in the status line instead of a JSON page.
+   */
+  document.addEventListener('click', function (event) {
+    var a = event.target && event.target.closest ? event.target.closest('a[data-export]') : null;
+    if (!a) return;
+    event.preventDefault();
+    var url = a.getAttribute('href');
+    var headers = {};
+    var key = sessionStorage.getItem(KEY_STORAGE);
+    if (key) headers.Authorization = 'Bearer ' + key;
+    setStatus('Preparing the download…');
+    fetch(url, { headers: headers }).then(function (res) {
+      if (!res.ok) {
+        return res.json().then(
+          function (body) { throw new Error((body.errors || []).map(function (e) { return e.message; }).join('; ') || 'HTTP ' + res.status); },
+          function () { throw new Error('HTTP ' + res.status); },
+        );
+      }
+      return res.blob().then(function (blob) {
+        var name = fileNameOf(res, url);
+        var link = document.createElement('a');
+        link.href = URL.createObjectURL(blob);
+        link.download = name;
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+        setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
+        hooks.lastDownload = { url: url, name: name, bytes: blob.size };
+        setStatus('Downloaded ' + name + '.');
+      });
+    }).catch(function (err) {
+      setStatus('Could not download: ' + (err && err.message ? err.message : err), true);
+    });
+  });
+
   function gqlAllPages(query, variables, select) {
     var nodes = [];
     function page(after) {
@@ -465,6 +531,16 @@
       s.minutes + ' min ' + MODE_LABELS[s.mode] + (coverage.provenance.travelModel === 'ROAD'
         ? ' over the roads (' + (coverage.provenance.parameters.network || 'road network') + ')'
         : ' (' + formatKm(coverage.provenance.radiusMeters) + ' straight line)');
+    updateGapDownloads(s);
+  }
+
+  /** The gaps' downloads: of what is drawn, i.e. the saved plan if there is one; the live data while a plan is unsaved. */
+  function updateGapDownloads(s) {
+    var saved = planning.savedId();
+    var unsaved = Boolean(s.scenario) && !saved;
+    setDownloads(document.getElementById('download-gaps'),
+      { area: s.areaCode, item: s.itemCode, mode: s.mode, minutes: s.minutes, travelModel: s.travelModel, scenario: s.scenario ? saved : null },
+      unsaved ? 'Of the live data: save the plan to download its gaps.' : '');
   }
 
   function fitArea(area) {
@@ -823,6 +899,8 @@
       save: document.getElementById('planning-save'),
       clear: document.getElementById('planning-clear'),
       link: document.getElementById('planning-link'),
+      downloadComparison: document.getElementById('download-comparison'),
+      downloadSuggestions: document.getElementById('download-suggestions'),
     };
     hooks.planning = { changes: 0, before: null, after: null, gained: null, suggestions: [], savedId: null, scenarioKey: null };
 
@@ -848,9 +926,22 @@
       return kind === 'COUNTY_HALL' ? best.slice(0, 6) : best.slice(0, 9);
     }
 
+    /** The question the controls ask now (the plan as changes, for GraphQL). */
+    function question() {
+      return { areaCode: state.areaCode, itemCode: state.itemCode, mode: state.mode, minutes: state.minutes, travelModel: state.travelModel, scenario: input() };
+    }
+
+    /** The comparison's downloads: only for a saved plan (the export reads it by its id), with the controls' question. */
+    function updateComparisonDownloads(s) {
+      setDownloads(ui.downloadComparison, s.scenario && p.savedId
+        ? { area: s.areaCode, item: s.itemCode, mode: s.mode, minutes: s.minutes, travelModel: s.travelModel, scenario: p.savedId }
+        : null);
+    }
+
     function changed() {
       p.savedId = null;
       ui.link.textContent = '';
+      updateComparisonDownloads(question());
       draw();
       refresh('coverage');
     }
@@ -885,6 +976,7 @@
     }
 
     function compare(s) {
+      updateComparisonDownloads(s);
       if (!s.scenario) {
         hooks.planning.before = hooks.planning.after = hooks.planning.gained = null;
         hooks.planning.scenarioKey = null;
@@ -906,6 +998,10 @@
     function suggest() {
       var count = Math.max(1, Math.min(20, Math.round(Number(ui.count.value) || 3)));
       ui.list.innerHTML = '<li class="muted">Solving…</li>';
+      setDownloads(ui.downloadSuggestions, null);
+      // What the downloads will ask: this question (the plan by its id when it is saved).
+      var asked = { area: state.areaCode, item: state.itemCode, mode: state.mode, minutes: state.minutes, travelModel: state.travelModel, count: count, scenario: input() ? p.savedId : null };
+      var unsaved = Boolean(input()) && !p.savedId;
       return gql(Q_SUGGEST, { areaCode: state.areaCode, itemCode: state.itemCode, mode: state.mode, minutes: state.minutes, travelModel: state.travelModel, count: count, scenario: input() }).then(function (d) {
         var s = d.suggestSites;
         p.suggestions = s;
@@ -924,6 +1020,7 @@
         ui.list.appendChild(proof);
         chart([s.coveredPopulationBefore].concat(s.sites.map(function (x) { return x.cumulativeCoveredPopulation; })));
         ui.adopt.hidden = s.sites.length === 0;
+        setDownloads(ui.downloadSuggestions, asked, unsaved ? 'Without the unsaved plan: save it first to download suggestions made under it.' : '');
       }).catch(function (err) {
         ui.list.innerHTML = '';
         setStatus('Could not suggest sites: ' + (err && err.message ? err.message : err), true);
@@ -958,6 +1055,8 @@
         var url = window.location.pathname + '?scenario=' + encodeURIComponent(p.savedId);
         history.replaceState(null, '', url);
         ui.link.innerHTML = 'Saved: <a href="' + escapeHtml(url) + '" data-testid="planning-url">' + escapeHtml(window.location.origin + url) + '</a>';
+        updateComparisonDownloads(question());
+        updateGapDownloads(question());
       }).catch(function (err) { setStatus('Could not save the scenario: ' + (err && err.message ? err.message : err), true); });
     }
 
@@ -997,6 +1096,7 @@
       ui.list.innerHTML = '';
       ui.chart.innerHTML = '';
       ui.adopt.hidden = true;
+      setDownloads(ui.downloadSuggestions, null);
       changed();
     });
 
@@ -1027,6 +1127,7 @@
     draw();
     return {
       isOn: function () { return p.on; },
+      savedId: function () { return p.savedId; },
       scenarioInput: input,
       compare: compare,
       load: load,
