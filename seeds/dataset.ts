@@ -25,6 +25,11 @@ export interface SeedDataset {
     phone: string | null;
     openingHours: string | null;
     itemCodes: string[] | null;
+    /**
+     * Items the point handles on a resident's behalf (帮办代办: Taiyuan's "assisting them in providing services on
+     * their behalf"). Kept in the file as plain data; the loader does not read it (the server has no ways of handling yet).
+     */
+    assistedItemCodes?: string[] | null;
   }[];
   villagesWithoutPoint?: string[];
 }
@@ -33,15 +38,20 @@ export interface SeedCatalogue {
   items: { code: string; name: string; nameZh: string; delegationLevel: DelegationLevel }[];
 }
 
-/** seeds/data of the project (found from the sources and from the compiled copy under dist/ alike). */
-export function seedDataDir(): string {
+/** The project's root (found from the sources and from the compiled copy under dist/ alike). */
+export function projectRoot(): string {
   let dir = __dirname;
   while (!fs.existsSync(path.join(dir, 'package.json'))) {
     const parent = path.dirname(dir);
     if (parent === dir) throw new Error(`seed data not found: no package.json above ${__dirname}`);
     dir = parent;
   }
-  return path.join(dir, 'seeds', 'data');
+  return dir;
+}
+
+/** seeds/data of the project. */
+export function seedDataDir(): string {
+  return path.join(projectRoot(), 'seeds', 'data');
 }
 
 /** Reads a seed file from `dataDir` (default: the project's seeds/data). */

@@ -6,6 +6,7 @@ import { ServiceItemRepository } from '../src/service-item/service-item.reposito
 import { ServicePointRepository } from '../src/service-point/service-point.repository';
 import { VillageRepository } from '../src/village/village.repository';
 import { SeedStateRepository } from './seed-state.repository';
+import { SeedDataRepository } from './seed-data.repository';
 import { availableDatasets, readSeedFile, seedDataDir, type SeedCatalogue, type SeedDataset } from './dataset';
 import { seedServiceItems } from './001-service-items';
 import { seedAreas } from './002-areas';
@@ -13,18 +14,33 @@ import { seedVillages } from './003-villages';
 import { seedServicePoints } from './004-service-points';
 import { roadSeedFile, seedRoads } from './005-roads';
 
+export interface SeedCounts {
+  /** Rows of the dataset (areas, villages, points) and road edges loaded. */
+  areas: number;
+  villages: number;
+  servicePoints: number;
+  roadEdges: number;
+  /** Villages and points of the dataset left as they were: an import had made them real (locationSynthetic false). */
+  keptImported: { villages: number; servicePoints: number };
+  /** Synthetic points in the dataset's counties that it does not have, deleted (an earlier generation, another set). */
+  staleSyntheticPointsRemoved: number;
+}
+
 export interface SeedResult {
   dataset: string;
   skipped: boolean;
-  counts?: { areas: number; villages: number; servicePoints: number; roadEdges: number };
+  counts?: SeedCounts;
 }
 
 /**
  * Loads the catalogue and the named datasets, each in one transaction (all of it or none), through the
  * same repositories the API uses. A dataset whose file is unchanged since it was last applied is skipped
  * unless `force`; running it again is harmless (upserts by code). Datasets are read from `dataDir`
- * (default: seeds/data; e.g. .cache/national for the national benchmark set); the service-item catalogue
- * always comes from seeds/data.
+ * (default: seeds/data; e.g. .cache/national for the national benchmark set, .cache/areas for
+ * `npm run seed -- --area`); the service-item catalogue always comes from seeds/data.
+ *
+ * A dataset holds the synthetic rows of its counties: loading it replaces the synthetic points there that it does
+ * not have. Rows an import has made real (locationSynthetic false) are never overwritten or deleted by a seed.
  */
 export async function runSeeds(
   dataSource: DataSource,
@@ -41,6 +57,7 @@ export async function runSeeds(
     item: new ServiceItemRepository(dataSource),
     point: new ServicePointRepository(dataSource),
     state: new SeedStateRepository(dataSource),
+    data: new SeedDataRepository(dataSource),
   };
   const catalogue = readSeedFile<SeedCatalogue>('service-items.json');
   const results: SeedResult[] = [];
@@ -56,14 +73,27 @@ export async function runSeeds(
     }
     const started = Date.now();
     logger.info({ dataset: name, villages: file.data.villages.length, servicePoints: file.data.servicePoints.length }, 'seeding');
-    const counts = await dataSource.transaction(async (manager) => {
+    const data = file.data;
+    const counts = await dataSource.transaction(async (manager): Promise<SeedCounts> => {
       await seedServiceItems(manager, repos.item, catalogue.data);
-      const areas = await seedAreas(manager, repos.area, file.data);
-      const villages = await seedVillages(manager, repos.village, file.data);
-      const servicePoints = await seedServicePoints(manager, repos.point, file.data, catalogue.data);
-      const roadEdges = roads ? (await seedRoads(manager, file.data, roads)).edges : 0;
+      const areas = await seedAreas(manager, repos.area, data);
+      const pointIds = data.servicePoints.map((p) => p.id);
+      const counties = data.areas.filter((a) => a.level === 'COUNTY').map((a) => a.code);
+      const stale = await repos.data.deleteStaleSyntheticPoints(manager, counties, pointIds);
+      const keepVillages = await repos.data.importedVillages(manager, data.villages.map((v) => v.code));
+      const keepPoints = await repos.data.importedPoints(manager, pointIds);
+      await seedVillages(manager, repos.village, data, keepVillages);
+      await seedServicePoints(manager, repos.point, data, catalogue.data, keepPoints);
+      const roadEdges = roads ? (await seedRoads(manager, data, roads)).edges : 0;
       await repos.state.record(manager, name, checksum);
-      return { areas, villages, servicePoints, roadEdges };
+      return {
+        areas,
+        villages: data.villages.length,
+        servicePoints: data.servicePoints.length,
+        roadEdges,
+        keptImported: { villages: keepVillages.size, servicePoints: keepPoints.size },
+        staleSyntheticPointsRemoved: stale.length,
+      };
     });
     logger.info({ dataset: name, ...counts, ms: Date.now() - started }, 'seeded');
     results.push({ dataset: name, skipped: false, counts });
