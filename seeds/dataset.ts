@@ -32,6 +32,12 @@ export interface SeedDataset {
     assistedItemCodes?: string[] | null;
   }[];
   villagesWithoutPoint?: string[];
+  /**
+   * Planners' areas the dataset defines (a functional zone with no code of its own, e.g. Taibai Lake's TAIBAI_LAKE):
+   * inserted, or updated to this definition, when the dataset is loaded (author 'seed'). Members (townships of 9
+   * digits, villages of 12) or a polygon (WGS-84), as createPlanningArea takes them.
+   */
+  planningAreas?: { code: string; name: string; description: string | null; memberCodes: string[]; boundary: MultiPolygon | null }[];
 }
 
 export interface SeedCatalogue {

@@ -13,6 +13,7 @@ import { seedAreas } from './002-areas';
 import { seedVillages } from './003-villages';
 import { seedServicePoints } from './004-service-points';
 import { roadSeedFile, seedRoads } from './005-roads';
+import { seedPlanningAreas } from './006-planning-areas';
 
 export interface SeedCounts {
   /** Rows of the dataset (areas, villages, points) and road edges loaded. */
@@ -20,6 +21,8 @@ export interface SeedCounts {
   villages: number;
   servicePoints: number;
   roadEdges: number;
+  /** Planning areas the dataset defines (inserted or updated to its definition). */
+  planningAreas: number;
   /** Villages and points of the dataset left as they were: an import had made them real (locationSynthetic false). */
   keptImported: { villages: number; servicePoints: number };
   /** Synthetic points in the dataset's counties that it does not have, deleted (an earlier generation, another set). */
@@ -85,12 +88,14 @@ export async function runSeeds(
       await seedVillages(manager, repos.village, data, keepVillages);
       await seedServicePoints(manager, repos.point, data, catalogue.data, keepPoints);
       const roadEdges = roads ? (await seedRoads(manager, data, roads)).edges : 0;
+      const planningAreas = await seedPlanningAreas(manager, data);
       await repos.state.record(manager, name, checksum);
       return {
         areas,
         villages: data.villages.length,
         servicePoints: data.servicePoints.length,
         roadEdges,
+        planningAreas,
         keptImported: { villages: keepVillages.size, servicePoints: keepPoints.size },
         staleSyntheticPointsRemoved: stale.length,
       };

@@ -5,7 +5,9 @@ import { gaussian, rngFor, roundPos } from './prng.mjs';
 import { makeContains, makeFrame } from './geometry.mjs';
 import { isCommunity, isSpecialUnit, isUrbanTownship } from './domain.mjs';
 
-export function placeCounty(county, townships, villagesByTownship) {
+// `fixedSeats` (optional Map township code -> [lon, lat]): seats given for every township (a functional zone's own
+// townships, seeds/data/taibai-lake.json) instead of placed; the villages are then placed around them as always.
+export function placeCounty(county, townships, villagesByTownship, { fixedSeats } = {}) {
   const geom = county.boundary;
   const contains = makeContains(geom);
   const [minX, minY, maxX, maxY] = turf.bbox(geom);
@@ -31,8 +33,16 @@ export function placeCounty(county, townships, villagesByTownship) {
   const gridKm = grid.map(frame.toKm);
   const cellAreaKm2 = step * step;
 
+  if (fixedSeats) {
+    for (const t of townships) {
+      const p = fixedSeats.get(t.code);
+      assert(p && contains(p), `seat of ${t.code} missing or outside ${county.name}`);
+      seats.set(t.code, p);
+    }
+  }
+
   // Urban sub-districts / development zones: ring around the county seat, 1.5-4.5 km out
-  const urban = townships.slice(1).filter(isUrbanTownship);
+  const urban = fixedSeats ? [] : townships.slice(1).filter(isUrbanTownship);
   urban.forEach((t, i) => {
     const rng = rngFor(`township-seat:${t.code}`);
     const base = rngFor(`urban-ring:${county.code}`)() * 2 * Math.PI;
@@ -51,7 +61,7 @@ export function placeCounty(county, townships, villagesByTownship) {
 
   // Other townships: farthest-point initialisation + Lloyd relaxation on the interior grid,
   // keeping the county seat and urban seats fixed -> well spread, each seat central in its area.
-  const free = townships.slice(1).filter((t) => !isUrbanTownship(t));
+  const free = fixedSeats ? [] : townships.slice(1).filter((t) => !isUrbanTownship(t));
   const fixedKm = [...seats.values()].map(frame.toKm);
   const centers = [];
   {

@@ -27,7 +27,7 @@ no network): every township and village, with synthetic township seats, village 
 points, labelled synthetic as the national benchmark set is, and loads it in one transaction as dataset area-CODE
 (written to .cache/areas/area-CODE.json; --dir DIR elsewhere). Unchanged since it was loaded: skipped (--force
 reloads). It replaces the synthetic rows of its counties (an earlier --area set), keeps every village and point an
-import has made real, and leaves the counties of a loaded seed dataset (kaiyang, sanming, taiyuan) as they are.
+import has made real, and leaves the counties of a loaded seed dataset (kaiyang, sanming, taibai-lake, taiyuan) as they are.
 Then import the real villages and points (npm run import -- villages FILE, service-points FILE); they replace the
 synthetic ones row by row, and --remove-synthetic-points deletes the points still synthetic (--force: even if
 no real point is there yet).

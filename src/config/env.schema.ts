@@ -26,8 +26,8 @@ export const envSchema = z.object({
   /** Apply pending migrations and load the seed datasets at start. Default: on for the embedded database only. */
   MIGRATE_ON_START: booleanString.optional(),
   SEED_ON_START: booleanString.optional(),
-  /** Comma-separated dataset names from seeds/data (kaiyang, sanming, taiyuan); empty for none. */
-  SEED_DATASETS: z.string().default('kaiyang,sanming,taiyuan'),
+  /** Comma-separated dataset names from seeds/data (kaiyang, sanming, taibai-lake, taiyuan); empty for none. */
+  SEED_DATASETS: z.string().default('kaiyang,sanming,taibai-lake,taiyuan'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Travel model (seeds/DOMAIN.md): speeds in km/h, a detour factor turning geodesic into road distance, the budget. */
   TRAVEL_SPEED_WALK_KMH: z.coerce.number().positive().max(50).default(5),

@@ -5,7 +5,7 @@ describe('loadConfig', () => {
   it('defaults to the embedded database, migrated and seeded on start, port 4000', () => {
     const c = loadConfig({});
     expect(c.database).toEqual({ kind: 'embedded', dataDir: path.resolve('data', 'pglite') });
-    expect(c).toMatchObject({ port: 4000, host: '127.0.0.1', migrateOnStart: true, seedOnStart: true, seedDatasets: ['kaiyang', 'sanming', 'taiyuan'] });
+    expect(c).toMatchObject({ port: 4000, host: '127.0.0.1', migrateOnStart: true, seedOnStart: true, seedDatasets: ['kaiyang', 'sanming', 'taibai-lake', 'taiyuan'] });
     expect(Object.isFrozen(c)).toBe(true);
   });
 
