@@ -12,6 +12,18 @@ export type ErrorCode =
   | 'SERVICE_UNAVAILABLE'
   | 'DEADLINE_EXCEEDED';
 
+/** The HTTP status of a coded error on the plain HTTP routes (tiles, OGC API, exports); codes not here answer 500. */
+export const HTTP_STATUS_OF_CODE: Readonly<Partial<Record<ErrorCode, number>>> = {
+  BAD_USER_INPUT: 400,
+  LIMIT_EXCEEDED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  RATE_LIMITED: 429,
+  SERVICE_UNAVAILABLE: 503,
+  DEADLINE_EXCEEDED: 503,
+};
+
 /**
  * What a client is shown of a coded error: its message and extensions, without `http` (the status Apollo and the
  * routes set from it; not for the client).

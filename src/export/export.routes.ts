@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { AppError, clientError, DeadlineExceededError, LimitExceededError, NotFoundError } from '../common/errors';
+import { AppError, clientError, DeadlineExceededError, LimitExceededError, NotFoundError, HTTP_STATUS_OF_CODE } from '../common/errors';
 import { Role } from '../common/role.enum';
 import { assertRole } from '../common/viewer';
 import { asServiceUnavailable } from '../graphql/format-error';
@@ -9,16 +9,6 @@ import { parseExportFile, parseExportQuery, type ExportKind, type ExportRequest,
 import type { ExportDeps } from './export.deps';
 import { ExportService, type ExportTable } from './export.service';
 
-const HTTP_STATUS: Partial<Record<string, number>> = {
-  BAD_USER_INPUT: 400,
-  LIMIT_EXCEEDED: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  RATE_LIMITED: 429,
-  SERVICE_UNAVAILABLE: 503,
-  DEADLINE_EXCEEDED: 503,
-};
 
 /** The GraphQL field each export mirrors: its role (@Authorized) and its name in messages. */
 const FIELD_OF: Readonly<Record<ExportKind, { field: string; role: Role }>> = {
@@ -74,7 +64,7 @@ export function createExportRouter(deps: ExportDeps): Router {
       });
     }
     if (err instanceof AppError) {
-      const status = HTTP_STATUS[err.code] ?? 500;
+      const status = HTTP_STATUS_OF_CODE[err.code] ?? 500;
       if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="service-circle", charset="UTF-8"');
       res.status(status).json({ errors: [clientError(err)] });
       return;

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { AppError, clientError } from '../common/errors';
+import { AppError, clientError, HTTP_STATUS_OF_CODE } from '../common/errors';
 import { asServiceUnavailable } from '../graphql/format-error';
 import { assertRole } from '../common/viewer';
 import { Role } from '../common/role.enum';
@@ -10,16 +10,6 @@ import { parseLayer, TILE_LAYERS, TileRequestError, TilesService, type TileLayer
 
 const MVT_CONTENT_TYPE = 'application/vnd.mapbox-vector-tile';
 const CACHE_CONTROL = 'public, max-age=60';
-const HTTP_STATUS: Partial<Record<string, number>> = {
-  BAD_USER_INPUT: 400,
-  LIMIT_EXCEEDED: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  RATE_LIMITED: 429,
-  SERVICE_UNAVAILABLE: 503,
-  DEADLINE_EXCEEDED: 503,
-};
 
 /** Layers carrying coverage figures (covered, travelMinutes, the circle) are planning data; the rest is the directory. */
 const ROLE_OF_LAYER: Readonly<Record<TileLayerId, Role>> = { villages: Role.PLANNER, coverage: Role.PLANNER, 'service-points': Role.READER, areas: Role.READER, roads: Role.READER };
@@ -64,7 +54,7 @@ export function createTilesRouter(deps: MapDeps): Router {
     res.setHeader('Cache-Control', 'no-store');
     const err = asServiceUnavailable(caught); // the database is down: 503 SERVICE_UNAVAILABLE, not 500
     if (err instanceof AppError) {
-      const status = HTTP_STATUS[err.code] ?? 500;
+      const status = HTTP_STATUS_OF_CODE[err.code] ?? 500;
       res.status(status).json({ errors: [clientError(err)] });
       return;
     }

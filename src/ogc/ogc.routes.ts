@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { AppError, clientError, DeadlineExceededError, LimitExceededError, NotFoundError } from '../common/errors';
+import { AppError, clientError, DeadlineExceededError, LimitExceededError, NotFoundError, HTTP_STATUS_OF_CODE } from '../common/errors';
 import { publicOrigin } from '../common/public-origin';
 import { Role } from '../common/role.enum';
 import { assertRole, type Viewer } from '../common/viewer';
@@ -15,16 +15,6 @@ import { OgcService } from './ogc.service';
 /** Roles that read at least one collection. */
 const OGC_ROLES: readonly Role[] = [...new Set(OGC_COLLECTIONS.flatMap((c) => c.roles))];
 
-const HTTP_STATUS: Partial<Record<string, number>> = {
-  BAD_USER_INPUT: 400,
-  LIMIT_EXCEEDED: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  RATE_LIMITED: 429,
-  SERVICE_UNAVAILABLE: 503,
-  DEADLINE_EXCEEDED: 503,
-};
 
 /** The version of this API's description (not of the data: every data answer names that in Data-Version). */
 const API_VERSION = '1.0.0';
@@ -74,7 +64,7 @@ export function createOgcRouter(deps: OgcDeps): Router {
       });
     }
     if (err instanceof AppError) {
-      const status = HTTP_STATUS[err.code] ?? 500;
+      const status = HTTP_STATUS_OF_CODE[err.code] ?? 500;
       if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="service-circle", charset="UTF-8"');
       res.status(status).json({ errors: [clientError(err)] });
       return;
