@@ -12,7 +12,7 @@ const LAYERS = [
   { name: 'geo', folders: ['geo', 'travel', 'siting'], ordered: true },
   { name: 'graphql toolkit', folders: ['graphql'] },
   // The domain, each folder knowing only those before it: a point names its village, a village its area.
-  { name: 'domain', folders: ['service-item', 'area', 'road', 'write', 'village', 'service-point', 'partner', 'planning-area'], ordered: true },
+  { name: 'domain', folders: ['service-item', 'area', 'road', 'write', 'village', 'service-point', 'partner', 'planning-area', 'handling-rule'], ordered: true },
   { name: 'database', folders: ['db'] },
   { name: 'coverage', folders: ['coverage'] },
   { name: 'planning', folders: ['planning'] },

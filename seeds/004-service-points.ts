@@ -7,7 +7,8 @@ const BATCH = 5000;
 
 /**
  * Service points; items default to everything delegated to the point's level and below unless the record lists them.
- * Points in `keep` (an import has made them real) are left as they are. A record's `assistedItemCodes` is not read.
+ * Points in `keep` (an import has made them real) are left as they are. `assistedItemCodes`: the items it accepts on a
+ * resident's behalf (assisted handling), none when absent.
  * Returns how many were written.
  */
 export async function seedServicePoints(
@@ -35,6 +36,7 @@ export async function seedServicePoints(
         openingHours: p.openingHours,
         locationSynthetic: true,
         itemCodes: p.itemCodes ?? defaultItemCodes(p.kind, catalogue.items),
+        assistedItemCodes: p.assistedItemCodes ?? [],
       })),
     );
   }

@@ -1,3 +1,4 @@
+import type { HandlingRuleSpec } from '../src/handling-rule/handling-rules';
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
@@ -26,8 +27,8 @@ export interface SeedDataset {
     openingHours: string | null;
     itemCodes: string[] | null;
     /**
-     * Items the point handles on a resident's behalf (帮办代办: Taiyuan's "assisting them in providing services on
-     * their behalf"). Kept in the file as plain data; the loader does not read it (the server has no ways of handling yet).
+     * Items the point accepts on a resident's behalf and forwards to the level that decides (帮办代办: Taiyuan's
+     * "assisting them in providing services on their behalf"); loaded into service_point_assisted_item.
      */
     assistedItemCodes?: string[] | null;
   }[];
@@ -38,6 +39,11 @@ export interface SeedDataset {
    * digits, villages of 12) or a polygon (WGS-84), as createPlanningArea takes them.
    */
   planningAreas?: { code: string; name: string; description: string | null; memberCodes: string[]; boundary: MultiPolygon | null }[];
+  /**
+   * Ways of handling its report describes (assisted turnaround, online channels), per area and item, as setHandlingRule
+   * takes them: inserted, or set to this rule, when the dataset is loaded (author 'seed').
+   */
+  handlingRules?: HandlingRuleSpec[];
 }
 
 export interface SeedCatalogue {

@@ -14,6 +14,7 @@ import { seedVillages } from './003-villages';
 import { seedServicePoints } from './004-service-points';
 import { roadSeedFile, seedRoads } from './005-roads';
 import { seedPlanningAreas } from './006-planning-areas';
+import { seedHandlingRules } from './007-handling-rules';
 
 export interface SeedCounts {
   /** Rows of the dataset (areas, villages, points) and road edges loaded. */
@@ -23,6 +24,7 @@ export interface SeedCounts {
   roadEdges: number;
   /** Planning areas the dataset defines (inserted or updated to its definition). */
   planningAreas: number;
+  handlingRules: number;
   /** Villages and points of the dataset left as they were: an import had made them real (locationSynthetic false). */
   keptImported: { villages: number; servicePoints: number };
   /** Synthetic points in the dataset's counties that it does not have, deleted (an earlier generation, another set). */
@@ -89,6 +91,7 @@ export async function runSeeds(
       await seedServicePoints(manager, repos.point, data, catalogue.data, keepPoints);
       const roadEdges = roads ? (await seedRoads(manager, data, roads)).edges : 0;
       const planningAreas = await seedPlanningAreas(manager, data);
+      const handlingRules = await seedHandlingRules(manager, data);
       await repos.state.record(manager, name, checksum);
       return {
         areas,
@@ -96,6 +99,7 @@ export async function runSeeds(
         servicePoints: data.servicePoints.length,
         roadEdges,
         planningAreas,
+        handlingRules,
         keptImported: { villages: keepVillages.size, servicePoints: keepPoints.size },
         staleSyntheticPointsRemoved: stale.length,
       };

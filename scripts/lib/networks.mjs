@@ -27,7 +27,8 @@ export const TOWNSHIP_ITEMS = [
  *   providing services on their behalf" (帮办代办): the report names none, so the dataset chooses the three counties
  *   and the county-level city (rural, farthest from a station): their village points take the township items of
  *   TAIYUAN_TOWNSHIP_ITEMS on the resident's behalf, their township stations the township items not delegated.
- *   Recorded per point as `assistedItemCodes` (not loaded yet: the server does not model ways of handling).
+ *   Recorded per point as `assistedItemCodes` (loaded into service_point_assisted_item), with the usual turnaround
+ *   as handling rules of the four units (TAIYUAN_HANDLING_RULES).
  */
 export const TAIYUAN_TOWNSHIP_ITEMS = [
   // "family mutual aid in individual accounts for employee medical insurance was implemented from July 1"
@@ -51,7 +52,7 @@ export const TAIYUAN_NETWORK = Object.freeze({
   description: 'report 004 (Taiyuan): a county hall per county-level unit, a township station in the 便民服务中心 of every township (street), ' +
     'a village point in the 便民服务站 of every village (community) with a committee of its own, no hospital stations; all ACTIVE. ' +
     `Township stations handle the 5 village items and the high-frequency township items the report names (${TAIYUAN_TOWNSHIP_ITEMS.join(', ')}); ` +
-    'the other township items stay with the county halls. Assisted handling (帮办代办, assistedItemCodes, not loaded yet) in 清徐县, 阳曲县, 娄烦县 and 古交市: ' +
+    'the other township items stay with the county halls. Assisted handling (帮办代办, assistedItemCodes) in 清徐县, 阳曲县, 娄烦县 and 古交市: ' +
     'village points for those high-frequency township items, township stations for the township items not delegated',
   villagesWithPoint: (villages) => new Set(villages.filter(hasCommittee).map((v) => v.code)),
   hospitals: () => [],
@@ -62,6 +63,11 @@ export const TAIYUAN_NETWORK = Object.freeze({
   townshipAssisted: (c) => (assisted(c) ? TAIYUAN_NOT_DELEGATED : null),
   villageAssisted: (c) => (assisted(c) ? TAIYUAN_TOWNSHIP_ITEMS : null),
 });
+
+/** The turnaround of assisted handling in Taiyuan's assisted units: the report gives none, so the dataset assumes one. */
+const ASSISTED_TURNAROUND_NOTE =
+  'Assumed: report 004 gives no turnaround. 3 working days for the township items a village point forwards to its township station, ' +
+  '5 for the items a township station forwards to the county hall; replace with the county\'s own (setHandlingRule).';
 
 /** What taiyuan.json records of its network, for the tests and for whoever wires ways of handling. */
 export const TAIYUAN_SERVICE_NETWORK = {
@@ -83,6 +89,13 @@ export const TAIYUAN_SERVICE_NETWORK = {
     choice: 'the report names no county: the dataset takes the three counties and the county-level city, the rural units farthest from a station',
     villagePointItems: TAIYUAN_TOWNSHIP_ITEMS,
     townshipStationItems: TAIYUAN_NOT_DELEGATED,
-    field: 'assistedItemCodes on each point that offers it (kept in this file, ignored by the loader until ways of handling exist)',
+    field: 'assistedItemCodes on each point that offers it (loaded into service_point_assisted_item); the turnaround in handlingRules',
+    turnaround: ASSISTED_TURNAROUND_NOTE,
   },
 };
+
+/** Handling rules of Taiyuan's assisted units (seeds: handlingRules), one per unit and assisted item. */
+export const TAIYUAN_HANDLING_RULES = TAIYUAN_ASSISTED_COUNTIES.flatMap((areaCode) => [
+  ...TAIYUAN_TOWNSHIP_ITEMS.map((itemCode) => ({ areaCode, itemCode, assistedTurnaroundWorkingDays: 3, onlineChannels: null, note: ASSISTED_TURNAROUND_NOTE })),
+  ...TAIYUAN_NOT_DELEGATED.map((itemCode) => ({ areaCode, itemCode, assistedTurnaroundWorkingDays: 5, onlineChannels: null, note: ASSISTED_TURNAROUND_NOTE })),
+]);

@@ -140,6 +140,7 @@ export function buildTaibaiLake({ name = 'Taibai Lake New District', script = 's
       memberCodes: ts.map((t) => t.code),
       boundary: null,
     }],
+    handlingRules: TAIBAI_LAKE_HANDLING_RULES,
   };
   const kinds = { COUNTY_HALL: 0, TOWNSHIP_STATION: 0, VILLAGE_POINT: 0, HOSPITAL_STATION: 0 };
   for (const p of points) kinds[p.kind]++;
@@ -152,3 +153,20 @@ export function buildTaibaiLake({ name = 'Taibai Lake New District', script = 's
     },
   };
 }
+
+/**
+ * Report 001: medical treatment outside the province is filed "through the medical insurance service hall, telephone,
+ * The National Medical Insurance Service Platform App and the WeChat Mini Program of 'Jining Medical Insurance'".
+ * The mini-program is the city's, so the rule is set on Jining (3708); the hall is the in-person way (its station).
+ */
+const TAIBAI_LAKE_HANDLING_RULES = [{
+  areaCode: '3708',
+  itemCode: 'OFFSITE_TREATMENT_FILING',
+  assistedTurnaroundWorkingDays: null,
+  onlineChannels: [
+    { kind: 'APP', name: '国家医保服务平台', access: 'the National Medical Insurance Service Platform app (app stores: 国家医保服务平台)', note: 'Filing for treatment at designated institutions outside Shandong; within the province no filing is needed (report 001).' },
+    { kind: 'MINI_PROGRAM', name: '济宁医保', access: 'WeChat mini-program "Jining Medical Insurance" (search 济宁医保 in WeChat)', note: null },
+    { kind: 'TELEPHONE', name: '医保服务大厅电话', access: null, note: 'By telephone to the medical insurance service hall; the report gives no number.' },
+  ],
+  note: 'Report 001 (Taibai Lake New District, 2022): out-of-province treatment filing through the hall, telephone, the National Medical Insurance Service Platform App and the "Jining Medical Insurance" WeChat mini-program.',
+}];

@@ -4,7 +4,7 @@ import { AreaService } from '../area/area.service';
 import { AreaSizeService } from '../area/area-sizes.service';
 import type { Logger } from '../common/logger';
 import type { Config } from '../config/config';
-import { CoverageResolver, HandlingOptionResolver, IsochroneResolver, VillageCoverageResolver } from '../coverage/coverage.resolver';
+import { CoverageResolver, HandlingOptionResolver, HandlingWayOptionResolver, IsochroneResolver, VillageCoverageResolver } from '../coverage/coverage.resolver';
 import { CoveragePolygonPool } from '../coverage/coverage-polygon.pool';
 import { CoverageService } from '../coverage/coverage.service';
 import { CoverageGeoJsonService } from '../coverage/coverage-geojson.service';
@@ -14,6 +14,8 @@ import { SavedScenarioResolver } from '../planning/saved-scenario.resolver';
 import { SavedScenarioService } from '../planning/saved-scenario.service';
 import { PlanningAreaResolver } from '../planning-area/planning-area.resolver';
 import { PlanningAreaService } from '../planning-area/planning-area.service';
+import { HandlingRuleResolver } from '../handling-rule/handling-rule.resolver';
+import { HandlingRuleService } from '../handling-rule/handling-rule.service';
 import { SiteSuggestionResolver } from '../planning/site-suggestion.resolver';
 import { SiteSuggestionService } from '../planning/site-suggestion.service';
 import { SitingPool } from '../siting';
@@ -72,6 +74,7 @@ export function createServices(repos: Repositories, config: Config, logger: Logg
     cache,
     savedScenarios,
     planningAreas: new PlanningAreaService(repos.planningArea, repos.auditLog),
+    handlingRules: new HandlingRuleService(repos.handlingRule, repos.auditLog),
     siteSuggestions: new SiteSuggestionService(coverage, new SitingPool({ threads: 1, maxQueue: 64 })),
     area: new AreaService(repos.area),
     areaSizes: new AreaSizeService(repos.area),
@@ -123,6 +126,7 @@ export function createContainer(services: Services): ContainerType {
     [CoverageResolver, new CoverageResolver(services.coverage, services.handling, services.coverageGeoJson)],
     [VillageCoverageResolver, new VillageCoverageResolver()],
     [HandlingOptionResolver, new HandlingOptionResolver()],
+    [HandlingWayOptionResolver, new HandlingWayOptionResolver()],
     [IsochroneResolver, new IsochroneResolver()],
     [ApiKeyResolver, new ApiKeyResolver(services.apiKey, services.auditLog)],
     [ServicePointWriteResolver, new ServicePointWriteResolver(services.servicePointWrite)],
@@ -132,6 +136,7 @@ export function createContainer(services: Services): ContainerType {
     [SavedScenarioResolver, new SavedScenarioResolver(services.savedScenarios)],
     [SiteSuggestionResolver, new SiteSuggestionResolver(services.siteSuggestions)],
     [PlanningAreaResolver, new PlanningAreaResolver(services.planningAreas)],
+    [HandlingRuleResolver, new HandlingRuleResolver(services.handlingRules)],
   ]);
   return {
     get(someClass: unknown, _data: ResolverData<object>) {

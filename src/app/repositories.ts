@@ -10,6 +10,7 @@ import { ApiKeyRepository } from '../partner/api-key.repository';
 import { AuditLogRepository } from '../write/audit-log.repository';
 import { SavedScenarioRepository } from '../planning/saved-scenario.repository';
 import { PlanningAreaRepository } from '../planning-area/planning-area.repository';
+import { HandlingRuleRepository } from '../handling-rule/handling-rule.repository';
 
 export type Repositories = ReturnType<typeof createRepositories>;
 
@@ -26,5 +27,6 @@ export function createRepositories(db: DataSource) {
     auditLog: new AuditLogRepository(db),
     savedScenario: new SavedScenarioRepository(db),
     planningArea: new PlanningAreaRepository(db),
+    handlingRule: new HandlingRuleRepository(db),
   };
 }

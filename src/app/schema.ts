@@ -2,7 +2,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { buildSchema, type ContainerType, type PubSub } from 'type-graphql';
 import { AreaResolver } from '../area/area.resolver';
 import { CoverageSubscriptionResolver } from '../coverage/coverage-subscription.resolver';
-import { CoverageResolver, HandlingOptionResolver, IsochroneResolver, VillageCoverageResolver } from '../coverage/coverage.resolver';
+import { CoverageResolver, HandlingOptionResolver, HandlingWayOptionResolver, IsochroneResolver, VillageCoverageResolver } from '../coverage/coverage.resolver';
 import { ServiceItemResolver } from '../service-item/service-item.resolver';
 import { ServicePointResolver } from '../service-point/service-point.resolver';
 import { VillageServicePointsResolver } from '../service-point/village-service-points.resolver';
@@ -15,6 +15,7 @@ import { VillageWriteResolver } from '../village/village-write.resolver';
 import { SavedScenarioResolver } from '../planning/saved-scenario.resolver';
 import { SiteSuggestionResolver } from '../planning/site-suggestion.resolver';
 import { PlanningAreaResolver } from '../planning-area/planning-area.resolver';
+import { HandlingRuleResolver } from '../handling-rule/handling-rule.resolver';
 
 export const resolvers = [
   AreaResolver,
@@ -25,6 +26,7 @@ export const resolvers = [
   CoverageResolver,
   VillageCoverageResolver,
   HandlingOptionResolver,
+  HandlingWayOptionResolver,
   IsochroneResolver,
   ApiKeyResolver,
   ServicePointWriteResolver,
@@ -34,6 +36,7 @@ export const resolvers = [
   SavedScenarioResolver,
   SiteSuggestionResolver,
   PlanningAreaResolver,
+  HandlingRuleResolver,
 ] as const;
 
 const NO_TOPICS: PubSub = {

@@ -3,6 +3,8 @@ import type { TravelModeName } from '../travel/travel-model';
 import { nearestPointId, type AreaComputation } from './coverage.engine';
 import type { Travel } from './query-travel';
 import type { Coverage, VillageCoverage } from './coverage.type';
+import { HANDLED_BY } from './handling-coverage';
+import { HandlingWay } from '../handling-rule/handling-way.enum';
 
 /** The headline figures of a computation. */
 export function sums(c: AreaComputation): Pick<Coverage, 'villageCount' | 'coveredVillageCount' | 'population' | 'coveredPopulation' | 'coveredPopulationRatio' | 'coveredVillageRatio'> {
@@ -40,6 +42,7 @@ export function villageCoverage(c: AreaComputation, k: number, travel: Travel, s
     distanceMeters: pointId !== null && Number.isFinite(distance) ? distance : null,
     travelMinutes: known ? travel.model.minutes(travel.mode as TravelModeName, cost) : null,
     offRoadNetwork: c.offNetwork ? c.offNetwork[k] === 1 : null,
+    handledBy: c.handledBy ? HANDLED_BY[c.handledBy[k]!] : c.covered[k] === 1 ? HandlingWay.IN_PERSON : null,
     scenarioPoints,
   } as VillageCoverage;
 }

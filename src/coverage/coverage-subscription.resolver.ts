@@ -7,7 +7,8 @@ import type { CoverageLoaders } from './coverage.loaders';
 
 import { Role } from '../common/role.enum';
 import { ServicePoint } from '../service-point/service-point.entity';
-import { AreaCoverageArgs } from './coverage.args';
+import { AreaCoverageArgs, HandlingArg } from './coverage.args';
+import type { HandlingWay } from '../handling-rule/handling-way.enum';
 import type { CoverageView } from './coverage.service';
 import type { CoverageSubscriptions } from './coverage-subscriptions';
 import { Coverage } from './coverage.type';
@@ -17,7 +18,10 @@ type RequestContext = Context<CoverageLoaders> & { readonly live?: CoverageSubsc
 
 /** coverageChanged takes a coverage's arguments without `method` (live figures are the engine's). */
 @ArgsType()
-export class CoverageChangedArgs extends AreaCoverageArgs {}
+export class CoverageChangedArgs extends AreaCoverageArgs {
+  @HandlingArg()
+  handling?: HandlingWay[] | null;
+}
 
 @ArgsType()
 export class ServicePointChangedArgs {

@@ -1,8 +1,23 @@
-import { IsEnum, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsEnum, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { HandlingWay } from '../handling-rule/handling-way.enum';
 import { ArgsType, Field, Float, ID, Int } from 'type-graphql';
 import { COVERAGE_AREA_CODE_MESSAGE, COVERAGE_AREA_CODE_PATTERN, ITEM_CODE_PATTERN, SERVICE_POINT_ID_PATTERN, VILLAGE_CODE_PATTERN } from '../common/codes';
 import { ScenarioArg, ScenarioIdArg, ScenarioInput } from './scenario.input';
 import { CoverageMethod, TravelMode, TravelModelName } from './travel-mode.enum';
+
+/** The `handling` argument: which ways of handling coverage counts (default in person). */
+export function HandlingArg(): PropertyDecorator {
+  return (target, property) => {
+    Field(() => [HandlingWay], {
+      nullable: true,
+      description:
+        'Which ways of handling count (default [IN_PERSON]): ASSISTED counts the points that accept the item on a resident\'s behalf; ONLINE counts a village covered when its area has an online channel for the item. Needs itemCode and method INDEX; the provenance says which were counted.',
+    })(target, property);
+    IsOptional()(target, property);
+    ArrayMaxSize(3)(target, property);
+    IsEnum(HandlingWay, { each: true, message: 'handling: each must be IN_PERSON, ASSISTED or ONLINE' })(target, property);
+  };
+}
 
 export const MIN_BUDGET_MINUTES = 1;
 export const MAX_BUDGET_MINUTES = 120;
@@ -51,6 +66,9 @@ export class CoverageArgs extends AreaCoverageArgs {
 
   @ScenarioIdArg()
   scenarioId?: string | null;
+
+  @HandlingArg()
+  handling?: HandlingWay[] | null;
 }
 
 @ArgsType()
@@ -67,6 +85,9 @@ export class CompareCoverageArgs extends AreaCoverageArgs {
   @IsOptional()
   @Min(0)
   first?: number;
+
+  @HandlingArg()
+  handling?: HandlingWay[] | null;
 }
 
 @ArgsType()
@@ -87,7 +108,7 @@ export class WhereToHandleArgs extends TravelArgs {
   @Matches(ITEM_CODE_PATTERN, { message: 'itemCode must be an item code such as RESIDENT_ENROLMENT' })
   itemCode: string;
 
-  @Field(() => Int, { nullable: true, description: 'How many options (default 5, at most 50).' })
+  @Field(() => Int, { nullable: true, description: 'How many options (default 5, at most 50); `ways` lists up to this many points of each way.' })
   @IsOptional()
   @Min(1)
   @Max(50)
@@ -105,6 +126,9 @@ export class DelegationMatrixArgs extends TravelArgs {
   @Field(() => ID)
   @Matches(COVERAGE_AREA_CODE_PATTERN, { message: COVERAGE_AREA_CODE_MESSAGE })
   areaCode: string;
+
+  @HandlingArg()
+  handling?: HandlingWay[] | null;
 
   @ScenarioArg()
   scenario?: ScenarioInput | null;

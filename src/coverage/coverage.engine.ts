@@ -6,6 +6,10 @@ import { LRUCache } from 'lru-cache';
 import type { PointPlaces, VillagePlaces } from '../travel/places';
 import type { AccessibilityField, TravelModel, TravelModeName } from '../travel/travel-model';
 import type { TravelModels } from '../travel/travel-models';
+import { ANY_ITEM, parsePointKey } from './handling-key';
+import { HandlingRules, type HandlingRuleSpec, type ResolvedHandlingRule } from '../handling-rule/handling-rules';
+
+export { ANY_ITEM };
 
 /** A village as the engine sees it (sorted by code in the snapshot). */
 export interface EngineVillage {
@@ -24,7 +28,10 @@ export interface EnginePoint {
   villageCode: string | null;
   longitude: number;
   latitude: number;
+  /** Items it handles in person. */
   itemCodes: readonly string[];
+  /** Items it accepts on a resident's behalf and forwards (帮办代办); absent: none. */
+  assistedItemCodes?: readonly string[];
   /** Absent: active (the snapshot holds only active points). */
   active?: boolean;
 }
@@ -64,6 +71,8 @@ export interface AreaComputation {
   readonly cost: Float64Array;
   /** ROAD: 1 for villages off the network (costed by the straight line); null under models without a network. */
   readonly offNetwork: Uint8Array | null;
+  /** How each village is covered (handling-coverage.ts HANDLED_BY: 0 not, 1 in person, 2 assisted, 3 online); absent: in person. */
+  readonly handledBy?: Uint8Array;
 }
 
 /** The id of village k's nearest counted point, or null. */
@@ -71,9 +80,6 @@ export function nearestPointId(c: AreaComputation, k: number): string | null {
   const slot = c.nearest[k]!;
   return slot >= 0 ? c.pointIds[slot]! : null;
 }
-
-/** The pseudo-item "any item": every active point counts. */
-export const ANY_ITEM = '*';
 
 /** Changes kept to answer "which points counted at version N" after the engine moved on (polygons of a view). */
 const POINT_HISTORY = 10_000;
@@ -176,7 +182,7 @@ class PointTable implements PointPlaces {
       this.slots.set(p.id, i);
       this.ids.push(p.id);
     }
-    const state: EnginePoint = { ...p, itemCodes: [...p.itemCodes].sort(), active: p.active !== false };
+    const state: EnginePoint = { ...p, itemCodes: [...p.itemCodes].sort(), assistedItemCodes: [...(p.assistedItemCodes ?? [])].sort(), active: p.active !== false };
     this.states[i] = state;
     this.lon[i] = p.longitude;
     this.lat[i] = p.latitude;
@@ -253,6 +259,8 @@ export interface CoverageReader {
   /** The villages within `maxCost` (the model's unit) of a place where no point is, with their costs: a candidate site's reach. */
   reachFrom(longitude: number, latitude: number, item: string, model: TravelModel, mode: TravelModeName, maxCost: number): { villages: number[]; costs: number[] };
   pointsReachingAt(version: string, item: string, model: TravelModel, mode: TravelModeName, box: [number, number, number, number], cost: number): PlacedPoint[] | null;
+  /** The handling rule (assisted turnaround, online channels) a village or an area follows for an item, at this version. */
+  handlingRule(code: string, item: string): ResolvedHandlingRule;
 }
 
 /**
@@ -282,15 +290,18 @@ export class CoverageEngine implements CoverageReader {
   /** Planning areas of this version, by code, and their villages once asked (dropped when areas or villages change). */
   private planning = new Map<string, EnginePlanningArea>();
   private readonly planningVillages = new Map<string, Int32Array>();
+  /** Handling rules of this version (from the snapshot, then the change feed). */
+  private rules = new HandlingRules([]);
 
   constructor(
     dataVersion: string,
     villages: readonly EngineVillage[],
     points: readonly EnginePoint[],
-    options: { maxFieldBytes?: number; models?: TravelModels; planningAreas?: readonly EnginePlanningArea[] } = {},
+    options: { maxFieldBytes?: number; models?: TravelModels; planningAreas?: readonly EnginePlanningArea[]; handlingRules?: readonly HandlingRuleSpec[] } = {},
   ) {
     this.models = options.models ?? null;
     this.setPlanningAreas(options.planningAreas ?? []);
+    this.setHandlingRules(options.handlingRules ?? []);
     this.version = dataVersion;
     this.historyFloor = BigInt(dataVersion);
     this.villages = new VillageTable(villages);
@@ -332,6 +343,15 @@ export class CoverageEngine implements CoverageReader {
   setPlanningAreas(areas: readonly EnginePlanningArea[]): void {
     this.planning = new Map(areas.map((a) => [a.code, a]));
     this.planningVillages.clear();
+  }
+
+  /** The handling rules of this version (from the snapshot, then the change feed). */
+  setHandlingRules(rules: readonly HandlingRuleSpec[]): void {
+    this.rules = new HandlingRules(rules);
+  }
+
+  handlingRule(code: string, item: string): ResolvedHandlingRule {
+    return this.rules.resolve(code, item);
   }
 
   /** Whether `code` names a planning area of this version. */
@@ -712,9 +732,15 @@ export class CoverageEngine implements CoverageReader {
   }
 }
 
-/** Whether point state `p` counts for `item` (ANY_ITEM: whether it is active). */
-export function countsFor(p: EnginePoint, item: string): boolean {
-  return p.active !== false && (item === ANY_ITEM || p.itemCodes.includes(item));
+/**
+ * Whether point state `p` counts for `key` (ANY_ITEM: whether it is active; an item code: whether it handles it in
+ * person; a point key of ways of handling, handling-key.ts: in person or by assisted handling, as the key says).
+ */
+export function countsFor(p: EnginePoint, key: string): boolean {
+  if (p.active === false) return false;
+  if (key === ANY_ITEM) return true;
+  const { item, inPerson, assisted } = parsePointKey(key);
+  return (inPerson && p.itemCodes.includes(item)) || (assisted && (p.assistedItemCodes?.includes(item) ?? false));
 }
 
 const entryIds = new WeakMap<FieldEntry, string>();

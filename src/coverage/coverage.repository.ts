@@ -3,6 +3,7 @@ import type { RoadEdgeInput, RoadNodeInput } from '../travel/road-network';
 import type { MultiPolygon } from 'geojson';
 import type { AreaComputation, EnginePlanningArea, EnginePoint, EngineVillage } from './coverage.engine';
 import * as SQL from './coverage.sql';
+import type { HandlingRuleSpec, OnlineChannelSpec } from '../handling-rule/handling-rules';
 
 export class CoverageRepository {
   constructor(private readonly db: DataSource) {}
@@ -27,6 +28,7 @@ export class CoverageRepository {
         points: points.map(toPoint),
         roads: await loadRoads(m),
         planningAreas: await loadPlanningAreas(m),
+        handlingRules: await loadHandlingRules(m),
       };
     });
   }
@@ -41,18 +43,23 @@ export class CoverageRepository {
     return this.db.transaction('REPEATABLE READ', async (m) => {
       const [{ version }] = (await m.query(SQL.DATA_VERSION)) as { version: string }[];
       const entries: { version: string; entity: string; op: string; keys: string[] | null }[] = await m.query(SQL.CHANGES_BETWEEN, [fromVersion, version]);
-      const nothing = { dataVersion: version!, reload: null, points: new Map(), villages: new Map(), planningAreas: null, entries: entries.length };
+      const nothing = { dataVersion: version!, reload: null, points: new Map(), villages: new Map(), planningAreas: null, handlingRules: null, entries: entries.length };
       if (BigInt(version!) <= BigInt(fromVersion)) return nothing;
       if (BigInt(entries.length) !== BigInt(version!) - BigInt(fromVersion)) return { ...nothing, reload: 'a gap in the change log' };
       const pointIds = new Set<string>();
       const villageCodes = new Set<string>();
       let planningChanged = false;
+      let rulesChanged = false;
       for (const e of entries) {
         if (e.entity === 'area') continue; // boundaries: polygons are clipped per data version; nothing in the engine
         if (e.entity === 'service_item') return { ...nothing, reload: 'the item catalogue changed' };
         if (e.entity === 'road_network') return { ...nothing, reload: 'a road network was imported or removed' };
         if (e.entity === 'planning_area') {
           planningChanged = true;
+          continue;
+        }
+        if (e.entity === 'handling_rule') {
+          rulesChanged = true;
           continue;
         }
         if (e.keys === null) return { ...nothing, reload: `a statement changed every row or too many rows of ${e.entity}` };
@@ -72,7 +79,8 @@ export class CoverageRepository {
       }
       if ([...villages.values()].includes(null)) return { ...nothing, reload: 'villages were deleted' };
       const planningAreas = planningChanged ? await loadPlanningAreas(m) : null;
-      return { dataVersion: version!, reload: null, points, villages, planningAreas, entries: entries.length };
+      const handlingRules = rulesChanged ? await loadHandlingRules(m) : null;
+      return { dataVersion: version!, reload: null, points, villages, planningAreas, handlingRules, entries: entries.length };
     });
   }
 
@@ -121,6 +129,19 @@ export interface EngineSnapshot {
   /** The road networks of that version, joined into one graph; null when none is loaded. */
   readonly roads: RoadSnapshot | null;
   readonly planningAreas: readonly EnginePlanningArea[];
+  readonly handlingRules: readonly HandlingRuleSpec[];
+}
+
+async function loadHandlingRules(m: EntityManager): Promise<HandlingRuleSpec[]> {
+  const rows: { area_code: string; item_code: string; assisted_turnaround_working_days: number | null; online_channels: OnlineChannelSpec[] | string | null; note: string | null }[] =
+    await m.query(SQL.ENGINE_HANDLING_RULES);
+  return rows.map((r) => ({
+    areaCode: r.area_code,
+    itemCode: r.item_code,
+    assistedTurnaroundWorkingDays: r.assisted_turnaround_working_days,
+    onlineChannels: typeof r.online_channels === 'string' ? (JSON.parse(r.online_channels) as OnlineChannelSpec[]) : r.online_channels,
+    note: r.note,
+  }));
 }
 
 async function loadPlanningAreas(m: EntityManager): Promise<EnginePlanningArea[]> {
@@ -176,6 +197,8 @@ export interface EngineChanges {
   readonly villages: ReadonlyMap<string, EngineVillage | null>;
   /** Every planning area as of `dataVersion` when one changed; null when none did. */
   readonly planningAreas: readonly EnginePlanningArea[] | null;
+  /** Every handling rule as of `dataVersion` when one changed; null when none did. */
+  readonly handlingRules: readonly HandlingRuleSpec[] | null;
   /** Log entries read. */
   readonly entries: number;
 }
@@ -199,6 +222,7 @@ interface PointRow {
   longitude: number;
   latitude: number;
   item_codes: string[];
+  assisted_item_codes: string[];
 }
 
 const toVillage = (v: VillageRow): EngineVillage => ({ code: v.code, townshipCode: v.township_code, longitude: v.longitude, latitude: v.latitude, population: v.population });
@@ -211,6 +235,7 @@ const toPoint = (p: PointRow): EnginePoint => ({
   longitude: p.longitude,
   latitude: p.latitude,
   itemCodes: p.item_codes,
+  ...(p.assisted_item_codes.length ? { assistedItemCodes: p.assisted_item_codes } : {}),
 });
 
 export interface ReferenceRow {

@@ -19,7 +19,7 @@ import { CompareCoverageArgs, CoverageArgs, CoverageGapsArgs, DelegationMatrixAr
 import type { CoverageService, CoverageView } from './coverage.service';
 import type { CoverageGeoJsonService } from './coverage-geojson.service';
 import type { HandlingService } from './handling.service';
-import { Coverage, CoverageComparison, CoverageGaps, DelegationMatrix, HandlingOption, Isochrone, VillageCoverage, VillageCoverageConnection, WhereToHandle } from './coverage.type';
+import { Coverage, CoverageComparison, CoverageGaps, DelegationMatrix, HandlingOption, HandlingWayOption, Isochrone, VillageCoverage, VillageCoverageConnection, WhereToHandle } from './coverage.type';
 import { Role } from '../common/role.enum';
 
 type RequestContext = Context<CoverageLoaders>;
@@ -158,6 +158,15 @@ export class VillageCoverageResolver {
 export class HandlingOptionResolver {
   @FieldResolver(() => ServicePoint)
   servicePoint(@Root() option: HandlingOption, @Ctx() { loaders }: RequestContext) {
+    return option.scenarioPoint ?? loaders.servicePointById.load(option.servicePointId);
+  }
+}
+
+@Resolver(() => HandlingWayOption)
+export class HandlingWayOptionResolver {
+  @FieldResolver(() => ServicePoint, { nullable: true, description: 'The point to go to (IN_PERSON, ASSISTED); null for ONLINE.' })
+  servicePoint(@Root() option: HandlingWayOption, @Ctx() { loaders }: RequestContext) {
+    if (!option.servicePointId) return null;
     return option.scenarioPoint ?? loaders.servicePointById.load(option.servicePointId);
   }
 }

@@ -32,6 +32,9 @@ import type {
   VillageCoverageEdge,
 } from './coverage.type';
 import { CoverageMethod, TravelMode, TravelModelName } from './travel-mode.enum';
+import { HandlingWay } from '../handling-rule/handling-way.enum';
+import { handlingSet, orderedWays, pointKey } from './handling-key';
+import { withHandling } from './handling-coverage';
 
 /** The request's loaders this reads. */
 type Loaders = CoverageLoaders;
@@ -43,6 +46,8 @@ export interface CoverageView extends Coverage {
   readonly itemCode: string | null;
   /** The what-if it was computed under, null: the live data. */
   readonly scenario: ResolvedScenario | null;
+  /** The ways of handling counted. */
+  readonly handling: ReadonlySet<HandlingWay>;
   readonly polygon: () => Promise<CoveragePolygonResult>;
 }
 
@@ -126,13 +131,29 @@ export class CoverageService {
     if ((args.scenario || args.scenarioId) && method !== CoverageMethod.INDEX) {
       throw new BadInputError('A scenario is evaluated on the engine\'s fields: use method INDEX (the PostGIS reference reads the tables as they are).', { argument: 'method' });
     }
+    const handling = this.handling(args);
+    if (method === CoverageMethod.POSTGIS && !isInPersonOnly(handling)) {
+      throw new BadInputError('The PostGIS reference counts in-person handling only: use method INDEX to count ASSISTED or ONLINE handling.', { argument: 'method' });
+    }
     const [area, item, scenario] = await Promise.all([
       this.area(args.areaCode, loaders),
       this.item(args.itemCode ?? null, loaders),
       this.scenarios.resolveArgs(args, loaders),
     ]);
     const engine = await this.currentEngine(loaders);
-    return this.viewOf(engine, scenario, { method, area, item, travel: this.travel(args, engine) }, loaders, deadline);
+    return this.viewOf(engine, scenario, { method, area, item, travel: this.travel(args, engine), handling }, loaders, deadline);
+  }
+
+  /**
+   * The ways of handling a query counts (default in person alone). Other ways need an item: without one any active
+   * point counts, and neither assisted handling nor online channels mean anything.
+   */
+  handling(args: { itemCode?: string | null; handling?: readonly HandlingWay[] | null }): ReadonlySet<HandlingWay> {
+    const ways = handlingSet(args.handling);
+    if (!isInPersonOnly(ways) && !args.itemCode) {
+      throw new BadInputError('handling other than [IN_PERSON] needs an itemCode: without one any active point counts, and assisted handling and online channels are per item.', { argument: 'handling' });
+    }
+    return ways;
   }
 
   /** The engine as the request sees it: through the scenario, if any (read at once, as the engine is). */
@@ -144,16 +165,18 @@ export class CoverageService {
   async viewOf(
     engine: CoverageEngine,
     scenario: ResolvedScenario | null,
-    query: { method: CoverageMethod; area: Area; item: ServiceItem | null; travel: Travel },
+    query: { method: CoverageMethod; area: Area; item: ServiceItem | null; travel: Travel; handling?: ReadonlySet<HandlingWay> },
     loaders: Loaders,
     deadline?: Deadline,
   ): Promise<CoverageView> {
     const { method, area, item, travel } = query;
+    const handling = query.handling ?? handlingSet(null);
     const reader = this.reader(engine, scenario);
-    const { computation, provenance, entry } = await this.computed(engine, reader, scenario, method, area.code, item?.code ?? null, travel, loaders, deadline);
+    const { computation, provenance, entry } = await this.computed(engine, reader, scenario, method, area.code, item?.code ?? null, travel, loaders, deadline, handling);
     const totals = sums(computation);
     const byTownship = await this.byTownship(computation, loaders);
-    const reach = { item: item?.code ?? ANY_ITEM, model: travel.model, mode: travel.mode, minutes: travel.minutes, dataVersion: provenance.dataVersion };
+    // The polygon is drawn around the points counted (in person, assisted); online handling has no place to draw.
+    const reach = { item: pointKey(item?.code ?? ANY_ITEM, handling), model: travel.model, mode: travel.mode, minutes: travel.minutes, dataVersion: provenance.dataVersion };
     return {
       area,
       item,
@@ -164,6 +187,7 @@ export class CoverageService {
       computation,
       scenario,
       travel,
+      handling,
       // A failed polygon (refused, over the limit) is not kept: the next request tries again.
       polygon: () =>
         (entry.polygon ??= this.polygons.ofArea(reader, area, reach, loaders).catch((err: unknown) => {
@@ -258,7 +282,7 @@ export class CoverageService {
     if (!scenario) throw new BadInputError('compareCoverage compares with a scenario: give `scenario` or `scenarioId`.', { argument: 'scenario' });
     const engine = await this.currentEngine(loaders);
     const travel = this.travel(args, engine);
-    const query = { method: CoverageMethod.INDEX, area, item, travel };
+    const query = { method: CoverageMethod.INDEX, area, item, travel, handling: this.handling(args) };
     // Both started before either is awaited: their fields are read from the engine at the same version.
     const [before, after] = await Promise.all([this.viewOf(engine, null, query, loaders), this.viewOf(engine, scenario, query, loaders)]);
     const b = before.computation;
@@ -346,9 +370,11 @@ export class CoverageService {
     travel: Travel,
     loaders?: Loaders,
     deadline?: Deadline,
+    handling: ReadonlySet<HandlingWay> = handlingSet(null),
   ) {
     const version = engine.dataVersion;
-    const key = [method, areaCode, itemCode ?? '*', travel.model.name, travel.mode, travel.minutes, scenario ? `${scenario.summary.key}@${scenario.summary.savedId ?? ''}` : 'live'].join('|');
+    const ways = orderedWays(handling);
+    const key = [method, areaCode, itemCode ?? '*', travel.model.name, travel.mode, travel.minutes, scenario ? `${scenario.summary.key}@${scenario.summary.savedId ?? ''}` : 'live', ways.join('+')].join('|');
     // (The saved id too: the provenance names it, and an answer is never labelled with another's.)
     let entry = this.cache.get<CachedCoverage>('coverage', version, key);
     if (!entry) {
@@ -367,9 +393,10 @@ export class CoverageService {
           label: `The PostGIS reference coverage of ${areaCode || 'the country'} (${travel.mode} ${travel.minutes} min)`,
         }));
       } else {
-        computation = reader.computeArea(areaCode, itemCode ?? ANY_ITEM, travel.model, travel.mode, travel.budgetCost);
+        computation = reader.computeArea(areaCode, pointKey(itemCode ?? ANY_ITEM, handling), travel.model, travel.mode, travel.budgetCost);
+        if (itemCode !== null && !isInPersonOnly(handling)) computation = withHandling(reader, computation, itemCode, handling);
       }
-      entry = { computation, provenance: this.provenance(computedFrom, method, travel, scenario) };
+      entry = { computation, provenance: this.provenance(computedFrom, method, travel, scenario, ways) };
       // Kept under the version it was computed from; a coverage's polygon, when asked, is kept with it.
       this.cache.set('coverage', computedFrom, key, entry, COVERAGE_ENTRY_BYTES + computation.codes.length * BYTES_PER_VILLAGE);
     }
@@ -398,8 +425,8 @@ export class CoverageService {
   }
 
   /** The provenance of an answer computed at `dataVersion` by `method` with `travel`. */
-  provenance(dataVersion: string, method: CoverageMethod, travel: Travel, scenario: ResolvedScenario | null = null): CoverageProvenance {
-    return coverageProvenance({ travel: travel.description, method, dataVersion, computedAt: new Date(), syntheticData: this.store.synthetic, scenario: scenario?.summary ?? null });
+  provenance(dataVersion: string, method: CoverageMethod, travel: Travel, scenario: ResolvedScenario | null = null, handling?: readonly HandlingWay[]): CoverageProvenance {
+    return coverageProvenance({ travel: travel.description, method, dataVersion, computedAt: new Date(), syntheticData: this.store.synthetic, scenario: scenario?.summary ?? null, handling });
   }
 
   /** The area of `code` (NOT_FOUND for an unknown one). */
@@ -418,3 +445,8 @@ export class CoverageService {
   }
 }
 
+
+/** Whether a set of ways is the default, in-person handling alone. */
+function isInPersonOnly(ways: ReadonlySet<HandlingWay>): boolean {
+  return ways.size === 1 && ways.has(HandlingWay.IN_PERSON);
+}

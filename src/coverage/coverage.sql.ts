@@ -7,11 +7,12 @@ export const ENGINE_VILLAGES = /* sql */ `
   SELECT v.code, v.township_code, ST_X(v.location::geometry) AS longitude, ST_Y(v.location::geometry) AS latitude, v.population, v.location_synthetic
   FROM village v ORDER BY v.code`;
 
-/** Every ACTIVE point with its item codes. */
+/** Every ACTIVE point with its item codes (in person) and the items it accepts on a resident's behalf. */
 export const ENGINE_POINTS = /* sql */ `
   SELECT sp.id, sp.kind, sp.area_code, sp.village_code,
          ST_X(sp.location::geometry) AS longitude, ST_Y(sp.location::geometry) AS latitude,
-         coalesce(array_agg(spi.item_code ORDER BY spi.item_code) FILTER (WHERE spi.item_code IS NOT NULL), '{}') AS item_codes
+         coalesce(array_agg(spi.item_code ORDER BY spi.item_code) FILTER (WHERE spi.item_code IS NOT NULL), '{}') AS item_codes,
+         coalesce((SELECT array_agg(sa.item_code ORDER BY sa.item_code) FROM service_point_assisted_item sa WHERE sa.service_point_id = sp.id), '{}') AS assisted_item_codes
   FROM service_point sp LEFT JOIN service_point_item spi ON spi.service_point_id = sp.id
   WHERE sp.status = 'ACTIVE'
   GROUP BY sp.id
@@ -37,6 +38,10 @@ export const ENGINE_PLANNING_AREAS = /* sql */ `
   SELECT code, member_codes, CASE WHEN boundary IS NULL THEN NULL ELSE ST_AsGeoJSON(boundary, 7)::json END AS boundary
   FROM planning_area ORDER BY code`;
 
+/** Handling rules (ways of handling: assisted turnaround, online channels) per area and item. */
+export const ENGINE_HANDLING_RULES = /* sql */ `
+  SELECT area_code, item_code, assisted_turnaround_working_days, online_channels, note FROM handling_rule ORDER BY item_code, area_code`;
+
 export const CHANGES_BETWEEN = /* sql */ `
   SELECT version::text AS version, entity, op, keys FROM change_log WHERE version > $1::bigint AND version <= $2::bigint ORDER BY version`;
 
@@ -44,7 +49,8 @@ export const CHANGES_BETWEEN = /* sql */ `
 export const ENGINE_POINTS_BY_IDS = /* sql */ `
   SELECT sp.id, sp.kind, sp.status, sp.area_code, sp.village_code,
          ST_X(sp.location::geometry) AS longitude, ST_Y(sp.location::geometry) AS latitude,
-         coalesce(array_agg(spi.item_code ORDER BY spi.item_code) FILTER (WHERE spi.item_code IS NOT NULL), '{}') AS item_codes
+         coalesce(array_agg(spi.item_code ORDER BY spi.item_code) FILTER (WHERE spi.item_code IS NOT NULL), '{}') AS item_codes,
+         coalesce((SELECT array_agg(sa.item_code ORDER BY sa.item_code) FROM service_point_assisted_item sa WHERE sa.service_point_id = sp.id), '{}') AS assisted_item_codes
   FROM service_point sp LEFT JOIN service_point_item spi ON spi.service_point_id = sp.id
   WHERE sp.id = ANY($1::text[])
   GROUP BY sp.id`;

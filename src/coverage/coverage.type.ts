@@ -8,6 +8,8 @@ import { Village } from '../village/village.entity';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { CoverageMethod, TravelMode, TravelModelName } from './travel-mode.enum';
 import { ScenarioSummary } from './scenario.type';
+import { HandlingWay } from '../handling-rule/handling-way.enum';
+import { OnlineChannel } from '../handling-rule/handling-rule.type';
 
 @ObjectType({ description: 'How a coverage figure was computed, so a dashboard can label it.' })
 export class CoverageProvenance {
@@ -52,6 +54,11 @@ export class CoverageProvenance {
 
   @Field(() => ScenarioSummary, { nullable: true, description: 'The what-if the figures were computed under; null: the live data.' })
   scenario: ScenarioSummary | null;
+
+  @Field(() => [HandlingWay], {
+    description: 'The ways of handling counted (IN_PERSON by default; ASSISTED and ONLINE when asked with `handling`). Without an item, any active point counts and this is [IN_PERSON].',
+  })
+  handling: HandlingWay[];
 }
 
 @ObjectType({ description: 'Coverage figures of one township.' })
@@ -98,6 +105,13 @@ export class VillageCoverage {
       'ROAD only: true when the village is farther than the off-road limit (ROAD_MAX_OFF_ROAD_METERS, 1 km) from every road its mode may use, so its minutes are the straight line\'s; null under STRAIGHT_LINE.',
   })
   offRoadNetwork: boolean | null;
+
+  @Field(() => HandlingWay, {
+    nullable: true,
+    description:
+      'How the village is covered: IN_PERSON or ASSISTED (its nearest counted point within the budget handles the item itself, or accepts it on the resident\'s behalf), ONLINE (no counted point within the budget, but the item has an online channel in its area and ONLINE was asked); null when not covered.',
+  })
+  handledBy: HandlingWay | null;
 
   villageCode: string;
   nearestPointId: string | null;
@@ -251,6 +265,40 @@ export class HandlingOption {
   servicePointId: string;
 }
 
+@ObjectType({ description: 'One way a village can handle an item: at a point (in person, or assisted) or through an online channel.' })
+export class HandlingWayOption {
+  @Field(() => HandlingWay)
+  way: HandlingWay;
+
+  @Field(() => ServicePoint, { nullable: true, description: 'The point to go to (IN_PERSON, ASSISTED); null for ONLINE.' })
+  servicePoint: ServicePoint | null;
+
+  @Field(() => OnlineChannel, { nullable: true, description: 'The channel (ONLINE); null otherwise.' })
+  channel: OnlineChannel | null;
+
+  @Field(() => Float, { nullable: true, description: 'Geodesic metres to the point (STRAIGHT_LINE); null under ROAD and for ONLINE.' })
+  distanceMeters: number | null;
+
+  @Field(() => Float, { description: 'Travel minutes to the point; 0 for ONLINE.' })
+  travelMinutes: number;
+
+  @Field({ description: 'Reachable within the time budget (ONLINE: always).' })
+  withinBudget: boolean;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'ASSISTED: the usual working days until the deciding level answers, as the area\'s handling rule says; null when the rule does not say, and for the other ways.',
+  })
+  turnaroundWorkingDays: number | null;
+
+  @Field({ description: 'What the resident must do, in words.' })
+  residentMustDo: string;
+
+  servicePointId: string | null;
+  /** The point as a scenario leaves it; absent: the directory's. */
+  scenarioPoint?: ServicePoint;
+}
+
 @ObjectType({ description: 'Where a village can handle an item, and whether the delegation rule holds.' })
 export class WhereToHandle {
   @Field(() => Village)
@@ -271,8 +319,14 @@ export class WhereToHandle {
   @Field({ description: 'The rule and its verdict in words.' })
   ruleExplanation: string;
 
-  @Field(() => [HandlingOption], { description: 'Nearest active points offering the item, nearest first.' })
+  @Field(() => [HandlingOption], { description: 'Nearest active points handling the item in person, nearest first (`ways` lists every way).' })
   options: HandlingOption[];
+
+  @Field(() => [HandlingWayOption], {
+    description:
+      'Every way the village can handle the item, nearest first: the online channels of its area (no travel), then the points that handle it in person or accept it on the resident\'s behalf (ASSISTED), by travel time (up to `first` of each), each with what the resident must do.',
+  })
+  ways: HandlingWayOption[];
 
   @Field(() => CoverageProvenance)
   provenance: CoverageProvenance;
@@ -298,7 +352,21 @@ export class DelegationMatrixRow {
   @Field(() => Int)
   hospitalStations: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Active points in the area that accept the item on a resident\'s behalf (ASSISTED) and forward it.' })
+  assistedPoints: number;
+
+  @Field(() => [HandlingWay], {
+    description: 'The ways the item can be handled in the area: IN_PERSON and ASSISTED when a point in it offers them, ONLINE when the area\'s handling rule gives it a channel.',
+  })
+  ways: HandlingWay[];
+
+  @Field(() => Int, { nullable: true, description: 'The usual turnaround of assisted handling in working days (the area\'s handling rule); null when not stated.' })
+  assistedTurnaroundWorkingDays: number | null;
+
+  @Field(() => [OnlineChannel], { description: 'The online channels of the area for the item (its handling rule).' })
+  onlineChannels: OnlineChannel[];
+
+  @Field(() => Int, { description: 'Villages covered, counting the ways asked (`handling`; in person by default).' })
   coveredVillageCount: number;
 
   @Field(() => Float)

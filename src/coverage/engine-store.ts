@@ -98,6 +98,7 @@ export class EngineStore {
           if (!engine.applyVillage(version, village!)) return this.load(`village ${village!.code} appeared or changed township`, started);
         }
         if (changes.planningAreas) engine.setPlanningAreas(changes.planningAreas);
+        if (changes.handlingRules) engine.setHandlingRules(changes.handlingRules);
         engine.advance(version);
         this.stats.patches++;
         const patchMs = performance.now() - patching;
@@ -114,7 +115,7 @@ export class EngineStore {
     const from = this.engine?.dataVersion ?? null;
     const snapshot = await this.repo.loadSnapshot();
     const models = new TravelModels(this.options.straightLine, snapshot.roads ? { network: roadNetworkOf(snapshot.roads), synthetic: snapshot.roads.networks.some((n) => n.synthetic), ...this.options.road } : undefined);
-    const engine = new CoverageEngine(snapshot.dataVersion, snapshot.villages, snapshot.points, { maxFieldBytes: this.options.maxFieldBytes, models, planningAreas: snapshot.planningAreas });
+    const engine = new CoverageEngine(snapshot.dataVersion, snapshot.villages, snapshot.points, { maxFieldBytes: this.options.maxFieldBytes, models, planningAreas: snapshot.planningAreas, handlingRules: snapshot.handlingRules });
     this.syntheticData = snapshot.syntheticData;
     this.engine = engine;
     this.stats.loads++;

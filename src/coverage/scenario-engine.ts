@@ -75,6 +75,10 @@ export class ScenarioEngine implements CoverageReader {
     return this.base.villagePlace(v);
   }
 
+  handlingRule(code: string, item: string) {
+    return this.base.handlingRule(code, item);
+  }
+
   pointIdAt(slot: number): string {
     return slot < this.baseSlots ? this.base.pointIdAt(slot) : this.points.added[slot - this.baseSlots]!.id;
   }

@@ -107,6 +107,9 @@ export class ScenarioService {
     });
     const itemLists = await loaders.itemsByServicePoint.loadMany([...existing.keys()]);
     const itemsOf = new Map([...existing.keys()].map((id, i) => [id, itemLists[i] instanceof Error ? [] : (itemLists[i] as { code: string }[]).map((x) => x.code)]));
+    // What they accept on a resident's behalf stays as it is (a scenario changes the items handled in person).
+    const assistedLists = await loaders.assistedItemsByServicePoint.loadMany([...existing.keys()]);
+    const assistedOf = new Map([...existing.keys()].map((id, i) => [id, assistedLists[i] instanceof Error ? [] : (assistedLists[i] as { code: string }[]).map((x) => x.code)]));
     const known = (id: string, entry: string): ServicePoint | null => {
       const p = existing.get(id);
       if (!p) problems.push({ entry, reason: `service point ${id} does not exist (the servicePoints query lists them).` });
@@ -124,6 +127,7 @@ export class ScenarioService {
         longitude: p.location.coordinates[0]!,
         latitude: p.location.coordinates[1]!,
         itemCodes: itemsOf.get(p.id) ?? [],
+        assistedItemCodes: assistedOf.get(p.id) ?? [],
         active: p.status === ServicePointStatus.ACTIVE,
       };
     /** Records to check as a write would (kind, area, items; then the place in its county). */
@@ -142,6 +146,8 @@ export class ScenarioService {
       openingHours: null,
       locationSynthetic: false,
       itemCodes: [...p.itemCodes],
+      // A scenario's items handled in person may take over items the point accepted on a resident's behalf.
+      assistedItemCodes: (p.assistedItemCodes ?? []).filter((c) => !p.itemCodes.includes(c)),
     });
     const inChina = (entry: string, [longitude, latitude]: [number, number]) => {
       if (isInMainlandChina(longitude, latitude)) return true;
@@ -152,7 +158,9 @@ export class ScenarioService {
     setItems.forEach((s, i) => {
       const p = known(s.id, `setItems[${i}].id`);
       if (!p) return;
-      const state = { ...stateOf(p), itemCodes: [...new Set(s.itemCodes)] };
+      const before = stateOf(p);
+      const itemCodes = [...new Set(s.itemCodes)];
+      const state = { ...before, itemCodes, assistedItemCodes: (before.assistedItemCodes ?? []).filter((c) => !itemCodes.includes(c)) };
       states.set(p.id, state);
       records.push({ entry: `setItems[${i}]`, record: record(state, p.name) });
     });

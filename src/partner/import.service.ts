@@ -143,15 +143,19 @@ function positionOf(r: RawRecord, crs: Crs): [number, number] {
   return inRange && crs !== 'WGS84' ? convertGeometry([lon, lat] as [number, number], crs, 'WGS84') : [lon, lat];
 }
 
-function servicePointOf(r: RawRecord, crs: Crs): Omit<ServicePointInput, 'itemCodes'> & { itemCodes: string[] | null } {
+/** A list of item codes as a file gives it: a JSON array, or a string split on ; | , or spaces; null when absent or empty. */
+function codeListOf(value: unknown): string[] | null {
+  return Array.isArray(value)
+    ? value.filter((c): c is string => typeof c === 'string')
+    : typeof value === 'string' && value.trim() !== ''
+      ? value.split(/[;|,\s]+/).filter(Boolean)
+      : null;
+}
+
+function servicePointOf(r: RawRecord, crs: Crs): Omit<ServicePointInput, 'itemCodes' | 'assistedItemCodes'> & { itemCodes: string[] | null; assistedItemCodes: string[] | null } {
   const f = r.fields;
   const [longitude, latitude] = positionOf(r, crs);
-  const items = f.itemcodes;
-  const itemCodes = Array.isArray(items)
-    ? items.filter((c): c is string => typeof c === 'string')
-    : typeof items === 'string' && items.trim() !== ''
-      ? items.split(/[;|,\s]+/).filter(Boolean)
-      : null;
+  const itemCodes = codeListOf(f.itemcodes);
   return {
     id: textOf(f.id) as string,
     name: textOf(f.name) as string,
@@ -166,6 +170,7 @@ function servicePointOf(r: RawRecord, crs: Crs): Omit<ServicePointInput, 'itemCo
     openingHours: textOf(f.openinghours),
     locationSynthetic: false,
     itemCodes,
+    assistedItemCodes: codeListOf(f.assisteditemcodes),
   };
 }
 

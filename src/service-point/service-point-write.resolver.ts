@@ -37,6 +37,14 @@ export class ServicePointWriteResolver {
   }
 
   @Authorized(Role.EDITOR)
+  @Mutation(() => ServicePoint, {
+    description: "Replaces the items a point accepts on a resident's behalf and forwards (assisted handling, 帮办代办); none of them may be among the items it handles itself (EDITOR).",
+  })
+  setServicePointAssistedItems(@Args() { id }: ServicePointIdArgs, @Args() { itemCodes }: ItemCodesArgs, @Ctx() ctx: Context) {
+    return this.writes.setAssistedItems(id, itemCodes, caller(ctx));
+  }
+
+  @Authorized(Role.EDITOR)
   @Mutation(() => ServicePoint, { description: "Replaces the items a point handles; they must be of the point's level or below (EDITOR)." })
   setServicePointItems(@Args() { id }: ServicePointIdArgs, @Args() { itemCodes }: ItemCodesArgs, @Ctx() ctx: Context) {
     return this.writes.setItems(id, itemCodes, caller(ctx));

@@ -16,7 +16,7 @@ import type { CreateServicePointInput, UpdateServicePointInput } from './service
 import type { ServicePointInput, ServicePointRepository } from './service-point.repository';
 import { servicePointProblems } from './service-point.rules';
 
-const FIELDS = ['name', 'kind', 'status', 'longitude', 'latitude', 'areaCode', 'villageCode', 'address', 'phone', 'openingHours', 'locationSynthetic', 'itemCodes'] as const;
+const FIELDS = ['name', 'kind', 'status', 'longitude', 'latitude', 'areaCode', 'villageCode', 'address', 'phone', 'openingHours', 'locationSynthetic', 'itemCodes', 'assistedItemCodes'] as const;
 
 /** Who writes, and how: what a resolver or the import command hands over. */
 export interface WriteCaller {
@@ -40,10 +40,14 @@ export class ServicePointWriteService {
   }
 
   /** A record's item set: as listed (sorted, unique), or the kind's default from the catalogue. */
-  withItems(record: Omit<ServicePointInput, 'itemCodes'> & { itemCodes?: string[] | null }, catalogue: Map<string, DelegationLevel>): ServicePointInput {
-    if (record.itemCodes) return { ...record, itemCodes: [...new Set(record.itemCodes)].sort() };
+  withItems(
+    record: Omit<ServicePointInput, 'itemCodes' | 'assistedItemCodes'> & { itemCodes?: string[] | null; assistedItemCodes?: string[] | null },
+    catalogue: Map<string, DelegationLevel>,
+  ): ServicePointInput {
+    const assistedItemCodes = [...new Set(record.assistedItemCodes ?? [])].sort();
+    if (record.itemCodes) return { ...record, itemCodes: [...new Set(record.itemCodes)].sort(), assistedItemCodes };
     const list = [...catalogue].map(([code, delegationLevel]) => ({ code, delegationLevel }));
-    return { ...record, itemCodes: defaultItemCodes(record.kind, list).sort() };
+    return { ...record, itemCodes: defaultItemCodes(record.kind, list).sort(), assistedItemCodes };
   }
 
   /** Writes the rows; `catalogue` when the caller has already read it. */
@@ -70,6 +74,7 @@ export class ServicePointWriteService {
         openingHours: input.openingHours ?? null,
         locationSynthetic: false,
         itemCodes: input.itemCodes,
+        assistedItemCodes: input.assistedItemCodes,
       },
       catalogue,
     );
@@ -96,6 +101,11 @@ export class ServicePointWriteService {
 
   setItems(id: string, itemCodes: string[], caller: WriteCaller): Promise<ServicePoint> {
     return this.modify(id, caller, (before) => ({ ...before, itemCodes: [...new Set(itemCodes)].sort() }));
+  }
+
+  /** Replaces the items the point accepts on a resident's behalf (assisted handling). */
+  setAssistedItems(id: string, itemCodes: string[], caller: WriteCaller): Promise<ServicePoint> {
+    return this.modify(id, caller, (before) => ({ ...before, assistedItemCodes: [...new Set(itemCodes)].sort() }));
   }
 
   /** Closed points stay in the directory (status CLOSED) but no longer count for coverage. */

@@ -55,6 +55,12 @@ export class CreateServicePointInput {
   @ArrayMaxSize(100)
   @Matches(ITEM_CODE_PATTERN, { each: true, message: 'itemCodes: each must be an item code such as RESIDENT_ENROLMENT' })
   itemCodes?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: "Items it accepts on a resident's behalf and forwards to the level that decides (assisted handling, 帮办代办); default none." })
+  @IsOptional()
+  @ArrayMaxSize(100)
+  @Matches(ITEM_CODE_PATTERN, { each: true, message: 'assistedItemCodes: each must be an item code such as CHRONIC_DISEASE_CERT' })
+  assistedItemCodes?: string[] | null;
 }
 
 @InputType({ description: 'Fields to change; absent fields keep their value, null clears an optional one.' })

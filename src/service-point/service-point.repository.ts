@@ -45,7 +45,10 @@ export interface ServicePointInput {
   phone: string | null;
   openingHours: string | null;
   locationSynthetic: boolean;
+  /** Items handled in person. */
   itemCodes: string[];
+  /** Items accepted on a resident's behalf and forwarded (assisted handling, 帮办代办); absent: none (a write replaces the set). */
+  assistedItemCodes?: string[];
 }
 
 function toServicePoint(row: ServicePointRow): ServicePointWithDistance {
@@ -135,7 +138,7 @@ export class ServicePointRepository {
 
   private async records(manager: EntityManager, sql: string, ids: readonly string[]): Promise<ServicePointInput[]> {
     if (ids.length === 0) return [];
-    const rows: (Omit<ServicePointRow, 'location' | 'distance_meters'> & { longitude: number; latitude: number; item_codes: string[] })[] =
+    const rows: (Omit<ServicePointRow, 'location' | 'distance_meters'> & { longitude: number; latitude: number; item_codes: string[]; assisted_item_codes: string[] })[] =
       await manager.query(sql, [ids]);
     return rows.map((r) => ({
       id: r.id,
@@ -151,6 +154,7 @@ export class ServicePointRepository {
       openingHours: r.opening_hours,
       locationSynthetic: r.location_synthetic,
       itemCodes: r.item_codes,
+      assistedItemCodes: r.assisted_item_codes,
     }));
   }
 
@@ -179,5 +183,14 @@ export class ServicePointRepository {
     await manager.query(SQL.DELETE_ITEMS_OF_SERVICE_POINTS, [col((p) => p.id)]);
     const pairs = points.flatMap((p) => p.itemCodes.map((item) => [p.id, item] as const));
     await manager.query(SQL.INSERT_SERVICE_POINT_ITEMS, [pairs.map((p) => p[0]), pairs.map((p) => p[1])]);
+    const assisted = points.flatMap((p) => (p.assistedItemCodes ?? []).map((item) => [p.id, item] as const));
+    await manager.query(SQL.DELETE_ASSISTED_ITEMS_OF_SERVICE_POINTS, [col((p) => p.id), assisted.map((p) => p[0]), assisted.map((p) => p[1])]);
+    if (assisted.length) await manager.query(SQL.INSERT_ASSISTED_ITEMS, [assisted.map((p) => p[0]), assisted.map((p) => p[1])]);
+  }
+
+  /** (point, item code) pairs of assisted handling. */
+  async findAssistedItemCodesByServicePointIds(ids: readonly string[]): Promise<{ servicePointId: string; itemCode: string }[]> {
+    const rows: { service_point_id: string; item_code: string }[] = await this.db.query(SQL.ASSISTED_ITEM_CODES_BY_SERVICE_POINTS, [ids]);
+    return rows.map((r) => ({ servicePointId: r.service_point_id, itemCode: r.item_code }));
   }
 }

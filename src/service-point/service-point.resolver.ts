@@ -72,8 +72,15 @@ export class ServicePointResolver {
     return point.villageCode ? loaders.villageByCode.load(point.villageCode) : null;
   }
 
-  @FieldResolver(() => [ServiceItem], { description: 'The service items this point handles.' })
+  @FieldResolver(() => [ServiceItem], { description: 'The service items this point handles (in person).' })
   items(@Root() point: ServicePoint, @Ctx() { loaders }: RequestContext) {
     return loaders.itemsByServicePoint.load(point.id);
+  }
+
+  @FieldResolver(() => [ServiceItem], {
+    description: "Items this point accepts on a resident's behalf and forwards to the level that decides (assisted handling, 帮办代办); the area's handling rule gives the usual turnaround.",
+  })
+  assistedItems(@Root() point: ServicePoint, @Ctx() { loaders }: RequestContext) {
+    return loaders.assistedItemsByServicePoint.load(point.id);
   }
 }

@@ -48,7 +48,20 @@ export function servicePointProblems(p: ServicePointInput, catalogue: ReadonlyMa
     }
   }
   problems.push(...itemProblems(p.kind, p.itemCodes, catalogue));
+  problems.push(...assistedProblems(p.itemCodes, p.assistedItemCodes, catalogue));
   return problems;
+}
+
+/** Assisted items: known, and not items the point handles in person already (a point does one or the other). */
+function assistedProblems(itemCodes: readonly string[], assisted: readonly string[] | undefined, catalogue: ReadonlyMap<string, DelegationLevel>): FieldProblem[] {
+  if (assisted === undefined || assisted === null) return [];
+  if (!Array.isArray(assisted)) return [{ field: 'assistedItemCodes', reason: 'assistedItemCodes must be a list of item codes.' }];
+  const unknown = assisted.filter((c) => !catalogue.has(c));
+  if (unknown.length) return [{ field: 'assistedItemCodes', reason: `unknown item codes: ${unknown.join(', ')} (the serviceItems query lists them).` }];
+  const both = Array.isArray(itemCodes) ? assisted.filter((c) => itemCodes.includes(c)) : [];
+  return both.length
+    ? [{ field: 'assistedItemCodes', reason: `${both.join(', ')} handled in person already (itemCodes); a point either handles an item or accepts it on a resident's behalf, not both.` }]
+    : [];
 }
 
 function itemProblems(kind: ServicePointKind, itemCodes: readonly string[], catalogue: ReadonlyMap<string, DelegationLevel>): FieldProblem[] {

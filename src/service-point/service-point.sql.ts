@@ -60,6 +60,10 @@ export const SERVICE_POINTS_BY_VILLAGES = /* sql */ `
 export const ITEM_CODES_BY_SERVICE_POINTS = /* sql */ `
   SELECT spi.service_point_id, spi.item_code FROM service_point_item spi WHERE spi.service_point_id = ANY($1::text[])`;
 
+/** Items each point accepts on a resident's behalf (assisted handling), for a batch of point ids. */
+export const ASSISTED_ITEM_CODES_BY_SERVICE_POINTS = /* sql */ `
+  SELECT sa.service_point_id, sa.item_code FROM service_point_assisted_item sa WHERE sa.service_point_id = ANY($1::text[])`;
+
 /** Upsert of a batch of points from parallel arrays (one statement for the whole batch). */
 export const UPSERT_SERVICE_POINTS = /* sql */ `
   INSERT INTO service_point (id, name, kind, status, location, area_code, village_code, address, phone, opening_hours, location_synthetic)
@@ -79,12 +83,23 @@ export const INSERT_SERVICE_POINT_ITEMS = /* sql */ `
   INSERT INTO service_point_item (service_point_id, item_code)
   SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`;
 
+/** Replaces the assisted-item sets of the points in $1 with the pairs in $2/$3 (both only where they differ: no change logged otherwise). */
+export const DELETE_ASSISTED_ITEMS_OF_SERVICE_POINTS = /* sql */ `
+  DELETE FROM service_point_assisted_item sa
+  USING unnest($1::text[]) AS p(id)
+  WHERE sa.service_point_id = p.id
+    AND NOT EXISTS (SELECT 1 FROM unnest($2::text[], $3::text[]) AS n(id, item) WHERE n.id = sa.service_point_id AND n.item = sa.item_code)`;
+export const INSERT_ASSISTED_ITEMS = /* sql */ `
+  INSERT INTO service_point_assisted_item (service_point_id, item_code)
+  SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`;
+
 /** Stored versions of the points in $1 as write records (coordinates as numbers, item codes sorted), locked for the writing transaction. */
 /** Points as write records (what the write pipeline compares and stores). */
 export const SERVICE_POINT_RECORDS = /* sql */ `
   SELECT sp.id, sp.name, sp.kind, sp.status, ST_X(sp.location::geometry) AS longitude, ST_Y(sp.location::geometry) AS latitude,
          sp.area_code, sp.village_code, sp.address, sp.phone, sp.opening_hours, sp.location_synthetic,
-         COALESCE((SELECT array_agg(spi.item_code ORDER BY spi.item_code) FROM service_point_item spi WHERE spi.service_point_id = sp.id), '{}') AS item_codes
+         COALESCE((SELECT array_agg(spi.item_code ORDER BY spi.item_code) FROM service_point_item spi WHERE spi.service_point_id = sp.id), '{}') AS item_codes,
+         COALESCE((SELECT array_agg(sa.item_code ORDER BY sa.item_code) FROM service_point_assisted_item sa WHERE sa.service_point_id = sp.id), '{}') AS assisted_item_codes
   FROM service_point sp
   WHERE sp.id = ANY($1::text[])
   ORDER BY sp.id`;

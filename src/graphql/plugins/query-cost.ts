@@ -148,6 +148,12 @@ export const SIZED_LISTS: Readonly<Record<string, (args: ComplexityEstimatorArgs
   'Query.serviceItems': (_a, { sizes }) => sizes.items,
   'Area.serviceItems': (_a, { sizes }) => sizes.items,
   'ServicePoint.items': (_a, { sizes }) => sizes.items,
+  'ServicePoint.assistedItems': (_a, { sizes }) => sizes.items,
+  // A rule lists at most 10 channels (handling-rule.type.ts MAX_ONLINE_CHANNELS).
+  'HandlingRule.onlineChannels': () => 10,
+  'DelegationMatrixRow.onlineChannels': () => 10,
+  // With a code: its own rules and its ancestors' (5 codes at most) for each item; without, every rule, priced as 1,000.
+  'Query.handlingRules': ({ args }, { sizes }) => (typeof args.areaCode === 'string' ? 5 * (typeof args.itemCode === 'string' ? 1 : sizes.items) : 1000),
   'DelegationMatrix.rows': (_a, { sizes }) => sizes.items,
   // At most 50 sites (suggestSites' count); FEWEST_SITES may choose more, and its answer is priced as 50.
   'SiteSuggestions.sites': () => 50,

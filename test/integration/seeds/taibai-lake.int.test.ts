@@ -40,6 +40,7 @@ describe('seed dataset taibai-lake', () => {
   });
   afterAll(async () => {
     await q(`DELETE FROM planning_area WHERE code = 'TAIBAI_LAKE'`);
+    await q(`DELETE FROM handling_rule WHERE area_code >= '37' AND area_code < '37:'`);
     await q(`DELETE FROM service_point WHERE area_code >= '370811' AND area_code < '370811:'`);
     await q(`DELETE FROM village WHERE code >= '370811' AND code < '370811:'`);
     for (const level of ['TOWNSHIP', 'COUNTY', 'CITY', 'PROVINCE']) await q(`DELETE FROM area WHERE code >= '37' AND code < '37:' AND level = $1`, [level]);

@@ -20,6 +20,7 @@ describe('seed dataset taiyuan', () => {
     db = await openTestDatabase();
   });
   afterAll(async () => {
+    await q(`DELETE FROM handling_rule WHERE ${inTaiyuan('area_code')}`);
     await q(`DELETE FROM service_point WHERE ${inTaiyuan('area_code')}`);
     await q(`DELETE FROM village WHERE ${inTaiyuan('code')}`);
     for (const level of ['TOWNSHIP', 'COUNTY', 'CITY', 'PROVINCE']) await q(`DELETE FROM area WHERE code >= '14' AND code < '14:' AND level = $1`, [level]);
