@@ -14,11 +14,11 @@ export const MEDIA_TYPES: Readonly<Record<ExportFormat, string>> = {
  * before the header would be read as data): what was asked, and the data version, travel model and method the
  * figures come from, as GraphQL's `provenance` says them.
  */
-export const PROVENANCE_COLUMNS = ['itemCode', 'mode', 'minutes', 'travelModel', 'method', 'dataVersion', 'computedAt', 'scenarioKey', 'scenarioId', 'crs'] as const;
+export const PROVENANCE_COLUMNS = ['itemCode', 'mode', 'minutes', 'travelModel', 'method', 'handling', 'dataVersion', 'computedAt', 'scenarioKey', 'scenarioId', 'crs'] as const;
 
 function provenanceCells(table: ExportTable): CsvValue[] {
   const p = table.provenance;
-  return [table.itemCode, p.mode, p.minutes, p.travelModel, p.method, p.dataVersion, p.computedAt, p.scenario?.key ?? null, p.scenario?.savedId ?? null, table.crs];
+  return [table.itemCode, p.mode, p.minutes, p.travelModel, p.method, p.handling.join(','), p.dataVersion, p.computedAt, p.scenario?.key ?? null, p.scenario?.savedId ?? null, table.crs];
 }
 
 /** The table as a CSV file: UTF-8 with a BOM, CRLF, a header row of the column names, then a row per village or site. */
@@ -72,6 +72,7 @@ export function exportFileName(table: ExportTable, format: ExportFormat): string
     `${p.minutes}min`,
     p.travelModel,
     `v${p.dataVersion}`,
+    ...(p.handling.length === 1 && p.handling[0] === 'IN_PERSON' ? [] : [p.handling.join('+')]),
     ...(p.scenario ? [`scenario-${p.scenario.key}`] : []),
     ...(table.crs === 'WGS84' ? [] : [table.crs]),
   ];
@@ -90,6 +91,7 @@ export function provenanceHeaders(table: ExportTable, format: ExportFormat): [st
     ['X-Travel-Mode', p.mode],
     ['X-Budget-Minutes', String(p.minutes)],
     ['X-Coverage-Method', p.method],
+    ['X-Handling', p.handling.join(',')],
     ['X-Computed-At', p.computedAt],
     ['X-Row-Count', String(table.rows.length)],
     ...(p.scenario ? ([['X-Scenario', `${p.scenario.key}${p.scenario.savedId ? `; id=${p.scenario.savedId}` : ''}`]] as [string, string][]) : []),

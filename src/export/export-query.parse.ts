@@ -2,6 +2,7 @@ import { COVERAGE_AREA_CODE_MESSAGE, COVERAGE_AREA_CODE_PATTERN, ITEM_CODE_PATTE
 import { BadInputError, NotFoundError } from '../common/errors';
 import { MAX_BUDGET_MINUTES, MIN_BUDGET_MINUTES } from '../coverage/coverage.args';
 import { TravelMode, TravelModelName } from '../coverage/travel-mode.enum';
+import { HandlingWay } from '../handling-rule/handling-way.enum';
 import { CRS_NAMES, type Crs } from '../geo/convert-geometry';
 import { SiteCandidateSet, SiteObjective } from '../planning/site-suggestion.args';
 
@@ -25,6 +26,8 @@ export interface CoverageQuestion {
   readonly scenarioId: string | undefined;
   /** The coordinates of the output (default WGS84). */
   readonly crs: Crs;
+  /** The ways of handling counted (gaps and comparison; default in person). */
+  readonly handling: readonly HandlingWay[] | undefined;
 }
 
 export interface SuggestionQuestion extends CoverageQuestion {
@@ -43,10 +46,10 @@ export type ExportRequest =
 const COVERAGE_PARAMETERS = ['area', 'item', 'mode', 'minutes', 'travelModel', 'scenario', 'crs'] as const;
 const SUGGESTION_PARAMETERS = ['count', 'objective', 'targetCoveredShare', 'candidates', 'gridSpacingMeters'] as const;
 
-/** The query parameters each export takes. */
+/** The query parameters each export takes (site suggestions count in-person handling: no `handling`). */
 export const EXPORT_PARAMETERS: Readonly<Record<ExportKind, readonly string[]>> = {
-  gaps: COVERAGE_PARAMETERS,
-  comparison: COVERAGE_PARAMETERS,
+  gaps: [...COVERAGE_PARAMETERS, 'handling'],
+  comparison: [...COVERAGE_PARAMETERS, 'handling'],
   suggestions: [...COVERAGE_PARAMETERS, ...SUGGESTION_PARAMETERS],
 };
 
@@ -133,7 +136,21 @@ function coverageQuestion(query: RawQuery): CoverageQuestion {
     travelModel: oneOf(query, 'travelModel', Object.values(TravelModelName)),
     scenarioId: scenarioId?.toLowerCase(),
     crs: oneOf(query, 'crs', CRS_NAMES) ?? 'WGS84',
+    handling: handlingParam(query),
   };
+}
+
+/** `handling=IN_PERSON,ASSISTED`: the ways counted, as coverage's `handling`; undefined when absent. */
+function handlingParam(query: RawQuery): HandlingWay[] | undefined {
+  const raw = single(query, 'handling');
+  if (raw === null) return undefined;
+  const ways = raw.split(',');
+  const allowed = Object.values(HandlingWay);
+  const bad = ways.find((w) => !allowed.includes(w as HandlingWay));
+  if (bad !== undefined || ways.length > allowed.length) {
+    throw new BadInputError(`handling must be a comma-separated list of ${allowed.join(', ')}; got ${show(raw, 40)}.`, { argument: 'handling', allowed });
+  }
+  return [...new Set(ways as HandlingWay[])];
 }
 
 /**

@@ -108,7 +108,7 @@ export class ExportService {
   /** Every uncovered village of the area, most people first (coverageGaps's order), with its nearest counted point. */
   async gaps(q: CoverageQuestion, loaders: Loaders, deadline: Deadline): Promise<ExportTable> {
     const view = await this.coverage.coverageOf(
-      { areaCode: q.areaCode, itemCode: q.itemCode, mode: q.mode, minutes: q.minutes, travelModel: q.travelModel, scenarioId: q.scenarioId, method: CoverageMethod.INDEX },
+      { areaCode: q.areaCode, itemCode: q.itemCode, mode: q.mode, minutes: q.minutes, travelModel: q.travelModel, scenarioId: q.scenarioId, method: CoverageMethod.INDEX, handling: q.handling ? [...q.handling] : undefined },
       loaders,
       deadline,
     );
@@ -152,7 +152,7 @@ export class ExportService {
    */
   async comparison(q: CoverageQuestion & { scenarioId: string }, loaders: Loaders): Promise<ExportTable> {
     const comparison = await this.coverage.compare(
-      { areaCode: q.areaCode, itemCode: q.itemCode, mode: q.mode, minutes: q.minutes, travelModel: q.travelModel, scenarioId: q.scenarioId, first: 0 },
+      { areaCode: q.areaCode, itemCode: q.itemCode, mode: q.mode, minutes: q.minutes, travelModel: q.travelModel, scenarioId: q.scenarioId, first: 0, handling: q.handling ? [...q.handling] : undefined },
       loaders,
     );
     // compare() answers with the two coverages it computed (CoverageService.viewOf), whose villages are listed here in full.

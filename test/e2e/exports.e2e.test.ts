@@ -137,7 +137,7 @@ describe('exports at /export (e2e)', () => {
       expect(header).toEqual([
         'rank', 'code', 'name', 'townshipCode', 'townshipName', 'population', 'nearestServicePointId', 'nearestServicePointName', 'travelMinutes',
         'distanceMeters', 'offRoadNetwork', 'longitude', 'latitude',
-        'itemCode', 'mode', 'minutes', 'travelModel', 'method', 'dataVersion', 'computedAt', 'scenarioKey', 'scenarioId', 'crs',
+        'itemCode', 'mode', 'minutes', 'travelModel', 'method', 'handling', 'dataVersion', 'computedAt', 'scenarioKey', 'scenarioId', 'crs',
       ]);
       expect(rows.map((r) => r.code)).toEqual(expected.villages.map((v) => v.village.code));
       rows.forEach((row, i) => {
@@ -157,6 +157,7 @@ describe('exports at /export (e2e)', () => {
             minutes: '15',
             travelModel: 'STRAIGHT_LINE',
             method: 'INDEX',
+            handling: 'IN_PERSON',
             dataVersion: version,
             scenarioKey: '',
             scenarioId: '',
@@ -502,6 +503,42 @@ describe('export keys, roles and budget, as GraphQL has them (e2e)', () => {
     const bytes = Buffer.from(await res.arrayBuffer());
     const records = parse(bytes.subarray(3).toString('utf8')) as string[][];
     expect(records.slice(1).map((r) => [r[1], r[2]])).toEqual(gaps.villages.map((v) => [v.village.code, v.village.name]));
+  });
+
+  it('counts other ways of handling when asked (handling=IN_PERSON,ONLINE), as coverageGaps(handling) does; a bad value is 400', async () => {
+    const key = async (name: string) => (await t.app.services.apiKey.create({ name, roles: [Role.PLANNER], areaCodes: [] }, CLI_ACTOR)).secret;
+    type Gaps = { coverageGaps: { villages: { village: { code: string; township: { code: string } } }[] } };
+    const gaps = async (handling: string) => {
+      const { body } = await postGraphQL<Gaps>(base, `{ coverageGaps(areaCode: "${KAIYANG}", itemCode: "${ITEM}", first: 60${handling}) { villages { village { code township { code } } } } }`, {
+        key: await key('export handling gql'),
+      });
+      expect(body.errors).toBeUndefined();
+      return body.data!.coverageGaps.villages;
+    };
+    const inPerson = await gaps('');
+    const township = inPerson[0]!.village.township.code;
+    // An online channel for the item in the township of the largest gap: its villages are covered ONLINE.
+    await t.db.dataSource.query(
+      `INSERT INTO handling_rule (area_code, item_code, online_channels, author_name) VALUES ($1, $2, '[{"kind":"APP","name":"国家医保服务平台","access":null,"note":null}]', 'test')`,
+      [township, ITEM],
+    );
+    try {
+      const online = await gaps(', handling: [IN_PERSON, ONLINE]');
+      expect(online.map((g) => g.village.code)).toEqual(inPerson.filter((g) => g.village.township.code !== township).map((g) => g.village.code));
+      const res = await fetch(`${base}/export/gaps.csv?${QUESTION}&handling=IN_PERSON,ONLINE`, { headers: { authorization: `Bearer ${await key('export handling csv')}` } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-handling')).toBe('IN_PERSON,ONLINE');
+      expect(res.headers.get('content-disposition')).toMatch(/-v\d+-IN_PERSON_ONLINE\.csv"$/);
+      const records = parse(Buffer.from(await res.arrayBuffer()).subarray(3).toString('utf8')) as string[][];
+      expect(records.slice(1).map((r) => r[1])).toEqual(online.map((g) => g.village.code));
+      const bad = await status(`/export/gaps.csv?${QUESTION}&handling=IN_PERSON,BY_POST`, await key('export handling bad'));
+      expect([bad.status, bad.code]).toEqual([400, 'BAD_USER_INPUT']);
+      expect(bad.text).toMatch(/handling must be a comma-separated list of IN_PERSON, ASSISTED, ONLINE/);
+      const refused = await status(`/export/suggestions.csv?${QUESTION}&handling=ONLINE`, await key('export handling suggestions'));
+      expect([refused.status, refused.code]).toEqual([400, 'BAD_USER_INPUT']);
+    } finally {
+      await t.db.dataSource.query(`DELETE FROM handling_rule WHERE area_code = $1 AND item_code = $2`, [township, ITEM]);
+    }
   });
 
   it('spends from the key\'s GraphQL budget: 429 RATE_LIMITED with Retry-After when it cannot pay, nothing computed', async () => {

@@ -18,6 +18,7 @@ const provenance = {
   description: 'Covered ≈ within 3846 m; 开阳县',
   syntheticData: true,
   scenario: null,
+  handling: ['IN_PERSON'],
 } as unknown as CoverageProvenance;
 
 const table: ExportTable = {
@@ -36,11 +37,13 @@ describe('export formats', () => {
     expect(exportFileName(table, 'csv')).toBe('gaps-520121-CHRONIC_DISEASE_CERT-EBIKE-15min-STRAIGHT_LINE-v22.csv');
     const scenario = { ...provenance, scenario: { key: 'abcdef0123456789' } } as unknown as CoverageProvenance;
     expect(exportFileName({ ...table, itemCode: null, crs: 'BD09', provenance: scenario }, 'geojson')).toBe('gaps-520121-ANY_ITEM-EBIKE-15min-STRAIGHT_LINE-v22-scenario-abcdef0123456789-BD09.geojson');
+    const assisted = { ...provenance, handling: ['IN_PERSON', 'ASSISTED'] } as unknown as CoverageProvenance;
+    expect(exportFileName({ ...table, provenance: assisted }, 'csv')).toBe('gaps-520121-CHRONIC_DISEASE_CERT-EBIKE-15min-STRAIGHT_LINE-v22-IN_PERSON_ASSISTED.csv');
   });
 
   it('puts the provenance in ASCII headers (the description, which may hold other characters, stays in the GeoJSON)', () => {
     const headers = Object.fromEntries(provenanceHeaders(table, 'csv'));
-    expect(headers).toEqual(expect.objectContaining({ 'Content-Disposition': 'attachment; filename="gaps-520121-CHRONIC_DISEASE_CERT-EBIKE-15min-STRAIGHT_LINE-v22.csv"', 'X-Data-Version': '22', 'X-Travel-Model': 'STRAIGHT_LINE', 'X-Coverage-Method': 'INDEX' }));
+    expect(headers).toEqual(expect.objectContaining({ 'Content-Disposition': 'attachment; filename="gaps-520121-CHRONIC_DISEASE_CERT-EBIKE-15min-STRAIGHT_LINE-v22.csv"', 'X-Data-Version': '22', 'X-Travel-Model': 'STRAIGHT_LINE', 'X-Coverage-Method': 'INDEX', 'X-Handling': 'IN_PERSON' }));
     for (const value of Object.values(headers)) expect(value).toMatch(/^[\x20-\x7e]*$/);
   });
 
@@ -48,7 +51,7 @@ describe('export formats', () => {
     const text = toCsvFile(table).toString('utf8');
     expect(text).toBe(
       `\ufeff"rank","code","name","longitude","latitude",${PROVENANCE_COLUMNS.map((c) => `"${c}"`).join(',')}\r\n` +
-        '1,"520121101001","龙广村",106.9,27.1,"CHRONIC_DISEASE_CERT","EBIKE",15,"STRAIGHT_LINE","INDEX","22","2026-11-25T22:50:55.675Z",,,"WGS84"\r\n',
+        '1,"520121101001","龙广村",106.9,27.1,"CHRONIC_DISEASE_CERT","EBIKE",15,"STRAIGHT_LINE","INDEX","IN_PERSON","22","2026-11-25T22:50:55.675Z",,,"WGS84"\r\n',
     );
   });
 

@@ -31,11 +31,18 @@ describe('parseExportFile', () => {
 });
 
 describe('parseExportQuery', () => {
+  it('takes the ways of handling for gaps and comparisons, as a comma-separated list; suggestions take none', () => {
+    expect(parseExportQuery('gaps', 'csv', { area: '520121', item: 'CHRONIC_DISEASE_CERT', handling: 'IN_PERSON,ASSISTED,ASSISTED' }).question.handling).toEqual(['IN_PERSON', 'ASSISTED']);
+    expect(badInput(() => parseExportQuery('gaps', 'csv', { area: '520121', handling: 'IN_PERSON,BY_POST' }))).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'handling' });
+    expect(badInput(() => parseExportQuery('gaps', 'csv', { area: '520121', handling: ['ONLINE', 'ASSISTED'] }))).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'handling' });
+    expect(badInput(() => parseExportQuery('suggestions', 'csv', { area: '520121', item: 'CHRONIC_DISEASE_CERT', handling: 'ONLINE' }))).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'handling' });
+  });
+
   it('takes the coverage question as GraphQL names it, with defaults left to the services', () => {
     expect(parseExportQuery('gaps', 'csv', { area: '520121' })).toEqual({
       kind: 'gaps',
       format: 'csv',
-      question: { areaCode: '520121', itemCode: undefined, mode: undefined, minutes: undefined, travelModel: undefined, scenarioId: undefined, crs: 'WGS84' },
+      question: { areaCode: '520121', itemCode: undefined, mode: undefined, minutes: undefined, travelModel: undefined, scenarioId: undefined, crs: 'WGS84', handling: undefined },
     });
     expect(
       parseExportQuery('gaps', 'geojson', { area: '520121001', item: 'CHRONIC_DISEASE_CERT', mode: 'CAR', minutes: '12.5', travelModel: 'ROAD', scenario: SCENARIO.toUpperCase(), crs: 'GCJ02' }).question,
@@ -62,7 +69,7 @@ describe('parseExportQuery', () => {
     [{ area: '520121', travelModel: 'NETWORK' }, 'travelModel', /travelModel must be one of STRAIGHT_LINE, ROAD/],
     [{ area: '520121', scenario: '42' }, 'scenario', /scenario must be the id of a saved scenario/],
     [{ area: '520121', crs: 'wgs84' }, 'crs', /crs must be one of WGS84, GCJ02, BD09/],
-    [{ area: '520121', first: '10' }, 'first', /Unknown query parameter "first" for \/export\/gaps\.csv; it takes area, item, mode, minutes, travelModel, scenario, crs\./],
+    [{ area: '520121', first: '10' }, 'first', /Unknown query parameter "first" for \/export\/gaps\.csv; it takes area, item, mode, minutes, travelModel, scenario, crs, handling\./],
     [{ area: '520121', count: '3' }, 'count', /Unknown query parameter "count"/],
     [{ area: '520121', a: '1', b: '2' }, 'a', /Unknown query parameters "a", "b"/],
   ])('%j is BAD_USER_INPUT on %s', (query, argument, message) => {
