@@ -31,6 +31,7 @@ import { createRequestLoggingPlugin } from '../graphql/plugins/request-logging.p
 import { createResponseCache } from '../graphql/plugins/response-cache.plugin';
 import type { TravelMode } from '../coverage/travel-mode.enum';
 import { Metrics, type PoolStats } from '../ops/metrics';
+import { everyWorkersMetrics } from '../ops/cluster';
 import { createRequestLogger } from '../ops/request-logger';
 import type { Role } from '../common/role.enum';
 import { anonymousViewer, type Viewer } from '../common/viewer';
@@ -67,8 +68,17 @@ const HOME_PAGE = `<!doctype html><meta charset="utf-8"><title>Service Circle</t
 <p>GIS clients (QGIS, GDAL): OGC API - Features at <a href="/ogc">/ogc</a>.</p>
 <p>Village locations, township seats and populations in the bundled seed data are synthetic; names and codes are real.</p>`;
 
-export async function createApp(deps: { config: Config; logger: Logger; dataSource: DataSource }): Promise<App> {
-  const { config, logger, dataSource } = deps;
+/** Which process of a cluster (WORKERS > 1) this app serves in: its pid and worker number. */
+export interface AppInstance {
+  readonly pid: number;
+  readonly worker: number;
+}
+
+export async function createApp(deps: { config: Config; logger: Logger; dataSource: DataSource; instance?: AppInstance }): Promise<App> {
+  const { config, logger, dataSource, instance } = deps;
+  // A cluster worker says who it is: X-Served-By (HTTP answers and WebSocket upgrades), /healthz, /readyz, a pid label on every metric.
+  const servedBy = instance ? { 'x-served-by': String(instance.pid) } : null;
+  const whoAmI = instance ? { pid: instance.pid, worker: instance.worker } : {};
   const repositories = createRepositories(dataSource);
   const databaseEngine = await detectDatabaseEngine(dataSource);
   const services = createServices(repositories, config, logger, databaseEngine);
@@ -80,9 +90,16 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
   // First of all: the request id (x-request-id) and one log line per request; then HTTP metrics and GET /metrics.
   app.use(createRequestLogger(logger));
   const responseCache = config.responseCache && services.cache.enabled ? createResponseCache(services.cache) : null;
+  if (servedBy) {
+    app.use((_req, res, next) => {
+      res.set(servedBy);
+      next();
+    });
+  }
   let webSocketStats: { connections: number; subscriptions: number } | null = null;
   const metrics = config.metricsEnabled
     ? new Metrics({
+        ...(instance ? { labels: { pid: String(instance.pid) } } : {}),
         pool: () => (dataSource.driver as unknown as { master?: PoolStats }).master ?? null,
         coverageCache: () => services.cache.stats('coverage'),
         coverageEngine: () => {
@@ -105,7 +122,7 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
     : null;
   if (metrics) {
     app.use(metrics.httpMiddleware());
-    app.get('/metrics', metrics.handler(config.metricsToken));
+    app.get('/metrics', metrics.handler(config.metricsToken, instance ? everyWorkersMetrics(metrics.registry) : null));
   }
 
   const httpServer = http.createServer(app);
@@ -175,6 +192,7 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
         cap: limits.maxCost + 1,
       }),
     authenticate: (headers) => services.apiKey.authenticateRequest(headers),
+    ...(servedBy ? { upgradeHeaders: servedBy } : {}),
     context: (viewer, clientAddress) => {
       const context = createContext(contextDeps, undefined, viewer, clientAddress);
       context.deadline.release(); // a subscription lives on; its readings are INDEX ones
@@ -202,12 +220,12 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
     res.type('html').send(HOME_PAGE);
   });
   app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+    res.json({ status: 'ok', ...whoAmI });
   });
   // Ready = the database answers within 3 s and the coverage engine is loaded. The first probe starts the engine
   // load and waits up to 3 s for it; a reload after a data change does not make the server unready.
   app.get('/readyz', async (_req, res) => {
-    const detail = () => ({ coverageEngine: services.coverage.engineState, changeFeed: changeFeed.state });
+    const detail = () => ({ ...whoAmI, coverageEngine: services.coverage.engineState, changeFeed: changeFeed.state });
     try {
       await within(dataSource.query('SELECT 1'), 3000);
     } catch {

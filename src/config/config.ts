@@ -16,6 +16,8 @@ export interface Config {
   readonly logLevel: string;
   readonly pagination: { readonly defaultPageSize: number; readonly maxPageSize: number };
   readonly travel: TravelConfig;
+  /** WORKERS: server processes sharing the port (1: one process, no cluster); `worker` is this one's number, null outside a cluster worker. */
+  readonly cluster: { readonly workers: number; readonly worker: number | null };
   /** CACHE_MB in bytes: the one cache of answers (0: off). */
   readonly cacheBytes: number;
   /** RESPONSE_CACHE: whole query responses are kept in it. */
@@ -110,9 +112,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.RATE_LIMIT_COST_PER_MINUTE > 0 && e.RATE_LIMIT_COST_PER_MINUTE < e.MAX_QUERY_COST) {
     problems.push('RATE_LIMIT_COST_PER_MINUTE: must be 0 (off) or at least MAX_QUERY_COST, or the costliest allowed query could never run');
   }
+  const embedded = e.DATABASE_URL === undefined;
+  if (e.WORKERS > 1 && embedded) {
+    problems.push(
+      `WORKERS: ${e.WORKERS} worker processes need a PostgreSQL server: set DATABASE_URL (postgres://…). The embedded database lives inside one process, and its change notifications reach only the connection that wrote, so other processes would never hear of a write. Unset WORKERS (or 1) to run on the embedded database.`,
+    );
+  }
   if (problems.length) throw new ConfigError(problems);
 
-  const embedded = e.DATABASE_URL === undefined;
   const database: DatabaseConfig = embedded
     ? { kind: 'embedded', dataDir: e.DATA_DIR === 'memory' ? null : path.resolve(e.DATA_DIR, 'pglite'), connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS }
     : { kind: 'server', url: e.DATABASE_URL!, poolSize: e.DATABASE_POOL_SIZE, connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS };
@@ -146,6 +153,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       roadSpeedsFile: e.ROAD_SPEEDS_FILE ?? null,
     }),
     cacheBytes: e.CACHE_MB * 1024 * 1024,
+    cluster: Object.freeze({ workers: e.WORKERS, worker: e.SERVICE_CIRCLE_WORKER ?? null }),
     responseCache: e.RESPONSE_CACHE,
     fieldCacheBytes: e.FIELD_CACHE_MB * 1024 * 1024,
     maxPolygonPoints: e.MAX_POLYGON_POINTS,

@@ -9,11 +9,27 @@ const postgresUrl = z
   .url()
   .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must start with postgres:// or postgresql://');
 
+/** Most server processes WORKERS may ask for. */
+export const MAX_WORKERS = 64;
+
 /** Every environment variable the server reads, with its default. `loadConfig` is the only reader. */
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  /**
+   * Server processes sharing PORT (Node's cluster module): a primary that forks this many workers and restarts any
+   * that dies; 1 is the one process of old, with no primary. More than 1 needs DATABASE_URL (loadConfig says so).
+   */
+  WORKERS: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `must be a whole number of server processes, from 1 to ${MAX_WORKERS} (1: one process, no cluster)`)
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'must be at least 1 (1: one process, no cluster)').max(MAX_WORKERS, `must be at most ${MAX_WORKERS}`))
+    .default(1),
+  /** Set by the primary in each worker it forks: the worker's number, 1 to WORKERS (kept by its replacement). Not for users. */
+  SERVICE_CIRCLE_WORKER: z.coerce.number().int().min(1).max(MAX_WORKERS).optional(),
   /** Unset: the embedded PGlite + PostGIS database under DATA_DIR. */
   DATABASE_URL: postgresUrl.optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),

@@ -31,6 +31,8 @@ export interface WebSocketDeps {
   readonly authenticate: (headers: Record<string, string>) => Promise<Viewer>;
   /** A context for one subscription of `viewer` (its loaders follow the data version). */
   readonly context: (viewer: Viewer, clientAddress: string | null) => Context;
+  /** Extra headers of the upgrade's 101 answer (a cluster worker's `X-Served-By`, as on HTTP). */
+  readonly upgradeHeaders?: Readonly<Record<string, string>>;
 }
 
 /** What a connection holds: who it is (from connectionParams), its client address, its subscriptions by id. */
@@ -60,6 +62,8 @@ function headersOf(params: Record<string, unknown> | undefined): Record<string, 
 export function attachWebSocketServer(httpServer: http.Server, deps: WebSocketDeps): { close(): Promise<void>; readonly stats: { connections: number; subscriptions: number } } {
   const { limits, logger } = deps;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const upgradeHeaders = Object.entries(deps.upgradeHeaders ?? {}).map(([name, value]) => `${name}: ${value}`);
+  if (upgradeHeaders.length) wss.on('headers', (headers) => headers.push(...upgradeHeaders));
   const connectionsByClient = new Map<string, number>();
   const subscriptionsByKey = new Map<string, number>();
   const alive = new WeakSet<WebSocket>();

@@ -12,6 +12,8 @@ export interface PoolStats {
 }
 
 interface MetricsSources {
+  /** Labels on every series of this instance (a cluster worker's `pid`, so that the workers' series stay apart). */
+  readonly labels?: Readonly<Record<string, string>>;
   /** The database pool, or null when there is none (yet). */
   readonly pool: () => PoolStats | null;
   /** Coverage result cache counters since start (CoverageService.stats). */
@@ -150,6 +152,7 @@ export class Metrics {
 
   constructor(sources: MetricsSources) {
     this.operations = new OperationLabels(sources.bundledOperations ?? bundledOperationNames());
+    if (sources.labels) this.registry.setDefaultLabels({ ...sources.labels });
     collectDefaultMetrics({ register: this.registry });
     const pool = (name: string, help: string, read: (p: PoolStats) => number | undefined) =>
       new Gauge({
@@ -248,8 +251,11 @@ export class Metrics {
     };
   }
 
-  /** GET /metrics (Prometheus text format); with a token, only for `Authorization: Bearer <token>` (compared in constant time). */
-  handler(token: string | null = null): RequestHandler {
+  /**
+   * GET /metrics (Prometheus text format); with a token, only for `Authorization: Bearer <token>` (compared in constant
+   * time). In a cluster, `everyWorker` gives every worker's series (each with its pid label): `GET /metrics?workers=all`.
+   */
+  handler(token: string | null = null, everyWorker: (() => Promise<string>) | null = null): RequestHandler {
     const expected = token === null ? null : digest(token);
     return async (req, res, next) => {
       if (expected !== null) {
@@ -260,7 +266,8 @@ export class Metrics {
         }
       }
       try {
-        res.set('content-type', this.registry.contentType).send(await this.registry.metrics());
+        const text = everyWorker && req.query.workers === 'all' ? await everyWorker() : await this.registry.metrics();
+        res.set('content-type', this.registry.contentType).send(text);
       } catch (err) {
         next(err);
       }
