@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import express from 'express';
@@ -8,7 +8,8 @@ import type { Config } from '../config/config';
 import type { Logger } from '../common/logger';
 import { createContainer, createServices, type Services } from './container';
 import { createChangeFeed } from '../coverage/change-feed';
-import { detectDatabaseEngine } from '../db/data-source';
+import { detectDatabaseEngine, openReplicas } from '../db/data-source';
+import { currentReadRoute, parseMinDataVersion, ReadRoute, withReadRoute } from '../db/read-replicas';
 import { createExportRouter } from '../export/export.routes';
 import { createMapRouter } from '../map/map.routes';
 import { createOgcRouter } from '../ogc/ogc.routes';
@@ -30,8 +31,8 @@ import { createRateLimiter } from '../graphql/plugins/rate-limit.plugin';
 import { createRequestLoggingPlugin } from '../graphql/plugins/request-logging.plugin';
 import { createResponseCache } from '../graphql/plugins/response-cache.plugin';
 import type { TravelMode } from '../coverage/travel-mode.enum';
-import { Metrics, type PoolStats } from '../ops/metrics';
 import { everyWorkersMetrics } from '../ops/cluster';
+import { Metrics, type PoolStats } from '../ops/metrics';
 import { createRequestLogger } from '../ops/request-logger';
 import type { Role } from '../common/role.enum';
 import { anonymousViewer, type Viewer } from '../common/viewer';
@@ -79,27 +80,32 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
   // A cluster worker says who it is: X-Served-By (HTTP answers and WebSocket upgrades), /healthz, /readyz, a pid label on every metric.
   const servedBy = instance ? { 'x-served-by': String(instance.pid) } : null;
   const whoAmI = instance ? { pid: instance.pid, worker: instance.worker } : {};
-  const repositories = createRepositories(dataSource);
   const databaseEngine = await detectDatabaseEngine(dataSource);
+  // DATABASE_REPLICA_URLS: reads of requests go to a replica that is at their minimum data version (db/read-replicas.ts).
+  const replicas = databaseEngine === 'server' ? await openReplicas(config, dataSource, logger, { statementTimeoutMs: config.requestDeadlineMs }) : null;
+  if (databaseEngine === 'embedded' && config.database.kind === 'server' && config.database.replicas) {
+    logger.warn('DATABASE_REPLICA_URLS is ignored: DATABASE_URL reaches an embedded PGlite database, which has no replicas; every read goes to it');
+  }
+  const repositories = replicas ? createRepositories(replicas.routed(), dataSource) : createRepositories(dataSource);
   const services = createServices(repositories, config, logger, databaseEngine);
   const schema = await buildAppSchema(createContainer(services));
 
   const app = express();
   app.disable('x-powered-by');
-  if (config.trustProxy !== false) app.set('trust proxy', config.trustProxy);
-  // First of all: the request id (x-request-id) and one log line per request; then HTTP metrics and GET /metrics.
-  app.use(createRequestLogger(logger));
-  const responseCache = config.responseCache && services.cache.enabled ? createResponseCache(services.cache) : null;
   if (servedBy) {
     app.use((_req, res, next) => {
       res.set(servedBy);
       next();
     });
   }
+  if (config.trustProxy !== false) app.set('trust proxy', config.trustProxy);
+  // First of all: the request id (x-request-id) and one log line per request; then HTTP metrics and GET /metrics.
+  app.use(createRequestLogger(logger));
+  if (replicas) app.use(readRouting());
+  const responseCache = config.responseCache && services.cache.enabled ? createResponseCache(services.cache) : null;
   let webSocketStats: { connections: number; subscriptions: number } | null = null;
   const metrics = config.metricsEnabled
     ? new Metrics({
-        ...(instance ? { labels: { pid: String(instance.pid) } } : {}),
         pool: () => (dataSource.driver as unknown as { master?: PoolStats }).master ?? null,
         coverageCache: () => services.cache.stats('coverage'),
         coverageEngine: () => {
@@ -118,6 +124,8 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
         polygons: () => services.coverage.polygons.stats,
         webSocket: () => ({ ...(webSocketStats ?? { connections: 0, subscriptions: 0 }), sent: services.live.stats.sent }),
         ...(responseCache ? { responseCache: () => services.cache.stats('response') } : {}),
+        ...(instance ? { labels: { pid: String(instance.pid) } } : {}),
+        ...(replicas ? { replicas: () => replicas.stats } : {}),
       })
     : null;
   if (metrics) {
@@ -160,6 +168,7 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
       // After the cost check and the rate limiter: a cached answer is charged like a computed one.
       ...(responseCache ? [responseCache.plugin] : []),
       ...(metrics ? [createMetricsPlugin(metrics)] : []),
+      ...(replicas ? [dataVersionHeader(() => repositories.coverage.dataVersion())] : []),
       createRequestLoggingPlugin(logger),
     ],
     // main.ts owns shutdown (drain HTTP, then close the database); Apollo's own signal handler would race it.
@@ -225,7 +234,7 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
   // Ready = the database answers within 3 s and the coverage engine is loaded. The first probe starts the engine
   // load and waits up to 3 s for it; a reload after a data change does not make the server unready.
   app.get('/readyz', async (_req, res) => {
-    const detail = () => ({ ...whoAmI, coverageEngine: services.coverage.engineState, changeFeed: changeFeed.state });
+    const detail = () => ({ ...whoAmI, coverageEngine: services.coverage.engineState, changeFeed: changeFeed.state, ...(replicas ? { replicas: replicas.stats.replicas } : {}) });
     try {
       await within(dataSource.query('SELECT 1'), 3000);
     } catch {
@@ -290,13 +299,19 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
     express.json({ limit: limits.maxBodyBytes }),
     batchLimit(limits.maxBatchSize),
     nestingLimit(limits.maxNestingDepth),
+    // The request's read routing again: body parsing resumes in the socket's async context, not the request's.
+    (_req: express.Request, res: express.Response, next: express.NextFunction) => {
+      const route = (res.locals as { readRoute?: ReadRoute }).readRoute;
+      if (route) withReadRoute(route, next);
+      else next();
+    },
     graphqlHttpHandler(apollo, {
       deadlineMs: config.requestDeadlineMs,
       maxResponseBytes: limits.maxResponseBytes,
       // The API key (if any) is checked before anything runs: a bad key fails the whole request with 401.
       // A key lookup while the database is down: 503 SERVICE_UNAVAILABLE, not a 500 "context creation failed".
-      context: async (req, deadline) =>
-        createContext(
+      context: async (req, deadline) => {
+        const context = createContext(
           contextDeps,
           req.headers['x-request-id'],
           await services.apiKey.authenticateRequest(req.headers).catch((err: unknown) => {
@@ -304,7 +319,11 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
           }),
           req.ip ?? req.socket.remoteAddress ?? null,
           deadline,
-        ),
+        );
+        // A request with a mutation reads from the primary only (limits.plugin.ts marks it before anything is read).
+        currentReadRoute()?.watchWrites(() => context.operations.mutation);
+        return context;
+      },
     }),
   );
 
@@ -357,6 +376,56 @@ export async function createApp(deps: { config: Config; logger: Logger; dataSour
       await apollo.stop();
       await services.coverage.close();
       await services.siteSuggestions.close();
+      await replicas?.close();
+    },
+  };
+}
+
+/**
+ * With read replicas: each request's routing (ReadRoute), from `X-Min-Data-Version` (the least data version it may be
+ * answered at: a version an earlier answer's X-Data-Version gave) and whether it may write (GET, HEAD and POST
+ * /graphql read, a mutation then moving it to the primary; other methods, uploads, read from the primary only).
+ * Answers say which database served their reads: `X-Served-From: replica-1` (or `primary`, or both in the order used
+ * when a replica failed mid-request).
+ */
+function readRouting(): express.RequestHandler {
+  return (req, res, next) => {
+    const minVersion = parseMinDataVersion(req.headers['x-min-data-version']);
+    if (minVersion === undefined) {
+      res.status(400).json({
+        errors: [{ message: 'X-Min-Data-Version must be a data version (digits), as an earlier answer\'s X-Data-Version header gave it.', extensions: { code: 'BAD_REQUEST' } }],
+      });
+      return;
+    }
+    const reads = req.method === 'GET' || req.method === 'HEAD' || (req.method === 'POST' && req.path === '/graphql');
+    const route = new ReadRoute(minVersion, !reads, (served) => {
+      if (!res.headersSent) res.setHeader('X-Served-From', served.join(', '));
+    });
+    (res.locals as { readRoute?: ReadRoute }).readRoute = route;
+    withReadRoute(route, next);
+  };
+}
+
+/**
+ * With read replicas: GraphQL answers carry `X-Data-Version`, the data version they were read at; after a mutation, the
+ * primary's version once it is written. A client sends it back as `X-Min-Data-Version` to read its own writes.
+ */
+function dataVersionHeader(primaryVersion: () => Promise<string>): ApolloServerPlugin<AppContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response }) {
+          // Never a second wait for a database that is away: the answer says so itself, and carries no version.
+          const unavailable = response.body.kind === 'single' && response.body.singleResult.errors?.some((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE');
+          try {
+            // In a request with a mutation every statement goes to the primary (ReadRoute.writes), this one too.
+            const version = contextValue.operations.mutation ? (unavailable ? null : await primaryVersion()) : await contextValue.loaders.version.readSoFar;
+            if (version) response.http.headers.set('x-data-version', version);
+          } catch {
+            // The version could not be read: no header.
+          }
+        },
+      };
     },
   };
 }

@@ -14,7 +14,12 @@ import { HandlingRuleRepository } from '../handling-rule/handling-rule.repositor
 
 export type Repositories = ReturnType<typeof createRepositories>;
 
-export function createRepositories(db: DataSource) {
+/**
+ * `db` serves the reads (with read replicas, the primary with its plain statements routed per request); `primary` is
+ * the primary itself, for what must be read where it is written: API keys (a revocation applies at once), the audit
+ * log, and saved scenarios (which do not bump the data version, so a replica's lag could not be checked for them).
+ */
+export function createRepositories(db: DataSource, primary: DataSource = db) {
   return {
     area: new AreaRepository(db),
     village: new VillageRepository(db),
@@ -23,9 +28,9 @@ export function createRepositories(db: DataSource) {
     coverage: new CoverageRepository(db),
     tiles: new TilesRepository(db),
     ogc: new OgcRepository(db),
-    apiKey: new ApiKeyRepository(db),
-    auditLog: new AuditLogRepository(db),
-    savedScenario: new SavedScenarioRepository(db),
+    apiKey: new ApiKeyRepository(primary),
+    auditLog: new AuditLogRepository(primary),
+    savedScenario: new SavedScenarioRepository(primary),
     planningArea: new PlanningAreaRepository(db),
     handlingRule: new HandlingRuleRepository(db),
   };

@@ -22,6 +22,11 @@ export class RequestVersion {
     return this.read;
   }
 
+  /** The version this request has read (or is reading), without starting a read; null when it has not. */
+  get readSoFar(): Promise<string> | null {
+    return this.read;
+  }
+
   /** Part of the answer was computed from `version` (an engine snapshot, a PostGIS run in one transaction). */
   used(version: string): void {
     this.computedFrom.add(version);

@@ -2,13 +2,22 @@ import path from 'node:path';
 import { envSchema } from './env.schema';
 
 export type DatabaseConfig =
-  | { kind: 'server'; url: string; poolSize: number; connectTimeoutMs?: number }
+  | { kind: 'server'; url: string; poolSize: number; connectTimeoutMs?: number; replicas?: ReplicasConfig }
   | { kind: 'embedded'; dataDir: string | null; connectTimeoutMs?: number };
+
+/** DATABASE_REPLICA_URLS: hot standbys that serve reads (db/read-replicas.ts); absent when none is set. */
+export interface ReplicasConfig {
+  readonly urls: readonly string[];
+  /** DATABASE_REPLICA_CHECK_MS: how long a replica's data version is trusted once read. */
+  readonly checkMs: number;
+}
 
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
   readonly host: string;
   readonly port: number;
+  /** WORKERS: server processes sharing the port (1: one process, no cluster); `worker` is this one's number, null outside a cluster worker. */
+  readonly cluster: { readonly workers: number; readonly worker: number | null };
   readonly database: DatabaseConfig;
   readonly migrateOnStart: boolean;
   readonly seedOnStart: boolean;
@@ -16,8 +25,6 @@ export interface Config {
   readonly logLevel: string;
   readonly pagination: { readonly defaultPageSize: number; readonly maxPageSize: number };
   readonly travel: TravelConfig;
-  /** WORKERS: server processes sharing the port (1: one process, no cluster); `worker` is this one's number, null outside a cluster worker. */
-  readonly cluster: { readonly workers: number; readonly worker: number | null };
   /** CACHE_MB in bytes: the one cache of answers (0: off). */
   readonly cacheBytes: number;
   /** RESPONSE_CACHE: whole query responses are kept in it. */
@@ -118,16 +125,29 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       `WORKERS: ${e.WORKERS} worker processes need a PostgreSQL server: set DATABASE_URL (postgres://…). The embedded database lives inside one process, and its change notifications reach only the connection that wrote, so other processes would never hear of a write. Unset WORKERS (or 1) to run on the embedded database.`,
     );
   }
+  const replicaUrls = e.DATABASE_REPLICA_URLS ?? [];
+  if (replicaUrls.length > 0 && embedded) {
+    problems.push(
+      'DATABASE_REPLICA_URLS: read replicas need a PostgreSQL server as the primary: set DATABASE_URL (postgres://…). The embedded database cannot be replicated (it has no WAL sender and runs inside this process); unset DATABASE_REPLICA_URLS to run on it.',
+    );
+  }
   if (problems.length) throw new ConfigError(problems);
 
   const database: DatabaseConfig = embedded
     ? { kind: 'embedded', dataDir: e.DATA_DIR === 'memory' ? null : path.resolve(e.DATA_DIR, 'pglite'), connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS }
-    : { kind: 'server', url: e.DATABASE_URL!, poolSize: e.DATABASE_POOL_SIZE, connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS };
+    : {
+        kind: 'server',
+        url: e.DATABASE_URL!,
+        poolSize: e.DATABASE_POOL_SIZE,
+        connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+        ...(replicaUrls.length ? { replicas: Object.freeze({ urls: Object.freeze([...replicaUrls]), checkMs: e.DATABASE_REPLICA_CHECK_MS }) } : {}),
+      };
 
   return Object.freeze({
     env: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
+    cluster: Object.freeze({ workers: e.WORKERS, worker: e.SERVICE_CIRCLE_WORKER ?? null }),
     database: Object.freeze(database),
     migrateOnStart: e.MIGRATE_ON_START ?? embedded,
     seedOnStart: e.SEED_ON_START ?? embedded,
@@ -153,7 +173,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       roadSpeedsFile: e.ROAD_SPEEDS_FILE ?? null,
     }),
     cacheBytes: e.CACHE_MB * 1024 * 1024,
-    cluster: Object.freeze({ workers: e.WORKERS, worker: e.SERVICE_CIRCLE_WORKER ?? null }),
     responseCache: e.RESPONSE_CACHE,
     fieldCacheBytes: e.FIELD_CACHE_MB * 1024 * 1024,
     maxPolygonPoints: e.MAX_POLYGON_POINTS,

@@ -34,6 +34,17 @@ export const envSchema = z.object({
   DATABASE_URL: postgresUrl.optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   /**
+   * Hot-standby replicas that serve reads (comma-separated postgres:// URLs, named replica-1, replica-2, … in this
+   * order); writes, transactions and the change feed stay on DATABASE_URL. Needs DATABASE_URL (loadConfig says so).
+   */
+  DATABASE_REPLICA_URLS: z
+    .string()
+    .transform((v) => v.split(',').map((u) => u.trim()).filter(Boolean))
+    .pipe(z.array(postgresUrl).max(16, 'at most 16 replicas'))
+    .optional(),
+  /** How long a replica's data version, once read, is trusted before it is read again (replica lag check). */
+  DATABASE_REPLICA_CHECK_MS: z.coerce.number().int().min(0).max(60_000).default(250),
+  /**
    * How long a new database connection may take before the request fails with SERVICE_UNAVAILABLE.
    * Default: 10 s for a server, 120 s for the embedded database (its one connection queues behind other statements).
    */

@@ -1,4 +1,5 @@
 import type { Logger } from '../common/logger';
+import { outsideReadRoute } from '../db/read-replicas';
 import { RoadNetwork } from '../travel/road-network';
 import type { StraightLineParameters } from '../travel/straight-line.model';
 import { TravelModels, type RoadModelSettings } from '../travel/travel-models';
@@ -71,7 +72,8 @@ export class EngineStore {
       const engine = this.engine;
       if (engine && BigInt(engine.dataVersion) >= wanted) return engine;
       const startedHere = this.stepping === null;
-      const reached = await (this.stepping ??= this.step().finally(() => (this.stepping = null)));
+      // Outside the request's read routing: the step is shared, and tells the subscribers what changed.
+      const reached = await (this.stepping ??= outsideReadRoute(() => this.step()).finally(() => (this.stepping = null)));
       // A step started after the version was read found an older one: the database went back (a restore).
       if (startedHere && BigInt(reached.dataVersion) < wanted) return reached;
     }

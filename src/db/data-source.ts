@@ -4,6 +4,7 @@ import type { Config } from '../config/config';
 import type { Logger } from '../common/logger';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 import { entities } from './entities';
+import { openReadReplicas, type ReadReplicas } from './read-replicas';
 import { TypeOrmLogger } from './typeorm-logger';
 
 export interface Database {
@@ -28,7 +29,14 @@ export function onPoolNotification(listener: (n: Notification) => void): () => v
 }
 
 /** The DataSource options both modes share; `url` and pool size are what differ. */
-export function createDataSource(url: string, poolSize: number, ormLogger: TypeOrmLogger, connectionTimeoutMillis = 10_000, statementTimeoutMs?: number): DataSource {
+export function createDataSource(
+  url: string,
+  poolSize: number,
+  ormLogger: TypeOrmLogger,
+  connectionTimeoutMillis = 10_000,
+  statementTimeoutMs?: number,
+  applicationName = 'service-circle',
+): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -42,7 +50,7 @@ export function createDataSource(url: string, poolSize: number, ormLogger: TypeO
     logging: ['query', 'error', 'warn', 'migration', 'schema'],
     logger: ormLogger,
     maxQueryExecutionTime: 2000,
-    applicationName: 'service-circle',
+    applicationName,
     extra: {
       max: poolSize,
       connectionTimeoutMillis,
@@ -101,6 +109,23 @@ export async function openDatabase(config: Config, logger: Logger, options: { st
       await embedded?.stop();
     },
   };
+}
+
+/** How read replicas' sessions show in pg_stat_activity. */
+export const REPLICA_APPLICATION_NAME = 'service-circle-replica-read';
+/** A replica that does not give a connection within this time is taken for down (its reads go to the primary). */
+const REPLICA_CONNECT_TIMEOUT_MS = 2_000;
+
+/**
+ * The read replicas of DATABASE_REPLICA_URLS beside the server's `primary` (read-replicas.ts), connected; null without
+ * any. Each has a pool of DATABASE_POOL_SIZE, and statements cancelled at `statementTimeoutMs` as on the primary.
+ */
+export function openReplicas(config: Config, primary: DataSource, logger: Logger, options: { statementTimeoutMs?: number } = {}): Promise<ReadReplicas | null> {
+  if (config.database.kind !== 'server' || !config.database.replicas) return Promise.resolve(null);
+  const { poolSize, connectTimeoutMs } = config.database;
+  const ormLogger = new TypeOrmLogger(logger.child({ component: 'typeorm', database: 'replica' }));
+  const connectMs = Math.min(connectTimeoutMs ?? REPLICA_CONNECT_TIMEOUT_MS, REPLICA_CONNECT_TIMEOUT_MS);
+  return openReadReplicas(primary, config.database.replicas, (url) => createDataSource(url, poolSize, ormLogger, connectMs, options.statementTimeoutMs, REPLICA_APPLICATION_NAME), logger);
 }
 
 /**

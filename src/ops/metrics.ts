@@ -12,8 +12,6 @@ export interface PoolStats {
 }
 
 interface MetricsSources {
-  /** Labels on every series of this instance (a cluster worker's `pid`, so that the workers' series stay apart). */
-  readonly labels?: Readonly<Record<string, string>>;
   /** The database pool, or null when there is none (yet). */
   readonly pool: () => PoolStats | null;
   /** Coverage result cache counters since start (CoverageService.stats). */
@@ -36,6 +34,14 @@ interface MetricsSources {
   readonly bundledOperations?: ReadonlySet<string>;
   /** Whole responses in the one cache (CACHE_MB, RESPONSE_CACHE), when on. */
   readonly responseCache?: () => { readonly hits: number; readonly misses: number; readonly skipped: number; readonly entries: number; readonly bytes: number };
+  /** Labels on every series of this instance (a cluster worker's `pid`, so that the workers' series stay apart). */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Read replicas (DATABASE_REPLICA_URLS), when set: requests routed per database, fallbacks to the primary, each replica's state. */
+  readonly replicas?: () => {
+    readonly routed: Readonly<Record<string, number>>;
+    readonly fallbacks: Readonly<Record<string, number>>;
+    readonly replicas: readonly { readonly name: string; readonly up: boolean; readonly dataVersion: string | null }[];
+  };
 }
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
@@ -217,6 +223,46 @@ export class Metrics {
       gauge('graphql_ws_connections', 'WebSocket connections open (graphql-ws).', () => ws().connections);
       gauge('graphql_ws_subscriptions', 'GraphQL subscriptions open.', () => ws().subscriptions);
       fromStats('graphql_ws_events_total', 'Subscription events sent.', () => ws().sent);
+    }
+    const replicas = sources.replicas;
+    if (replicas) {
+      // Counts kept by ReadReplicas; each scrape adds, per label, what happened since the last one.
+      const labelledFromStats = (name: string, help: string, label: string, read: () => Readonly<Record<string, number>>) => {
+        const reported = new Map<string, number>();
+        return new Counter({
+          name,
+          help,
+          labelNames: [label],
+          registers: [this.registry],
+          collect() {
+            for (const [value, now] of Object.entries(read())) {
+              const before = reported.get(value) ?? 0;
+              this.inc({ [label]: value }, Math.max(0, now - before));
+              reported.set(value, now);
+            }
+          },
+        });
+      };
+      labelledFromStats('db_read_requests_total', 'Requests whose reads were routed, by the database chosen (primary, replica-1, …).', 'database', () => replicas().routed);
+      labelledFromStats('db_replica_fallbacks_total', 'Requests that read from the primary instead of a replica, by reason (lag: every replica behind the version asked; down; error: a replica failed mid-request).', 'reason', () => replicas().fallbacks);
+      new Gauge({
+        name: 'db_replica_up',
+        help: 'Whether a read replica answers (1) or its reads go to the primary (0).',
+        labelNames: ['replica'],
+        registers: [this.registry],
+        collect() {
+          for (const r of replicas().replicas) this.set({ replica: r.name }, r.up ? 1 : 0);
+        },
+      });
+      new Gauge({
+        name: 'db_replica_data_version',
+        help: 'The data version a read replica was at when last checked.',
+        labelNames: ['replica'],
+        registers: [this.registry],
+        collect() {
+          for (const r of replicas().replicas) if (r.dataVersion !== null) this.set({ replica: r.name }, Number(r.dataVersion));
+        },
+      });
     }
     const polygons = sources.polygons;
     if (polygons) {
