@@ -3,6 +3,7 @@ import { Role } from '../common/role.enum';
 import { AreaLevel } from '../area/area-level.enum';
 import { MAX_BUDGET_MINUTES, MIN_BUDGET_MINUTES } from '../coverage/coverage.args';
 import { TravelMode, TravelModelName } from '../coverage/travel-mode.enum';
+import { HandlingWay } from '../handling-rule/handling-way.enum';
 import { ServicePointKind, ServicePointStatus } from '../service-point/service-point-kind.enum';
 
 /**
@@ -128,6 +129,12 @@ const COVERAGE_PARAMETERS: readonly OgcParameter[] = [
     },
   },
   enumParameter('travelModel', 'How travel time is estimated. Default: STRAIGHT_LINE.', Object.values(TravelModelName), false),
+  enumParameter(
+    'handling',
+    "The ways of handling counted (needs item): ASSISTED counts the points that accept the item on a resident's behalf, ONLINE the villages whose area has an online channel for it. Default: IN_PERSON.",
+    Object.values(HandlingWay),
+    true,
+  ),
   {
     name: 'scenario',
     description: 'The id of a saved what-if scenario (saveScenario) to evaluate instead of the live data.',
@@ -278,6 +285,7 @@ export const OGC_COLLECTIONS: readonly OgcCollectionSpec[] = [
       minutes: { type: 'number', description: 'The time budget.' },
       travelModel: { type: 'string', enum: Object.values(TravelModelName), description: 'The travel model the figures come from.' },
       method: { type: 'string', description: 'How they were computed (INDEX: the engine\'s accessibility field).' },
+      handling: { type: 'string', description: 'The ways of handling counted, comma-separated (IN_PERSON by default).' },
       dataVersion: { type: 'string', description: 'The data version they were computed from.' },
       scenario: { type: 'string', nullable: true, description: 'The saved what-if scenario evaluated (null: the live data).' },
     },

@@ -95,6 +95,7 @@ export function coverageGapFeature(
       minutes: provenance.minutes,
       travelModel: provenance.travelModel,
       method: provenance.method,
+      handling: provenance.handling.join(','),
       dataVersion: provenance.dataVersion,
       scenario: provenance.scenario?.savedId ?? null,
     },

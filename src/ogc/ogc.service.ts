@@ -15,6 +15,7 @@ import type { Village } from '../village/village.entity';
 import type { VillageService } from '../village/village.service';
 import type { OgcCollectionId, OgcCollectionSpec } from './ogc-collections';
 import { areaFeature, coverageGapFeature, servicePointFeature, villageFeature } from './ogc-features';
+import type { HandlingWay } from '../handling-rule/handling-way.enum';
 import { listParam, numberParam, textParam, type BBox, type CollectionParams, type ItemsQuery } from './ogc-query.parse';
 import type { ExtentSource, OgcRepository } from './ogc.repository';
 import type { PlanningAreaRecord } from '../planning-area/planning-area.repository';
@@ -250,6 +251,7 @@ export class OgcService {
       minutes: numberParam(params, 'minutes') ?? undefined,
       travelModel: (textParam(params, 'travelModel') as TravelModelName | null) ?? undefined,
       scenarioId: textParam(params, 'scenario') ?? undefined,
+      handling: (listParam(params, 'handling') as HandlingWay[] | null) ?? undefined,
       method: CoverageMethod.INDEX,
     };
   }

@@ -363,6 +363,7 @@ describe('OGC API - Features at /ogc (e2e)', () => {
           minutes: g.provenance.minutes,
           travelModel: g.provenance.travelModel,
           method: g.provenance.method,
+          handling: 'IN_PERSON',
           dataVersion: g.provenance.dataVersion,
           scenario: null,
         });
@@ -373,6 +374,28 @@ describe('OGC API - Features at /ogc (e2e)', () => {
         expect.objectContaining({ areaCode: KAIYANG, uncoveredVillageCount: g.uncoveredVillageCount, uncoveredPopulation: g.uncoveredPopulation, provenance: expect.objectContaining(g.provenance) }),
       ]);
       expect(g.uncoveredPopulation).toBe(107770);
+    });
+
+    it('take the ways of handling (handling=IN_PERSON,ONLINE), as GraphQL\'s coverageGaps(handling) counts them', async () => {
+      // An online channel for the item in the township of the largest gap: its villages are covered ONLINE.
+      const township = '520121200';
+      await t.db.dataSource.query(
+        `INSERT INTO handling_rule (area_code, item_code, online_channels, author_name) VALUES ($1, $2, '[{"kind":"TELEPHONE","name":"12393","access":"12393","note":null}]', 'test')`,
+        [township, ITEM],
+      );
+      try {
+        const online = await allPages(`${ogc}/collections/coverage-gaps/items?${gapsQuery}&handling=IN_PERSON,ONLINE&limit=100`);
+        const g = await t.execute<{ coverageGaps: { villages: { village: { code: string } }[] } }>(
+          `{ coverageGaps(areaCode: "${KAIYANG}", itemCode: "${ITEM}", mode: EBIKE, minutes: 15, handling: [IN_PERSON, ONLINE], first: 100) { villages { village { code } } } }`,
+        );
+        expect(online.features.map((f) => f.id)).toEqual(g.data!.coverageGaps.villages.map((v) => v.village.code));
+        expect(online.matched).toBeLessThan(46);
+        expect(online.features.every((f) => !String(f.id).startsWith(township) && f.properties!.handling === 'IN_PERSON,ONLINE')).toBe(true);
+        expect(errorOf(await get(`${ogc}/collections/coverage-gaps/items?${gapsQuery}&handling=BY_POST`)).status).toBe(400);
+        expect(errorOf(await get(`${ogc}/collections/coverage-gaps/items?areaCode=${KAIYANG}&handling=ONLINE`)).status).toBe(400);
+      } finally {
+        await t.db.dataSource.query(`DELETE FROM handling_rule WHERE area_code = $1 AND item_code = $2`, [township, ITEM]);
+      }
     });
 
     it('take the travel model and mode: ROAD by walking differs from the straight line, as GraphQL says', async () => {
