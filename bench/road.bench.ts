@@ -1,11 +1,12 @@
 import FlatQueue from 'flatqueue';
 import os from 'node:os';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { emptyRoadLabels, RoadDirection, roadDijkstra, type RoadLabels, type RoadSeed } from '../src/travel/road-dijkstra';
 import { RoadModeCosts } from '../src/travel/road-mode-costs';
 import { RoadNetwork, type RoadEdgeInput, type RoadNodeInput } from '../src/travel/road-network';
 import { DEFAULT_ROAD_SPEEDS } from '../src/travel/road-speeds';
+import { roadSearchPool } from '../src/travel/road-search.pool';
 import { DEFAULT_MAX_MINUTES, RoadModel, type RoadField } from '../src/travel/road.model';
 import type { PointPlaces, VillagePlaces } from '../src/travel/places';
 import type { TravelModeName } from '../src/travel/travel-model';
@@ -25,6 +26,10 @@ import { Report } from './bench-report';
  *   maxMinutes (`ensureCutoff`) and checked against the uncut one on every village, bit for bit; the 15-minute field
  *   completed for every village (what a province-wide village list needs); one addOrigin (target < 20 ms), one
  *   removeOrigin, nearestOrigins, the roads reached from one point in 15 min;
+ * - per mode, the event loop while an uncut field (joins cached) is built: on the calling thread (createField, what
+ *   the server does) and with its search in the worker thread (createFieldAsync: the network's arrays and the labels
+ *   in shared memory), the largest and 99th-percentile delay of the event loop (perf_hooks.monitorEventLoopDelay,
+ *   10 ms resolution) during each, and the two fields compared village by village and node by node, bit for bit;
  * - with HEAP=1, the bare multi-source Dijkstra against a binary-heap Dijkstra (flatqueue) on the same seeds: labels
  *   equal bit for bit (slow: off by default);
  * - pgRouting's pgr_drivingDistance (equicost) against our multi-source Dijkstra on the same roots, on a
@@ -159,7 +164,26 @@ function differing(a: RoadField, b: RoadField): number {
   return n;
 }
 
-function province(): void {
+/** The event loop's delays (ms) while `work` runs: the largest and the 99th percentile, with its wall time. */
+async function eventLoopDuring<T>(work: () => Promise<T> | T): Promise<{ value: T; ms: number; maxDelay: number; p99Delay: number }> {
+  const h = monitorEventLoopDelay({ resolution: 10 });
+  // Enabled a few turns ahead: the monitor measures a delay between two of its timer's ticks, the first only starting it.
+  h.enable();
+  await new Promise((r) => setTimeout(r, 50));
+  const started = performance.now();
+  const value = await work();
+  const ms = performance.now() - started;
+  // One more turn of the loop, so that a block that just ended is measured.
+  await new Promise((r) => setTimeout(r, 30));
+  h.disable();
+  return { value, ms, maxDelay: h.max / 1e6, p99Delay: h.percentile(99) / 1e6 };
+}
+
+function sameField(a: RoadField, b: RoadField): boolean {
+  return differing(a, b) === 0 && sameLabels(a.labels, b.labels);
+}
+
+async function province(): Promise<void> {
   const [{ nodes, edges }, generated] = timed(() => grid(SIDE));
   const [network, built] = timed(() => RoadNetwork.build(nodes, edges, 'synthetic-province'));
   say(
@@ -231,6 +255,18 @@ function province(): void {
         `reachedRoadsFrom(15 min) ${fmt(reach)} ms (${roads.length.toLocaleString('en')} parts); ${within15.toLocaleString('en')} villages within 15 min${heapNote}`,
     );
   }
+  // The event loop while a field is built (joins cached): on this thread, then with the search in the worker thread.
+  for (const mode of MODES) {
+    const inThread = await eventLoopDuring(() => model.createField(villages, points, origins, mode, { cutoffCost: DEFAULT_MAX_MINUTES }));
+    const inWorker = await eventLoopDuring(() => model.createFieldAsync(villages, points, origins, mode, { cutoffCost: DEFAULT_MAX_MINUTES }));
+    const second = await eventLoopDuring(() => model.createFieldAsync(villages, points, origins, mode, { cutoffCost: DEFAULT_MAX_MINUTES }));
+    say(
+      `${mode.padEnd(7)} event loop while an uncut field is built: on this thread ${fmt(inThread.ms)} ms, largest delay ${fmt(inThread.maxDelay)} ms (p99 ${fmt(inThread.p99Delay)} ms); ` +
+        `search in the worker thread ${fmt(inWorker.ms)} ms, largest delay ${fmt(inWorker.maxDelay)} ms (p99 ${fmt(inWorker.p99Delay)} ms), again ${fmt(second.ms)} ms, largest delay ${fmt(second.maxDelay)} ms (p99 ${fmt(second.p99Delay)} ms); ` +
+        `the fields ${sameField(inThread.value, inWorker.value) && sameField(inThread.value, second.value) ? 'equal bit for bit (every village and node)' : 'DIFFER'}`,
+    );
+  }
+  await roadSearchPool.close();
   const mem = process.memoryUsage();
   say(`Memory: peak RSS ${mb(peakRss())}; now RSS ${mb(mem.rss)}, array buffers ${mb(mem.arrayBuffers)}, JS heap ${mb(mem.heapUsed)} (the network, each mode's edge costs, scratch labels and last fields)`);
 }
@@ -320,7 +356,7 @@ async function main(): Promise<void> {
   say(`# Road model benchmark, ${new Date().toISOString()} (\`bench/road.bench.ts\`)`);
   say(`Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; load average ${os.loadavg()[0]!.toFixed(2)} at the start`);
   say('');
-  province();
+  await province();
   await pgRouting();
   say(`Whole run ${((performance.now() - started) / 1000).toFixed(0)} s; load average ${os.loadavg()[0]!.toFixed(2)} at the end`);
   console.log(`\nwritten to ${report.write('road.bench:run')}`);

@@ -115,7 +115,9 @@ export class CoverageService {
     const minutes = args.minutes ?? t.defaultBudgetMinutes;
     const models = engine?.models ?? this.store.models;
     const model = models.get(args.travelModel ?? TravelModelName.STRAIGHT_LINE);
-    return { model, mode, minutes, budgetCost: model.budgetCost(mode, minutes), description: model.describe(mode, minutes) };
+    // The query's area (or village), when it has one: a ROAD answer names only the road networks of that area.
+    const { areaCode, villageCode } = args as { areaCode?: string; villageCode?: string };
+    return { model, mode, minutes, budgetCost: model.budgetCost(mode, minutes), description: model.describe(mode, minutes, areaCode ?? villageCode) };
   }
 
   /** The travel of a query with the models of the engine at the version the request read. */

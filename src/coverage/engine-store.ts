@@ -139,8 +139,11 @@ export class EngineStore {
   }
 }
 
-/** The stored networks as one graph, named after them (the name is in the fields' keys and every ROAD answer). */
+/**
+ * The stored networks as one graph, named after them all (the name is in the fields' keys); each network is a part,
+ * so that a ROAD answer about an area names only that area's networks (RoadNetwork.nameFor).
+ */
 function roadNetworkOf(roads: RoadSnapshot): RoadNetwork {
-  const name = roads.networks.map((n) => `${n.name} (${n.areaCode}${n.synthetic ? ', synthetic' : ''})`).join(' + ');
-  return RoadNetwork.build(roads.nodes, roads.edges, name);
+  const parts = roads.networks.map((n) => ({ areaCode: n.areaCode, label: `${n.name} (${n.areaCode}${n.synthetic ? ', synthetic' : ''})` }));
+  return RoadNetwork.build(roads.nodes, roads.edges, parts.map((p) => p.label).join(' + '), parts);
 }

@@ -1,6 +1,21 @@
-import type { RoadModeCosts } from './road-mode-costs';
+import type { RoadBucketQueue } from './road-mode-costs';
+import { sharedFloat64Array, sharedInt32Array } from './shared-arrays';
 
-/** Per node: minutes to (or from) the nearest source, Infinity when unreached, and which source (−1 when none). */
+/**
+ * What a search reads of one mode's costs on a network (RoadModeCosts; in a worker thread, the same arrays shared):
+ * the CSR graph, each directed edge's minutes, and the bucket queue with its width.
+ */
+export interface RoadSearchGraph {
+  readonly network: { readonly edgeOffsets: Uint32Array; readonly edgeTarget: Uint32Array };
+  readonly bucketMinutes: number;
+  edgeMinutes(towardSources: boolean): Float64Array;
+  buckets(): RoadBucketQueue;
+}
+
+/**
+ * Per node: minutes to (or from) the nearest source, Infinity when unreached, and which source (−1 when none). In
+ * shared memory, so that a search in a worker thread (road-search.pool.ts) writes them where the field reads them.
+ */
 export interface RoadLabels {
   readonly minutes: Float64Array;
   readonly source: Int32Array;
@@ -24,8 +39,9 @@ export enum RoadDirection {
   FROM_SOURCES = 2,
 }
 
+/** Labels of no node reached (Infinity minutes, source −1), in shared memory. */
 export function emptyRoadLabels(nodeCount: number): RoadLabels {
-  return { minutes: new Float64Array(nodeCount).fill(Number.POSITIVE_INFINITY), source: new Int32Array(nodeCount).fill(-1) };
+  return { minutes: sharedFloat64Array(nodeCount).fill(Number.POSITIVE_INFINITY), source: sharedInt32Array(nodeCount).fill(-1) };
 }
 
 /**
@@ -60,7 +76,7 @@ export function emptyRoadLabels(nodeCount: number): RoadLabels {
  * the inner loop reads an edge's cost and target from two arrays it walks in order.
  */
 export function roadDijkstra(
-  costs: RoadModeCosts,
+  costs: RoadSearchGraph,
   direction: RoadDirection,
   labels: RoadLabels,
   seeds: readonly RoadSeed[],

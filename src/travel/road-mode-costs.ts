@@ -1,6 +1,9 @@
 import type { RoadNetwork } from './road-network';
 import { FERRY_CLASS, metersPerMinute, ROAD_CLASSES, type RoadSpeeds } from './road-speeds';
+import { sharedFloat64Array } from './shared-arrays';
 import type { TravelModeName } from './travel-model';
+
+let nextCostsId = 1;
 
 /** The most buckets a search's queue has: a mode whose dearest way is that many times its cheapest gets wider buckets. */
 const MAX_BUCKETS = 1 << 16;
@@ -52,7 +55,10 @@ export class RoadModeCosts {
    * into its own bucket, unless the dearest way is more than MAX_BUCKETS − 3 times that (then dearest ÷ that).
    */
   readonly bucketMinutes: number;
-  private readonly bucketCount: number;
+  /** Buckets of the searches' queue (the window of the dearest way, plus the bucket being scanned and rounding). */
+  readonly bucketCount: number;
+  /** Unique in the process: a worker thread keeps the searches' graph (road-search.pool.ts) under it. */
+  readonly id = nextCostsId++;
   private queue: RoadBucketQueue | null = null;
   private toSources: Float64Array | null = null;
   private fromSources: Float64Array | null = null;
@@ -155,7 +161,7 @@ export class RoadModeCosts {
 
   private directedMinutes(closed: number): Float64Array {
     const { edgeWay, edgeOneway } = this.network;
-    const out = new Float64Array(edgeWay.length);
+    const out = sharedFloat64Array(edgeWay.length);
     for (let e = 0; e < out.length; e++) out[e] = edgeOneway[e] === closed ? Number.POSITIVE_INFINITY : this.wayMinutes[edgeWay[e]!]!;
     return out;
   }

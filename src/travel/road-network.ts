@@ -1,6 +1,7 @@
 import CheapRuler from 'cheap-ruler';
 import KDBush from 'kdbush';
 import { roadClassIndex } from './road-speeds';
+import { sharedUint32Array } from './shared-arrays';
 
 export interface RoadNodeInput {
   readonly lon: number;
@@ -23,6 +24,15 @@ export interface RoadEdgeInput {
    * nodes' places, within ~1 m). Absent, or with 2 vertices: the straight segment between the nodes.
    */
   readonly geometry?: readonly (readonly [number, number])[];
+}
+
+/**
+ * One of the stored networks joined into the graph (one per area: `npm run roads -- import --area`, or a seed's):
+ * its area code and how answers name it. The graph's own name (every part's label) identifies it in field keys.
+ */
+export interface RoadNetworkPart {
+  readonly areaCode: string;
+  readonly label: string;
 }
 
 /** Where a place joins the network: a point on way `way` at `fraction` of it from its `from` node. */
@@ -71,7 +81,7 @@ export class RoadNetwork {
   readonly wayCount: number;
   readonly nodeLon: Float64Array;
   readonly nodeLat: Float64Array;
-  /** Directed edges of node u: edgeOffsets[u] … edgeOffsets[u + 1] − 1. */
+  /** Directed edges of node u: edgeOffsets[u] … edgeOffsets[u + 1] − 1 (with edgeTarget, in shared memory: the searches' graph, which worker threads read without a copy). */
   readonly edgeOffsets: Uint32Array;
   readonly edgeTarget: Uint32Array;
   readonly edgeWay: Uint32Array;
@@ -102,6 +112,8 @@ export class RoadNetwork {
     readonly name: string,
     nodes: readonly RoadNodeInput[],
     edges: readonly RoadEdgeInput[],
+    /** The stored networks the graph joins (empty: one network, named `name`). */
+    readonly parts: readonly RoadNetworkPart[],
   ) {
     const n = nodes.length;
     const m = edges.length;
@@ -158,10 +170,10 @@ export class RoadNetwork {
         this.wayVertexCoordinates[k++] = g[j]![1];
       }
     });
-    this.edgeOffsets = new Uint32Array(n + 1);
+    this.edgeOffsets = sharedUint32Array(n + 1);
     for (let u = 0; u < n; u++) this.edgeOffsets[u + 1] = this.edgeOffsets[u]! + degree[u]!;
     const next = this.edgeOffsets.slice(0, n);
-    this.edgeTarget = new Uint32Array(2 * m);
+    this.edgeTarget = sharedUint32Array(2 * m);
     this.edgeWay = new Uint32Array(2 * m);
     this.edgeOneway = new Uint8Array(2 * m);
     const put = (u: number, v: number, way: number, oneway: number): void => {
@@ -214,8 +226,21 @@ export class RoadNetwork {
    * @throws Error on an edge naming a missing node, a non-positive length, maxspeed or ferry duration, an unknown
    * highway class, or a geometry with fewer than 2 vertices, a vertex that is not finite, or ends away from its nodes
    */
-  static build(nodes: readonly RoadNodeInput[], edges: readonly RoadEdgeInput[], name = 'road-network'): RoadNetwork {
-    return new RoadNetwork(name, nodes, edges);
+  static build(nodes: readonly RoadNodeInput[], edges: readonly RoadEdgeInput[], name = 'road-network', parts: readonly RoadNetworkPart[] = []): RoadNetwork {
+    return new RoadNetwork(name, nodes, edges, parts);
+  }
+
+  /**
+   * The name of the networks an answer about `areaCode` (an official area's code or a village's: digits; '' is the
+   * country) is computed on: those whose area contains it or lies in it (one code a prefix of the other), the graph's
+   * name when none does (a planning area's code, an area no network covers: its villages may still join a
+   * neighbour's roads within the off-road limit, so the whole graph is named) or when no area is given. Stored
+   * networks of different areas are separate graphs, so an area's answer uses only its own.
+   */
+  nameFor(areaCode?: string): string {
+    if (areaCode === undefined || this.parts.length === 0 || !/^\d*$/.test(areaCode)) return this.name;
+    const used = this.parts.filter((p) => p.areaCode.startsWith(areaCode) || areaCode.startsWith(p.areaCode));
+    return used.length === 0 ? this.name : used.map((p) => p.label).join(' + ');
   }
 
   /** Checks edge i's geometry against its nodes; returns the number of inner vertices to keep. */
@@ -421,47 +446,77 @@ export class RoadNetwork {
   }
 
   /**
-   * The nearest point of the nearest way `usable` accepts, within `maxMeters` (null when none): boxes growing ×4
-   * from 250 m; a box of radius r holds an indexed point of every way within r − SAMPLE_METERS / 2, so once the best
-   * found is that near, nothing outside can beat it. Ties: the smaller way index.
+   * The nearest point of the nearest way `usable` accepts, within `maxMeters` (null when none): `joins` with no
+   * slack and one way. Ties: the smaller way index.
    */
   snap(lon: number, lat: number, usable: (way: number) => boolean, maxMeters: number): RoadSnap | null {
+    return this.joins(lon, lat, usable, maxMeters, 0, 1)[0] ?? null;
+  }
+
+  /**
+   * Where a place joins the network (RoadModel's rule): the ways `usable` accepts whose nearest point lies within
+   * `slackMeters` of the nearest one's and within `maxMeters`, the `maxWays` nearest of them, nearest first (ties:
+   * the smaller way index); empty when no usable way is within maxMeters. Boxes growing ×2 from 250 m; a box of
+   * radius r holds an indexed point of every way within r − SAMPLE_METERS / 2, so once the farthest join wanted (the
+   * nearest + the slack, or the maxWays-th found when that is nearer) is that near, nothing outside can enter.
+   */
+  joins(lon: number, lat: number, usable: (way: number) => boolean, maxMeters: number, slackMeters: number, maxWays: number): RoadSnap[] {
     const ruler = new CheapRuler(lat, 'meters');
     const { kx, ky } = ruler;
     const n = this.nodeCount;
     const { edgeOffsets, edgeWay, sampleWay, nodeOfInput } = this;
-    let bestWay = -1;
-    let bestMeters = Number.POSITIVE_INFINITY;
-    let bestFraction = 0;
+    // The best found so far, nearest first: at most maxWays.
+    const meters: number[] = [];
+    const ways: number[] = [];
+    const fractions: number[] = [];
+    // Ways looked at in any box: one rejected (not usable, too far, or behind maxWays nearer ones) stays rejected.
     const tried = this.snapTried;
+    tried.clear();
     const consider = (way: number): void => {
       if (tried.has(way)) return;
       tried.add(way);
       if (!usable(way)) return;
       this.projectInto(way, lon, lat, kx, ky);
-      const meters = this.projected.meters;
-      if (meters <= maxMeters && (meters < bestMeters || (meters === bestMeters && way < bestWay))) {
-        bestWay = way;
-        bestMeters = meters;
-        bestFraction = this.projected.fraction;
+      const d = this.projected.meters;
+      if (!(d <= maxMeters)) return;
+      let k = meters.length;
+      if (k === maxWays) {
+        if (!(d < meters[k - 1]! || (d === meters[k - 1]! && way < ways[k - 1]!))) return;
+        k--; // the last one drops out
+      } else {
+        meters.push(0);
+        ways.push(0);
+        fractions.push(0);
       }
+      while (k > 0 && (d < meters[k - 1]! || (d === meters[k - 1]! && way < ways[k - 1]!))) {
+        meters[k] = meters[k - 1]!;
+        ways[k] = ways[k - 1]!;
+        fractions[k] = fractions[k - 1]!;
+        k--;
+      }
+      meters[k] = d;
+      ways[k] = way;
+      fractions[k] = this.projected.fraction;
     };
-    for (let r = Math.min(250, maxMeters + SAMPLE_METERS / 2); ; r = Math.min(r * 4, maxMeters + SAMPLE_METERS / 2)) {
+    const last = maxMeters + SAMPLE_METERS / 2;
+    for (let r = Math.min(250, last); ; r = Math.min(r * 2, last)) {
       const [minX, minY, maxX, maxY] = ruler.bufferPoint([lon, lat], r * 1.01);
-      tried.clear();
       for (const item of this.index.range(minX, minY, maxX, maxY)) {
         if (item < n) {
           const u = nodeOfInput[item]!;
           for (let e = edgeOffsets[u]!, end = edgeOffsets[u + 1]!; e < end; e++) consider(edgeWay[e]!);
         } else if (item - n < sampleWay.length) consider(sampleWay[item - n]!);
       }
-      if ((bestWay >= 0 && bestMeters <= r - SAMPLE_METERS / 2) || r >= maxMeters + SAMPLE_METERS / 2) {
-        return bestWay < 0 ? null : { way: bestWay, fraction: bestFraction, offRoadMeters: bestMeters };
-      }
+      let wanted = Number.POSITIVE_INFINITY;
+      if (meters.length > 0) wanted = Math.min(maxMeters, meters[0]! + slackMeters, meters.length === maxWays ? meters[maxWays - 1]! : Number.POSITIVE_INFINITY);
+      if (wanted <= r - SAMPLE_METERS / 2 || r >= last) break;
     }
+    const out: RoadSnap[] = [];
+    for (let k = 0; k < meters.length && meters[k]! <= meters[0]! + slackMeters; k++) out.push({ way: ways[k]!, fraction: fractions[k]!, offRoadMeters: meters[k]! });
+    return out;
   }
 
-  /** Ways snap has looked at in its current box (one set, cleared for each box). */
+  /** Ways `joins` has looked at (one set, cleared for each place). */
   private readonly snapTried = new Set<number>();
 }
 

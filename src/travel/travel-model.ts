@@ -71,6 +71,13 @@ export interface AccessibilityField {
   completeRange?(start: number, end: number): void;
   /** `completeRange` for some villages (indices). */
   complete?(villages: ArrayLike<number>): void;
+  /**
+   * Models whose large searches can run off the event loop (ROAD): `ensureCutoff`, `completeRange`, `complete` with
+   * their searches in a worker thread. Until one resolves the field must not be used (nor patched).
+   */
+  ensureCutoffAsync?(cost: number): Promise<void>;
+  completeRangeAsync?(start: number, end: number): Promise<void>;
+  completeAsync?(villages: ArrayLike<number>): Promise<void>;
 }
 
 /**
@@ -95,7 +102,11 @@ export interface TravelModel {
   budgetCost(mode: TravelModeName, minutes: number): number;
   /** A field cost in minutes of `mode`. */
   minutes(mode: TravelModeName, cost: number): number;
-  describe(mode: TravelModeName, minutes: number): TravelDescription;
+  /**
+   * `areaCode`: the area (official code, or a village's) the answer is about, when there is one: a model over
+   * several road networks names only those of that area (the field key still names them all).
+   */
+  describe(mode: TravelModeName, minutes: number, areaCode?: string): TravelDescription;
   /** What the reach of a budget looks like on the map (polygons, tiles). */
   reachShape(mode: TravelModeName, minutes: number): ReachShape;
   /**
@@ -108,4 +119,6 @@ export interface TravelModel {
    * `options.cutoffCost`: models whose fields are built up to a cutoff (ROAD) build at least this far.
    */
   createField(villages: VillagePlaces, points: PointPlaces, origins: readonly number[], mode: TravelModeName, options?: { readonly cutoffCost?: number }): AccessibilityField;
+  /** `createField` with its search off the event loop (ROAD, on a large network): the same field, bit for bit. */
+  createFieldAsync?(villages: VillagePlaces, points: PointPlaces, origins: readonly number[], mode: TravelModeName, options?: { readonly cutoffCost?: number }): Promise<AccessibilityField>;
 }

@@ -2,7 +2,7 @@ import CheapRuler from 'cheap-ruler';
 import fc from 'fast-check';
 import { RoadNetwork, type RoadEdgeInput } from '../../../src/travel/road-network';
 import { DEFAULT_ROAD_SPEEDS, type RoadClass } from '../../../src/travel/road-speeds';
-import { RoadModel, type ReachedWayPart, type RoadField } from '../../../src/travel/road.model';
+import { DEFAULT_JOIN_SLACK_METERS, DEFAULT_MAX_JOINS, RoadModel, type ReachedWayPart, type RoadField } from '../../../src/travel/road.model';
 import type { TravelModeName } from '../../../src/travel/travel-model';
 import { TestPoints, TestVillages } from '../../helpers/road-places';
 
@@ -10,10 +10,12 @@ import { TestPoints, TestVillages } from '../../helpers/road-places';
  * The road field equals a brute-force computation, for every mode, after every change: random connected grid-like
  * networks (jittered nodes, random classes, one-way tags, maxspeeds, ferries, some ways bent into polylines), random
  * villages and points (some off the network), then random sequences of points added, removed and moved and
- * villages moved. The brute force is written here from the rules alone: join each place to the nearest usable way
- * by trying every way (cheap-ruler's pointOnLine on its line; the fraction: its length along the line ÷ the line's), then one
- * plain O(n²) Dijkstra per point over the way list (no heap, no CSR, no buckets), then each village's best over all
- * points. Costs agree within 1e-9 minutes; the nearest point agrees unless another point is within 1e-9 (a tie up
+ * villages moved. The brute force is written here from the rules alone: join each place to the usable ways within
+ * the join slack of its nearest usable way, the maxJoins nearest of them (ties: the smaller way index), by trying every
+ * way (cheap-ruler's pointOnLine on its line; the fraction: its length along the line ÷ the line's), then one plain
+ * O(n²) Dijkstra per point from all its joins over the way list (no heap, no CSR, no buckets), then each village's best
+ * over all points and all its joins. The join rule's two parameters are drawn too (the defaults, the nearest way
+ * alone, and others). Costs agree within 1e-9 minutes; the nearest point agrees unless another point is within 1e-9 (a tie up
  * to rounding). The reached roads (the field's, and the model's from the counted points) agree with the brute
  * force's minutes at sampled points of every way.
  */
@@ -112,35 +114,42 @@ function wayMinutes(g: Graph, mode: TravelModeName, w: number): number {
 const forwardOpen = (g: Graph, mode: TravelModeName, w: number) => !(mode === 'CAR' && g.edges[w]!.oneway === 'reverse');
 const backwardOpen = (g: Graph, mode: TravelModeName, w: number) => !(mode === 'CAR' && g.edges[w]!.oneway === true);
 
-function join(g: Graph, mode: TravelModeName, [lon, lat]: [number, number], maxMeters: number): Joined | null {
+/** The join rule's parameters (RoadModelOptions.joinSlackMeters, maxJoins). */
+interface JoinRule {
+  slack: number;
+  maxJoins: number;
+}
+
+/** Where a place joins: every usable way (not a ferry) within the slack of the nearest and within maxMeters, the maxJoins nearest (ties: smaller way). */
+function joins(g: Graph, mode: TravelModeName, rule: JoinRule, [lon, lat]: [number, number], maxMeters: number): Joined[] {
   const ruler = new CheapRuler(lat, 'meters');
-  let best: Joined | null = null;
-  let bestMeters = Number.POSITIVE_INFINITY;
+  const all: (Joined & { meters: number })[] = [];
   g.edges.forEach((e, w) => {
     if (e.highway === 'ferry' || wayMinutes(g, mode, w) === Number.POSITIVE_INFINITY) return;
     const line = lineOf(g, e);
     const { point, index, t } = ruler.pointOnLine(line, [lon, lat]);
     const meters = ruler.distance([lon, lat], point);
-    if (meters <= maxMeters && meters < bestMeters) {
-      bestMeters = meters;
-      // Along the line: its segments before the point's, then the point's part of its own, over the whole.
-      const along = ruler.lineDistance(line.slice(0, index + 1)) + Math.min(1, Math.max(0, t)) * ruler.distance(line[index]!, line[index + 1]!);
-      const fraction = line.length === 2 ? Math.min(1, Math.max(0, t)) : Math.min(1, along / ruler.lineDistance(line));
-      best = { way: w, fraction, off: meters / ((DEFAULT_ROAD_SPEEDS.offRoadWalkKmh * 1000) / 60) };
-    }
+    if (!(meters <= maxMeters)) return;
+    // Along the line: its segments before the point's, then the point's part of its own, over the whole.
+    const along = ruler.lineDistance(line.slice(0, index + 1)) + Math.min(1, Math.max(0, t)) * ruler.distance(line[index]!, line[index + 1]!);
+    const fraction = line.length === 2 ? Math.min(1, Math.max(0, t)) : Math.min(1, along / ruler.lineDistance(line));
+    all.push({ way: w, fraction, off: meters / ((DEFAULT_ROAD_SPEEDS.offRoadWalkKmh * 1000) / 60), meters });
   });
-  return best;
+  all.sort((a, b) => a.meters - b.meters || a.way - b.way);
+  return all.filter((j) => j.meters <= all[0]!.meters + rule.slack).slice(0, rule.maxJoins);
 }
 
-/** Minutes from every node to the point joined at `j`: plain Dijkstra, picking the nearest unsettled node by a scan. */
-function minutesToPoint(g: Graph, mode: TravelModeName, j: Joined): Float64Array {
+/** Minutes from every node to the point joined at `js`: plain Dijkstra, picking the nearest unsettled node by a scan. */
+function minutesToPoint(g: Graph, mode: TravelModeName, js: readonly Joined[]): Float64Array {
   const n = g.nodes.length;
   const dist = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
   const done = new Uint8Array(n);
-  const m = wayMinutes(g, mode, j.way);
-  const e = g.edges[j.way]!;
-  if (forwardOpen(g, mode, j.way)) dist[e.from] = Math.min(dist[e.from]!, j.off + j.fraction * m);
-  if (backwardOpen(g, mode, j.way)) dist[e.to] = Math.min(dist[e.to]!, j.off + (1 - j.fraction) * m);
+  for (const j of js) {
+    const m = wayMinutes(g, mode, j.way);
+    const e = g.edges[j.way]!;
+    if (forwardOpen(g, mode, j.way)) dist[e.from] = Math.min(dist[e.from]!, j.off + j.fraction * m);
+    if (backwardOpen(g, mode, j.way)) dist[e.to] = Math.min(dist[e.to]!, j.off + (1 - j.fraction) * m);
+  }
   for (;;) {
     let u = -1;
     for (let k = 0; k < n; k++) if (!done[k] && dist[k]! < Number.POSITIVE_INFINITY && (u < 0 || dist[k]! < dist[u]!)) u = k;
@@ -159,46 +168,49 @@ function minutesToPoint(g: Graph, mode: TravelModeName, j: Joined): Float64Array
 interface World {
   g: Graph;
   mode: TravelModeName;
+  rule: JoinRule;
   maxMinutes: number;
   points: TestPoints;
   counted: Set<number>;
 }
 
-type PointCache = Map<number, { j: Joined | null; dist: Float64Array | null }>;
+type PointCache = Map<number, { js: Joined[]; dist: Float64Array | null }>;
 
-/** Minutes from a place (joined as a village) to point p, or Infinity. */
+/** Minutes from a place (joined as a village) to point p, or Infinity: the best over the place's joins. */
 function placeToPoint(w: World, place: [number, number], p: number, cache: PointCache): number {
-  const v = join(w.g, w.mode, place, MAX_OFF_ROAD);
-  if (!v) {
+  const vs = joins(w.g, w.mode, w.rule, place, MAX_OFF_ROAD);
+  if (vs.length === 0) {
     const meters = new CheapRuler(place[1], 'meters').distance(place, w.points.places[p]!);
     return (meters * STRAIGHT_LINE.detourFactor) / ((STRAIGHT_LINE.speedsKmh[w.mode] * 1000) / 60);
   }
-  return joinedToPoint(w, v, p, cache);
+  return Math.min(...vs.map((v) => joinedToPoint(w, v, p, cache)));
 }
 
-/** Minutes from a place joined at v (a road point when v.off = 0) to point p, or Infinity. */
+/** Minutes from a place joined at v (a road point when v.off = 0) to point p (the best over p's joins), or Infinity. */
 function joinedToPoint(w: World, v: Joined, p: number, cache: PointCache): number {
   const { g, mode } = w;
   let known = cache.get(p);
   if (!known) {
-    const j = join(g, mode, w.points.places[p]!, MAX_POINT_SNAP);
-    known = { j, dist: j ? minutesToPoint(g, mode, j) : null };
+    const js = joins(g, mode, w.rule, w.points.places[p]!, MAX_POINT_SNAP);
+    known = { js, dist: js.length > 0 ? minutesToPoint(g, mode, js) : null };
     cache.set(p, known);
   }
-  if (!known.j || !known.dist) return Number.POSITIVE_INFINITY;
+  if (!known.dist) return Number.POSITIVE_INFINITY;
   const m = wayMinutes(g, mode, v.way);
   const e = g.edges[v.way]!;
   let best = Number.POSITIVE_INFINITY;
   if (backwardOpen(g, mode, v.way)) best = Math.min(best, v.off + (v.fraction * m + known.dist[e.from]!));
   if (forwardOpen(g, mode, v.way)) best = Math.min(best, v.off + ((1 - v.fraction) * m + known.dist[e.to]!));
-  if (known.j.way === v.way && (known.j.fraction >= v.fraction ? forwardOpen(g, mode, v.way) : backwardOpen(g, mode, v.way))) {
-    best = Math.min(best, v.off + (Math.abs(known.j.fraction - v.fraction) * m + known.j.off));
+  for (const j of known.js) {
+    if (j.way === v.way && (j.fraction >= v.fraction ? forwardOpen(g, mode, v.way) : backwardOpen(g, mode, v.way))) {
+      best = Math.min(best, v.off + (Math.abs(j.fraction - v.fraction) * m + j.off));
+    }
   }
   return best;
 }
 
 /** The best point for a place, and the runner-up's cost (to tell a rounding tie). */
-function bruteNearest(w: World, place: [number, number], cache: Map<number, { j: Joined | null; dist: Float64Array | null }>, limit = w.maxMinutes) {
+function bruteNearest(w: World, place: [number, number], cache: PointCache, limit = w.maxMinutes) {
   const all = [...w.counted]
     .map((p) => ({ p, cost: placeToPoint(w, place, p, cache) }))
     .filter((r) => r.cost <= limit)
@@ -251,15 +263,15 @@ function checkReach(w: World, parts: readonly ReachedWayPart[], budget: number, 
  * off the network up to maxMinutes (no search), and those `settled` (completeRange / complete) as an uncut field.
  */
 function check(w: World, field: RoadField, villages: [number, number][], step: string, settled: (v: number) => boolean = () => false): void {
-  const cache = new Map<number, { j: Joined | null; dist: Float64Array | null }>();
+  const cache: PointCache = new Map();
   villages.forEach((place, v) => {
-    const offNetwork = join(w.g, w.mode, place, MAX_OFF_ROAD) === null;
+    const offNetwork = joins(w.g, w.mode, w.rule, place, MAX_OFF_ROAD).length === 0;
     const { best, ties } = bruteNearest(w, place, cache, offNetwork || settled(v) ? w.maxMinutes : Math.min(w.maxMinutes, field.cutoffMinutes));
     const got = field.nearest[v]!;
     const cost = field.cost[v]!;
     const ok = best ? ties.includes(got) && Math.abs(cost - best.cost) <= 1e-9 : got === -1 && Number.isNaN(cost);
     if (!ok) throw new Error(`${w.mode} ${step}: village ${v} field ${got} at ${cost} min, brute force ${best?.p} at ${best?.cost} (ties ${ties})`);
-    const off = join(w.g, w.mode, place, MAX_OFF_ROAD) === null ? 1 : 0;
+    const off = offNetwork ? 1 : 0;
     if (field.offNetwork[v] !== off) throw new Error(`${w.mode} ${step}: village ${v} offNetwork ${field.offNetwork[v]}, brute force ${off}`);
   });
 }
@@ -282,20 +294,27 @@ describe('RoadField against a brute force (fast-check)', () => {
             probe: placeArb(g.extentMeters),
             budget: fc.constantFrom(5, 12, 40),
             cutoff: fc.constantFrom(undefined, undefined, 4, 10),
+            rule: fc.constantFrom<JoinRule>(
+              { slack: DEFAULT_JOIN_SLACK_METERS, maxJoins: DEFAULT_MAX_JOINS },
+              { slack: DEFAULT_JOIN_SLACK_METERS, maxJoins: DEFAULT_MAX_JOINS },
+              { slack: 0, maxJoins: 1 },
+              { slack: 2000, maxJoins: 2 },
+              { slack: 150, maxJoins: 8 },
+            ),
           }),
         ),
-        ({ g, villages: initialVillages, points: places, initial, ops, maxMinutes, probe, budget: asked, cutoff }) => {
+        ({ g, villages: initialVillages, points: places, initial, ops, maxMinutes, probe, budget: asked, cutoff, rule }) => {
           const network = RoadNetwork.build(g.nodes, g.edges, 'random');
           // With a cutoff, the field costs villages only up to it (or further, when its search reached everything
           // before it) until the end, where it is extended to maxMinutes; 'complete' ops settle all villages or one.
-          const model = new RoadModel({ network, straightLine: STRAIGHT_LINE, maxMinutes, fieldCutoffMinutes: cutoff });
+          const model = new RoadModel({ network, straightLine: STRAIGHT_LINE, maxMinutes, fieldCutoffMinutes: cutoff, joinSlackMeters: rule.slack, maxJoins: rule.maxJoins });
           for (const mode of MODES) {
             const points = new TestPoints(places.map((p) => [...p] as [number, number]));
             const villages = initialVillages.map((p) => [...p] as [number, number]);
             const table = new TestVillages(villages);
             const counted = new Set(places.map((_, i) => i).filter((i) => initial[i]));
             const field = model.createField(table, points, [...counted], mode);
-            const w: World = { g, mode, maxMinutes, points, counted };
+            const w: World = { g, mode, rule, maxMinutes, points, counted };
             check(w, field, villages, 'built');
             ops.forEach((op, k) => {
               const p = op.index % places.length;
@@ -336,7 +355,7 @@ describe('RoadField against a brute force (fast-check)', () => {
             expect(field.cutoffMinutes).toBe(maxMinutes);
             check(w, field, villages, 'cutoff extended');
             // The single-place questions: nearestOrigins and costsBetween from a place, reachFrom to it.
-            const cache = new Map<number, { j: Joined | null; dist: Float64Array | null }>();
+            const cache: PointCache = new Map();
             const expected = [...counted].map((p) => ({ p, cost: placeToPoint(w, probe, p, cache) })).filter((r) => r.cost <= maxMinutes);
             const near = field.nearestOrigins(probe[0], probe[1], 99);
             expect(near.length).toBe(expected.length);
@@ -351,7 +370,7 @@ describe('RoadField against a brute force (fast-check)', () => {
             const asPoint = new TestPoints([...points.places, probe]);
             const wp: World = { ...w, points: asPoint };
             const reach = field.reachFrom(probe[0], probe[1], maxMinutes);
-            const pc = new Map<number, { j: Joined | null; dist: Float64Array | null }>();
+            const pc: PointCache = new Map();
             villages.forEach((place, v) => {
               const e = placeToPoint(wp, place, places.length, pc);
               const i = reach.villages.indexOf(v);

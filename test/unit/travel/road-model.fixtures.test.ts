@@ -192,6 +192,33 @@ describe('road speeds and network input', () => {
     expect(net.snap(...at(1200, 100), (w) => w === 1, 300)).toBeNull();
   });
 
+  it('names only the networks of the area an answer is about; the field key names the whole graph', () => {
+    const parts = [
+      { areaCode: '3504', label: '三明市 roads (3504)' },
+      { areaCode: '520121', label: '开阳县 roads (520121)' },
+      { areaCode: '520122', label: '息烽县 roads (520122)' },
+    ];
+    const all = parts.map((p) => p.label).join(' + ');
+    const net = RoadNetwork.build([node(0, 0), node(100, 0)], [{ from: 0, to: 1, lengthMeters: 100, highway: 'primary', oneway: false }], all, parts);
+    expect(net.nameFor('520121')).toBe('开阳县 roads (520121)');
+    expect(net.nameFor('520121101')).toBe('开阳县 roads (520121)'); // a township in it
+    expect(net.nameFor('520121101002')).toBe('开阳县 roads (520121)'); // a village
+    expect(net.nameFor('52')).toBe('开阳县 roads (520121) + 息烽县 roads (520122)'); // the province: both its counties
+    expect(net.nameFor('5201')).toBe('开阳县 roads (520121) + 息烽县 roads (520122)');
+    expect(net.nameFor('350402')).toBe('三明市 roads (3504)'); // a district of the city
+    expect(net.nameFor('')).toBe(all); // the country
+    expect(net.nameFor(undefined)).toBe(all);
+    expect(net.nameFor('14')).toBe(all); // no network there: the whole graph (a village may join a neighbour's roads)
+    expect(net.nameFor('TAIBAI_LAKE')).toBe(all); // a planning area: its members are not known here
+    const model = new RoadModel({ network: net, straightLine: STRAIGHT_LINE });
+    const d = model.describe('CAR', 15, '3504');
+    expect(d.parameters.network).toBe('三明市 roads (3504)');
+    expect(d.sentence).toContain('over the road network "三明市 roads (3504)"');
+    expect(d.sentence).not.toContain('开阳县');
+    expect(model.describe('CAR', 15).parameters.network).toBe(all);
+    expect(model.fieldKey('CAR')).toContain(all);
+  });
+
   it('TravelModels offers ROAD only with a network', () => {
     expect(() => new TravelModels(STRAIGHT_LINE).get(TravelModelName.ROAD)).toThrow(/not available/);
     const net = RoadNetwork.build([node(0, 0), node(100, 0)], [{ from: 0, to: 1, lengthMeters: 100, highway: 'primary', oneway: false }]);
