@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,6 +31,9 @@ import autocannon from 'autocannon';
  * (false: do not touch RESULTS.md), LOADTEST_NODE_ARGS (extra node flags for the server, e.g. "--cpu-prof
  * --cpu-prof-dir=/tmp/prof"), LOADTEST_CAPACITY (other rates to try), LOADTEST_CITY_POLYGONS (see below),
  * POLYGON_THREADS and RESPONSE_CACHE (passed to the server), DATABASE_URL (server database instead of the embedded one).
+ *
+ * With LOADTEST_WORKERS (e.g. "1,2", or `npm run loadtest:scale`) it runs a capacity search per number of server
+ * processes instead (scaleMain below); without it, everything above is unchanged.
  */
 
 const RATE = Number(process.env.LOADTEST_RATE ?? 300);
@@ -82,7 +86,11 @@ function describeDatabaseUrl(url: string): string {
   return `${u.hostname}:${u.port || 5432}${u.pathname}`;
 }
 
-async function startServer(): Promise<Server> {
+/**
+ * `extraEnv` (the scale runs below) adds server settings and `workers` makes it wait until that many processes
+ * answer /readyz; without them the server starts exactly as `npm run loadtest` always started it.
+ */
+async function startServer(extraEnv: Record<string, string> = {}, workers = 1): Promise<Server> {
   const main = path.join(ROOT, 'dist/src/main.js');
   if (!fs.existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` (npm run loadtest does).`);
   const port = await freePort();
@@ -107,6 +115,7 @@ async function startServer(): Promise<Server> {
           ...(process.env.DATABASE_POOL_SIZE ? { DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE } : {}),
         }
       : { DATA_DIR: dataDir! }),
+    ...extraEnv,
   };
   const nodeArgs = (process.env.LOADTEST_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, main], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -132,10 +141,15 @@ async function startServer(): Promise<Server> {
   process.stdout.write(`starting the server (${serverDb ? `PostgreSQL at ${describeDatabaseUrl(serverDb)}` : `embedded database in ${dataDir}`}) … `);
   for (;;) {
     if (gone) throw new Error(`the server exited during start:\n${output.join('\n')}`);
-    try {
-      if ((await fetch(`${url}/readyz`)).status === 200) break;
-    } catch {
-      // not listening yet
+    if (workers > 1) {
+      // Each new connection goes to the next worker: ready once every worker has answered 200 (each loads its own engine).
+      if ((await readyWorkers(port, workers)) >= workers) break;
+    } else {
+      try {
+        if ((await fetch(`${url}/readyz`)).status === 200) break;
+      } catch {
+        // not listening yet
+      }
     }
     if (Date.now() - started > 240_000) throw new Error(`the server was not ready within 240 s:\n${output.join('\n')}`);
     await sleep(500);
@@ -389,12 +403,14 @@ async function runLoad(
   seed: number,
   make: (seed: number) => () => { kind: Kind; body: string },
   totalRate = RATE,
+  totalConnections = CONNECTIONS,
+  groups = GROUPS,
 ): Promise<number> {
   const started = Date.now();
   const instances: Promise<autocannon.Result>[] = [];
-  for (let g = 0; g < GROUPS; g++) {
-    const rate = Math.floor(totalRate / GROUPS) + (g < totalRate % GROUPS ? 1 : 0);
-    const connections = Math.max(1, Math.floor(CONNECTIONS / GROUPS) + (g < CONNECTIONS % GROUPS ? 1 : 0));
+  for (let g = 0; g < groups; g++) {
+    const rate = Math.floor(totalRate / groups) + (g < totalRate % groups ? 1 : 0);
+    const connections = Math.max(1, Math.floor(totalConnections / groups) + (g < totalConnections % groups ? 1 : 0));
     const nextRequest = make(seed * 1000 + g);
     let lastKind: Kind = 'directory';
     let finished!: (result: autocannon.Result) => void;
@@ -445,7 +461,7 @@ async function runLoad(
       tally.statuses.set(statusCode, (tally.statuses.get(statusCode) ?? 0) + 1);
     });
     instance.on('reqError', () => undefined); // counted in the result's `errors`
-    if (g < GROUPS - 1) await sleep(1000 / GROUPS);
+    if (g < groups - 1) await sleep(1000 / groups);
   }
   for (const result of await Promise.all(instances)) {
     tally.connectionErrors += result.errors;
@@ -517,7 +533,424 @@ function writeResults(kind: string, block: string[]): void {
 
 // ---------------------------------------------------------------------------------------------------------
 
+// ---------------------------------------------------------------------------------------------------------
+// One process and several: `LOADTEST_WORKERS=1,2 DATABASE_URL=… npm run loadtest` (or `npm run loadtest:scale`)
+
+/**
+ * For each entry of LOADTEST_WORKERS (e.g. "1,2"; `npm run loadtest:scale` means "1,2"), in order: start the server
+ * on DATABASE_URL with WORKERS=n, warm up, find the highest rate at which p99 stays under TARGET_P99_MS with no error
+ * (capacitySearch), record CPU and RSS of every process, stop it; then the next. With LOADTEST_REPLICA_URL a last
+ * configuration runs WORKERS=2 with DATABASE_REPLICA_URLS=$LOADTEST_REPLICA_URL (reads on the replica). Same query mix,
+ * same database, same seeds (each step's seed is derived from its rate), and in every configuration the rate limiter
+ * shares its budget through Redis (RATE_LIMIT_REDIS_URL, default redis://127.0.0.1:6379) with a budget far above what
+ * the load spends (RATE_LIMIT_COST_PER_MINUTE 100,000,000, a fresh key prefix per configuration), so the workers are
+ * measured with the limiter they would really run with, and the single process pays the same Redis round trip.
+ *
+ * Environment: LOADTEST_STEP_DURATION (10 s per step), LOADTEST_SCALE_START (200 req/s: the first step),
+ * LOADTEST_SCALE_FACTOR (1.5: the ramp), LOADTEST_SCALE_BISECT (3 bisection steps after the first failure),
+ * LOADTEST_SCALE_MAX (6000 req/s), LOADTEST_SCALE_CONFIRM (true: a rate that fails is tried once more with other
+ * requests, the second try decides), LOADTEST_WARMUP (30 s at the first step's rate); LOADTEST_CONNECTIONS and
+ * LOADTEST_GROUPS default to 64 and 16 here (autocannon paces each connection per second, so at 1,500 req/s a
+ * connection of 30 would have to finish 50 requests a second back to back).
+ */
+const SCALE_WORKERS = (process.env.LOADTEST_WORKERS ?? (process.argv.includes('--scale') ? '1,2' : ''))
+  .split(',')
+  .map((w) => Number(w.trim()))
+  .filter((n) => Number.isInteger(n) && n >= 1);
+const REPLICA_URL = process.env.LOADTEST_REPLICA_URL?.trim() || null;
+const STEP_S = Number(process.env.LOADTEST_STEP_DURATION ?? 10);
+const SCALE_START = Number(process.env.LOADTEST_SCALE_START ?? 200);
+const SCALE_FACTOR = Number(process.env.LOADTEST_SCALE_FACTOR ?? 1.5);
+const SCALE_BISECT = Number(process.env.LOADTEST_SCALE_BISECT ?? 3);
+const SCALE_MAX = Number(process.env.LOADTEST_SCALE_MAX ?? 6000);
+const SCALE_CONFIRM = process.env.LOADTEST_SCALE_CONFIRM !== 'false';
+/** Longer than the plain run's: every worker builds its own accessibility fields and fills its own cache. */
+const SCALE_WARMUP_S = Number(process.env.LOADTEST_WARMUP ?? 30);
+const SCALE_CONNECTIONS = Number(process.env.LOADTEST_CONNECTIONS ?? 64);
+const SCALE_GROUPS = Math.max(1, Math.min(Number(process.env.LOADTEST_GROUPS ?? 16), SCALE_CONNECTIONS));
+const SCALE_REDIS_URL = process.env.RATE_LIMIT_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const SCALE_BUDGET = 100_000_000;
+
+/** How many distinct worker pids answered /readyz with 200, each probe on a new connection (the primary hands them out in turn). */
+async function readyWorkers(port: number, workers: number): Promise<number> {
+  const ready = new Set<string>();
+  for (let i = 0; i < workers * 3 && ready.size < workers; i++) {
+    const answer = await new Promise<{ status: number; pid: string } | null>((resolve) => {
+      const req = http.get({ host: '127.0.0.1', port, path: '/readyz', agent: false, timeout: 30_000 }, (res) => {
+        res.resume();
+        resolve({ status: res.statusCode ?? 0, pid: String(res.headers['x-served-by'] ?? '') });
+      });
+      req.on('error', () => resolve(null));
+      req.on('timeout', () => req.destroy());
+    });
+    if (answer?.status === 200 && answer.pid) ready.add(answer.pid);
+  }
+  return ready.size;
+}
+
+/** `pid` and all its descendants (the cluster's primary and its workers), from /proc/<pid>/task/<tid>/children. */
+function processTree(pid: number): number[] {
+  const out: number[] = [];
+  const visit = (p: number) => {
+    out.push(p);
+    let tasks: string[] = [];
+    try {
+      tasks = fs.readdirSync(`/proc/${p}/task`);
+    } catch {
+      return;
+    }
+    for (const t of tasks) {
+      try {
+        for (const c of fs.readFileSync(`/proc/${p}/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) visit(Number(c));
+      } catch {
+        // gone
+      }
+    }
+  };
+  visit(pid);
+  return out;
+}
+
+/** The PostgreSQL backends serving `database` (their process titles: "postgres: 15/main: user database host(port) state"). */
+function postgresBackends(database: string): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const title = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      if (title.startsWith('postgres: ') && title.split(/\s+/).includes(database)) pids.push(Number(entry));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return pids;
+}
+
+/** The machine's busy and total CPU ticks, all cores (/proc/stat). */
+function machineTicks(): { busy: number; total: number } {
+  const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: total - fields[3] - fields[4], total };
+}
+
+interface CpuSample {
+  at: number;
+  perPid: Map<number, number>;
+  /** CPU seconds per PostgreSQL backend of the database (the pool opens and closes them, so they are compared pid by pid). */
+  postgres: Map<number, number>;
+  generator: number;
+  machine: { busy: number; total: number };
+}
+
+function cpuSample(pids: number[], database: string): CpuSample {
+  const perPid = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      perPid.set(pid, cpuSecondsOf(`/proc/${pid}/stat`));
+    } catch {
+      // gone
+    }
+  }
+  const postgres = new Map<number, number>();
+  for (const pid of postgresBackends(database)) {
+    try {
+      postgres.set(pid, cpuSecondsOf(`/proc/${pid}/stat`));
+    } catch {
+      // gone
+    }
+  }
+  const own = process.cpuUsage();
+  return { at: performance.now(), perPid, postgres, generator: (own.user + own.system) / 1e6, machine: machineTicks() };
+}
+
+interface CpuShares {
+  /** % of one core per server process, in the order of `pids` (primary first). */
+  perProcess: { pid: number; percent: number }[];
+  postgres: number;
+  generator: number;
+  /** The whole machine busy (everyone's, other engineers' too), % of one core: 200 % is both cores of two. */
+  machine: number;
+  /** What of `machine` is neither the server, its PostgreSQL backends nor the load generator: other work on a shared machine. */
+  others: number;
+}
+
+function cpuShares(a: CpuSample, b: CpuSample, pids: number[]): CpuShares {
+  const seconds = (b.at - a.at) / 1000;
+  const pct = (x: number) => (100 * x) / seconds;
+  // A backend opened during the step counts whole; one that ended during it is missed (its last seconds are unknown).
+  const perProcess = pids.map((pid) => ({ pid, percent: pct((b.perPid.get(pid) ?? NaN) - (a.perPid.get(pid) ?? NaN)) }));
+  const postgres = pct([...b.postgres].reduce((n, [pid, cpu]) => n + cpu - (a.postgres.get(pid) ?? 0), 0));
+  const generator = pct(b.generator - a.generator);
+  const machine = (100 * os.cpus().length * (b.machine.busy - a.machine.busy)) / Math.max(1, b.machine.total - a.machine.total);
+  const ours = perProcess.reduce((n, p) => n + (Number.isFinite(p.percent) ? p.percent : 0), 0) + postgres + generator;
+  return { perProcess, postgres, generator, machine, others: Math.max(0, machine - ours) };
+}
+
+function memoryOf(pid: number): { rssMb: number; peakMb: number } | null {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
+    return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+  } catch {
+    return null;
+  }
+}
+
+/** The response cache's counters summed over every worker (/metrics?workers=all; one process: /metrics). */
+async function responseCacheAll(url: string, workers: number): Promise<{ hits: number; misses: number } | null> {
+  if (workers <= 1) return responseCacheCounters(url);
+  try {
+    const res = await fetch(`${url}/metrics?workers=all`);
+    if (!res.ok) return null;
+    const text = await res.text();
+    const sum = (name: string) =>
+      [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
+    return { hits: sum('graphql_response_cache_hits_total'), misses: sum('graphql_response_cache_misses_total') };
+  } catch {
+    return null;
+  }
+}
+
+interface Step {
+  rate: number;
+  p50: number;
+  p99: number;
+  throughput: number;
+  errors: number;
+  ok: boolean;
+  cpu: CpuShares;
+}
+
+interface Configuration {
+  label: string;
+  workers: number;
+  replica: boolean;
+}
+
+interface ScaleResult {
+  config: Configuration;
+  steps: Step[];
+  capacity: Step | null;
+  firstFailure: Step | null;
+  pids: number[];
+  memory: { pid: number; rssMb: number; peakMb: number }[];
+  cache: { hits: number; misses: number } | null;
+  loadBefore: number[];
+  loadAfter: number[];
+  readySeconds: number;
+  logErrors: number;
+}
+
+/** One step: `rate` req/s for STEP_S seconds, seed derived from the rate (the same in every configuration). */
+async function scaleStep(server: Server, pids: number[], database: string, rate: number, attempt: number, make: (seed: number) => () => { kind: Kind; body: string }): Promise<Step> {
+  const tally = newTally();
+  const a = cpuSample(pids, database);
+  // Not the same requests on a second try: they would all be answered from the response cache the first try filled.
+  await runLoad(server.url, STEP_S, tally, SEED + rate + 100_003 * attempt, make, rate, SCALE_CONNECTIONS, Math.min(SCALE_GROUPS, rate));
+  const b = cpuSample(pids, database);
+  const sorted = [...tally.latencies].sort((x, y) => x - y);
+  const errors =
+    tally.connectionErrors +
+    [...tally.statuses].filter(([c]) => c < 200 || c >= 300).reduce((n, [, c]) => n + c, 0) +
+    [...tally.graphqlErrors.values()].reduce((x, y) => x + y, 0);
+  const throughput = sorted.length / STEP_S;
+  const step: Step = {
+    rate,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    throughput,
+    errors,
+    ok: errors === 0 && percentile(sorted, 99) < TARGET_P99_MS && throughput >= rate * 0.95,
+    cpu: cpuShares(a, b, pids),
+  };
+  for (const s of tally.errorSamples.slice(0, 2)) console.log(`    error sample: ${s}`);
+  return step;
+}
+
+const stepLine = (s: Step) =>
+  `${s.rate} req/s: p50 ${f1(s.p50)} ms, p99 ${f1(s.p99)} ms, ${s.throughput.toFixed(0)} responses/s, ${s.errors} errors, ` +
+  `server ${s.cpu.perProcess.map((p) => p.percent.toFixed(0)).join('+')} %, PostgreSQL ${s.cpu.postgres.toFixed(0)} %, generator ${s.cpu.generator.toFixed(0)} %, machine ${s.cpu.machine.toFixed(0)} % busy (others ${s.cpu.others.toFixed(0)} %) ` +
+  `(${s.ok ? 'met' : 'not met'})`;
+
+/**
+ * Ramp from SCALE_START by SCALE_FACTOR while the target holds (p99 < TARGET_P99_MS, 0 errors, ≥ 95 % of the rate
+ * answered), then bisect between the last rate that held and the first that did not, SCALE_BISECT times. If the
+ * first step fails, halve until one holds. The capacity is the highest rate that held.
+ */
+async function capacitySearch(server: Server, pids: number[], database: string, make: (seed: number) => () => { kind: Kind; body: string }): Promise<Step[]> {
+  const steps: Step[] = [];
+  const once = async (rate: number, attempt: number) => {
+    process.stdout.write(`  step ${steps.length + 1}: ${STEP_S} s at ${rate} req/s … `);
+    const step = await scaleStep(server, pids, database, rate, attempt, make);
+    steps.push(step);
+    console.log(stepLine(step).replace(/^\d+ req\/s: /, ''));
+    await sleep(2000); // let the queues drain before the next step
+    return step;
+  };
+  // On a shared machine another job's burst can fail one step: a rate that fails is tried once more, and the second try decides.
+  const run = async (rate: number) => {
+    const first = await once(rate, 0);
+    return first.ok || !SCALE_CONFIRM ? first : once(rate, 1);
+  };
+  let good = 0;
+  let bad = Infinity;
+  for (let rate = SCALE_START; rate <= SCALE_MAX; rate = Math.round(rate * SCALE_FACTOR)) {
+    if ((await run(rate)).ok) good = rate;
+    else {
+      bad = rate;
+      break;
+    }
+  }
+  while (good === 0 && bad > 10) {
+    const rate = Math.round(bad / 2);
+    if ((await run(rate)).ok) good = rate;
+    else bad = rate;
+  }
+  for (let i = 0; i < SCALE_BISECT && Number.isFinite(bad) && good > 0 && bad - good > 10; i++) {
+    const rate = Math.round((good + bad) / 2 / 10) * 10 || Math.round((good + bad) / 2);
+    if (rate <= good || rate >= bad) break;
+    if ((await run(rate)).ok) good = rate;
+    else bad = rate;
+  }
+  return steps;
+}
+
+async function runConfiguration(config: Configuration, database: string): Promise<ScaleResult> {
+  console.log(`\n== ${config.label} ==`);
+  const loadBefore = os.loadavg();
+  const started = Date.now();
+  const server = await startServer(
+    {
+      WORKERS: String(config.workers),
+      RATE_LIMIT_COST_PER_MINUTE: String(SCALE_BUDGET),
+      RATE_LIMIT_REDIS_URL: SCALE_REDIS_URL,
+      RATE_LIMIT_KEY_PREFIX: `loadtest-scale-${Date.now()}`,
+      ...(config.replica ? { DATABASE_REPLICA_URLS: REPLICA_URL! } : {}),
+    },
+    config.workers,
+  );
+  const readySeconds = (Date.now() - started) / 1000;
+  try {
+    const pids = processTree(server.pid!);
+    console.log(`  processes: ${pids.join(', ')}${config.workers > 1 ? ' (primary first)' : ''}`);
+    const workload = await discover(server.url);
+    const make = (seed: number) => requestMaker(workload, seed);
+    if (SCALE_WARMUP_S > 0) {
+      process.stdout.write(`  warm-up: ${SCALE_WARMUP_S} s at ${SCALE_START} req/s … `);
+      const warm = newTally();
+      await runLoad(server.url, SCALE_WARMUP_S, warm, SEED + 7919, make, SCALE_START, SCALE_CONNECTIONS, SCALE_GROUPS);
+      console.log(`${warm.latencies.length} responses, p99 ${f1(percentile([...warm.latencies].sort((a, b) => a - b), 99))} ms`);
+    }
+    const logErrorsBefore = server.logErrors().length;
+    const cacheBefore = await responseCacheAll(server.url, config.workers);
+    const steps = await capacitySearch(server, pids, database, make);
+    const cacheAfter = await responseCacheAll(server.url, config.workers);
+    const memory = pids.flatMap((pid) => {
+      const m = memoryOf(pid);
+      return m ? [{ pid, ...m }] : [];
+    });
+    const passed = steps.filter((s) => s.ok).sort((a, b) => b.rate - a.rate);
+    const failed = steps.filter((s) => !s.ok).sort((a, b) => a.rate - b.rate);
+    const capacity = passed[0] ?? null;
+    return {
+      config,
+      steps,
+      capacity,
+      firstFailure: failed.find((s) => !capacity || s.rate > capacity.rate) ?? null,
+      pids,
+      memory,
+      cache: cacheBefore && cacheAfter ? { hits: cacheAfter.hits - cacheBefore.hits, misses: cacheAfter.misses - cacheBefore.misses } : null,
+      loadBefore,
+      loadAfter: os.loadavg(),
+      readySeconds,
+      logErrors: server.logErrors().length - logErrorsBefore,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+const SCALE_SECTION = '<!-- loadtest-scale -->';
+
+/** Replaces the generated block between the two SCALE_SECTION markers (created after the "Load test" section if missing); the rest of the file stays. */
+function writeScaleResults(block: string[]): void {
+  const file = fs.readFileSync(RESULTS_FILE, 'utf8');
+  const first = file.indexOf(SCALE_SECTION);
+  const second = first >= 0 ? file.indexOf(SCALE_SECTION, first + SCALE_SECTION.length) : -1;
+  const section = `${SCALE_SECTION}\n${block.join('\n')}\n${SCALE_SECTION}`;
+  let text: string;
+  if (first >= 0 && second > first) text = `${file.slice(0, first)}${section}${file.slice(second + SCALE_SECTION.length)}`;
+  else {
+    const a = file.indexOf(SECTION);
+    const b = a >= 0 ? file.indexOf(SECTION, a + SECTION.length) : -1;
+    text = b > a ? `${file.slice(0, b + SECTION.length)}\n\n${section}${file.slice(b + SECTION.length)}` : `${file.replace(/\n*$/, '\n\n')}${section}\n`;
+  }
+  fs.writeFileSync(RESULTS_FILE, text);
+}
+
+async function scaleMain(): Promise<void> {
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) throw new Error('LOADTEST_WORKERS needs DATABASE_URL (postgres://…): several processes cannot share the embedded database.');
+  if (process.env.LOADTEST_URL) throw new Error('LOADTEST_WORKERS starts its own servers: unset LOADTEST_URL.');
+  const database = decodeURIComponent(new URL(databaseUrl).pathname.slice(1)) || 'postgres';
+  // A number may repeat ("1,2,2,1": against a machine whose other load drifts); the ratio then compares the means.
+  const configs: Configuration[] = SCALE_WORKERS.map((workers, i) => {
+    const runs = SCALE_WORKERS.filter((w) => w === workers).length;
+    const nth = SCALE_WORKERS.slice(0, i + 1).filter((w) => w === workers).length;
+    return { label: `WORKERS=${workers}${runs > 1 ? ` (run ${nth})` : ''}`, workers, replica: false };
+  });
+  if (REPLICA_URL) configs.push({ label: 'WORKERS=2, reads on a replica (DATABASE_REPLICA_URLS)', workers: 2, replica: true });
+  const runStarted = new Date();
+  const loadAtStart = os.loadavg();
+  const results: ScaleResult[] = [];
+  for (const config of configs) results.push(await runConfiguration(config, database));
+  const loadAtEnd = os.loadavg();
+
+  const la = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
+  const cpus = os.cpus();
+  const perWorkers = new Map<number, number[]>();
+  for (const r of results.filter((x) => !x.config.replica && x.capacity)) perWorkers.set(r.config.workers, [...(perWorkers.get(r.config.workers) ?? []), r.capacity!.rate]);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const one = perWorkers.get(1);
+  const lines = [
+    `## Load test: one process and two (\`LOADTEST_WORKERS=${SCALE_WORKERS.join(',')}\`${REPLICA_URL ? ', `LOADTEST_REPLICA_URL`' : ''}), ${runStarted.toISOString()}`,
+    '',
+    `- Machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}; load average (1/5/15 min) ${la(loadAtStart)} at the start, ${la(loadAtEnd)} at the end (shared machine)`,
+    `- Database: PostgreSQL server + PostGIS (${describeDatabaseUrl(databaseUrl)}), the same for every configuration; rate limit shared through Redis in every configuration (budget ${SCALE_BUDGET.toLocaleString('en')} points a minute, never reached)${REPLICA_URL ? `; the replica configuration reads from ${describeDatabaseUrl(REPLICA_URL)} (its PostgreSQL CPU counts the backends of this database name on this machine, the replica's too if it runs here)` : ''}`,
+    `- Method: the query mix of \`npm run loadtest\`; per configuration ${SCALE_WARMUP_S} s warm-up at ${SCALE_START} req/s, then steps of ${STEP_S} s from ${SCALE_START} req/s, ×${SCALE_FACTOR} while the target holds, then ${SCALE_BISECT} bisection steps${SCALE_CONFIRM ? ' (a rate that failed was tried once more, with other requests, and the second try decided)' : ''}; ${SCALE_CONNECTIONS} connections in ${SCALE_GROUPS} autocannon groups; seed ${SEED} (a step's requests are drawn from seed + its rate, + 100003 on a second try, so a rate sees the same requests in every configuration). Capacity: the highest step with p99 < ${TARGET_P99_MS} ms, 0 errors and ≥ 95 % of the rate answered`,
+    `- CPU is % of one core over a step (${100 * cpus.length} % = all ${cpus.length} cores): each server process (primary first), the PostgreSQL backends of this database, this load generator (autocannon), the whole machine busy, and of that what was none of these (others: other work on this shared machine)`,
+    '',
+    '| Configuration | Capacity (req/s) | At capacity: p50 / p99 | CPU at capacity: server processes | PostgreSQL | Generator | Machine busy (others) | First rate not met | RSS per process (peak) | Response cache | Load average before → after |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...results.map((r) => {
+      const c = r.capacity;
+      const role = (pid: number) => {
+        const i = r.pids.indexOf(pid);
+        return r.config.workers > 1 ? (i === 0 ? 'primary' : `worker ${i}`) : 'process';
+      };
+      const cpu = c ? c.cpu.perProcess.map((p) => `${role(p.pid)} ${p.percent.toFixed(0)} %`).join(', ') : '-';
+      const mem = r.memory.map((m) => `${role(m.pid)} ${m.rssMb.toFixed(0)} MB (${m.peakMb.toFixed(0)})`).join(', ');
+      const cache = r.cache ? `${f1((100 * r.cache.hits) / Math.max(1, r.cache.hits + r.cache.misses))} % hits` : 'n/a';
+      const fail = r.firstFailure ? `${r.firstFailure.rate} (p99 ${f1(r.firstFailure.p99)} ms, ${r.firstFailure.throughput.toFixed(0)}/s, ${r.firstFailure.errors} errors)` : 'none';
+      return `| ${r.config.label} | **${c ? c.rate : 'none'}** | ${c ? `${f1(c.p50)} / ${f1(c.p99)} ms` : '-'} | ${cpu} | ${c ? c.cpu.postgres.toFixed(0) : '-'} % | ${c ? c.cpu.generator.toFixed(0) : '-'} % | ${c ? `${c.cpu.machine.toFixed(0)} % (${c.cpu.others.toFixed(0)} %)` : '-'} | ${fail} | ${mem} | ${cache} | ${la(r.loadBefore.slice(0, 1))} → ${la(r.loadAfter.slice(0, 1))} |`;
+    }),
+    '',
+    ...[...perWorkers]
+      .filter(([w]) => w > 1 && one)
+      .map(([w, caps]) => `- Ratio WORKERS=${w} / WORKERS=1: **${(mean(caps) / mean(one!)).toFixed(2)}** (${caps.join(', ')} against ${one!.join(', ')} req/s${caps.length + one!.length > 2 ? ', means' : ''})`),
+    ...results.filter((r) => r.config.replica && r.capacity && one).map((r) => `- Ratio with reads on a replica / WORKERS=1: **${(r.capacity!.rate / mean(one!)).toFixed(2)}**`),
+    ...results.map((r) => `- Steps, ${r.config.label} (ready in ${r.readySeconds.toFixed(1)} s, ${r.logErrors} server error log lines): ${r.steps.map(stepLine).join('; ')}`),
+  ];
+  console.log(`\n${lines.join('\n')}`);
+  if (WRITE_RESULTS) {
+    writeScaleResults(lines);
+    console.log(`\nwritten to ${path.relative(process.cwd(), RESULTS_FILE)}`);
+  }
+  process.exitCode = results.every((r) => r.capacity) ? 0 : 1;
+}
+
 async function main(): Promise<void> {
+  if (SCALE_WORKERS.length) return scaleMain();
   const target = process.env.LOADTEST_URL?.replace(/\/+$/, '');
   const server: Server = target
     ? { url: target, pid: null, database: process.env.LOADTEST_DB_KIND ?? 'a running server (LOADTEST_URL)', logErrors: () => [], stop: async () => undefined }
