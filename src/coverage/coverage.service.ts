@@ -33,7 +33,7 @@ import type {
 } from './coverage.type';
 import { CoverageMethod, TravelMode, TravelModelName } from './travel-mode.enum';
 import { HandlingWay } from '../handling-rule/handling-way.enum';
-import { handlingSet, orderedWays, pointKey } from './handling-key';
+import { handlingSet, isInPersonOnly, orderedWays, pointKey } from './handling-key';
 import { withHandling } from './handling-coverage';
 
 /** The request's loaders this reads. */
@@ -447,8 +447,3 @@ export class CoverageService {
   }
 }
 
-
-/** Whether a set of ways is the default, in-person handling alone. */
-function isInPersonOnly(ways: ReadonlySet<HandlingWay>): boolean {
-  return ways.size === 1 && ways.has(HandlingWay.IN_PERSON);
-}

@@ -42,6 +42,11 @@ export function handlingSet(ways: readonly HandlingWay[] | null | undefined): Re
   return new Set(ways && ways.length ? ways : [HandlingWay.IN_PERSON]);
 }
 
+/** Whether a set of ways is the default, in-person handling alone (the item's plain field, no handledBy). */
+export function isInPersonOnly(ways: ReadonlySet<HandlingWay>): boolean {
+  return ways.size === 1 && ways.has(HandlingWay.IN_PERSON);
+}
+
 /** The ways in their canonical order (IN_PERSON, ASSISTED, ONLINE), for provenance and cache keys. */
 export function orderedWays(ways: ReadonlySet<HandlingWay>): HandlingWay[] {
   return [HandlingWay.IN_PERSON, HandlingWay.ASSISTED, HandlingWay.ONLINE].filter((w) => ways.has(w));

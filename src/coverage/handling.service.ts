@@ -5,7 +5,7 @@ import type { ServiceItemRepository } from '../service-item/service-item.reposit
 import { ServicePointKind } from '../service-point/service-point-kind.enum';
 import type { Village } from '../village/village.entity';
 import type { DelegationMatrixArgs, WhereToHandleArgs } from './coverage.args';
-import type { CoverageReader, EnginePoint } from './coverage.engine';
+import { isOfficialAreaCode, type CoverageReader, type EnginePoint } from './coverage.engine';
 import { sums } from './coverage-figures';
 import type { CoverageLoaders } from './coverage.loaders';
 import type { CoverageService } from './coverage.service';
@@ -13,9 +13,9 @@ import type { Travel } from './query-travel';
 import type { DelegationMatrix, WhereToHandle } from './coverage.type';
 import { CoverageMethod } from './travel-mode.enum';
 import { HandlingWay } from '../handling-rule/handling-way.enum';
-import type { OnlineChannelSpec, ResolvedHandlingRule } from '../handling-rule/handling-rules';
+import type { ResolvedHandlingRule } from '../handling-rule/handling-rules';
 import { OnlineChannelKind } from '../handling-rule/handling-way.enum';
-import { orderedWays, pointKey } from './handling-key';
+import { handlingSet, isInPersonOnly, orderedWays, pointKey } from './handling-key';
 import { withHandling } from './handling-coverage';
 import type { HandlingWayOption } from './coverage.type';
 
@@ -83,7 +83,7 @@ export class HandlingService {
       this.items.findAll(null),
       this.coverage.scenarios.resolveArgs(args, loaders),
     ]);
-    const handling = new Set(args.handling?.length ? args.handling : [HandlingWay.IN_PERSON]);
+    const handling = handlingSet(args.handling);
     const live = await this.coverage.currentEngine(loaders);
     const travel = this.coverage.travel(args, live);
     const engine = this.coverage.reader(live, scenario);
@@ -94,7 +94,7 @@ export class HandlingService {
     const rows = catalogue.map((item) => {
       let computation = engine.computeArea(area.code, pointKey(item.code, handling), travel.model, travel.mode, travel.budgetCost);
       ruleCode ??= ruleCodeOf(area.code, computation.codes);
-      if (handling.size > 1 || !handling.has(HandlingWay.IN_PERSON)) computation = withHandling(engine, computation, item.code, handling);
+      if (!isInPersonOnly(handling)) computation = withHandling(engine, computation, item.code, handling);
       const { coveredVillageCount, coveredPopulationRatio } = sums(computation);
       const offering = engine.pointsOffering(item.code).filter(inArea);
       const assisted = engine.pointsOffering(pointKey(item.code, new Set([HandlingWay.ASSISTED]))).filter(inArea);
@@ -114,7 +114,7 @@ export class HandlingService {
           ...(rule.onlineChannels.length ? [HandlingWay.ONLINE] : []),
         ],
         assistedTurnaroundWorkingDays: rule.assistedTurnaroundWorkingDays,
-        onlineChannels: rule.onlineChannels.map(channelOf),
+        onlineChannels: [...rule.onlineChannels],
         coveredVillageCount,
         coveredPopulationRatio,
       };
@@ -159,7 +159,7 @@ function explainRule(
  * code (township, county, city, province) its villages' codes share, '' when they span provinces.
  */
 function ruleCodeOf(areaCode: string, villageCodes: readonly string[]): string {
-  if (/^\d*$/.test(areaCode)) return areaCode;
+  if (isOfficialAreaCode(areaCode)) return areaCode;
   let prefix: string | null = null;
   for (const code of villageCodes) {
     if (prefix === null) prefix = code.slice(0, 9);
@@ -167,11 +167,6 @@ function ruleCodeOf(areaCode: string, villageCodes: readonly string[]): string {
     if (prefix === '') break;
   }
   return prefix ?? '';
-}
-
-/** The GraphQL shape of a stored channel. */
-function channelOf(c: OnlineChannelSpec) {
-  return { kind: c.kind, name: c.name, access: c.access, note: c.note };
 }
 
 const CHANNEL_WORDS: Record<OnlineChannelKind, string> = {
@@ -204,7 +199,7 @@ function waysToHandle(
     way: HandlingWay.ONLINE,
     servicePoint: null,
     servicePointId: null,
-    channel: channelOf(c),
+    channel: c,
     distanceMeters: null,
     travelMinutes: 0,
     withinBudget: true,
